@@ -1,0 +1,29 @@
+"""learntorch: PyTorch's core, rebuilt on NumPy to learn from.  ``import learntorch as torch``."""
+from . import _dtype
+from ._device import device
+from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,
+                     half, int, int8, int16, int32, int64, long, promote_types, set_default_dtype,
+                     short, uint8)
+from ._printing import get_printoptions, set_printoptions
+from ._tensor import Size, Tensor
+from . import ops
+from .ops import *  # noqa: F401,F403
+from . import autograd, cuda, random, return_types
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, \
+    set_rng_state
+
+__version__ = "0.1.0"
+
+
+def result_type(tensor1, tensor2):
+    """The dtype ``tensor1 op tensor2`` would have (torch's promotion rules)."""
+    return _dtype.result_type(tensor1, tensor2)
+
+
+def can_cast(from_, to):
+    return ops.inplace._can_cast(from_, to)
+
+
+def is_nonzero(input):
+    return input.__bool__()

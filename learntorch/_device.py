@@ -1,0 +1,98 @@
+"""Devices: ``cpu`` runs on NumPy, ``cuda`` on CuPy when it is installed and a GPU is present.
+
+Every tensor keeps its data in an array of its device's *array module* (``numpy`` or
+``cupy``); ops call ``xp(...)`` functions on that module, so the same code runs on both.
+"""
+import numpy as np
+
+
+class device:
+    """``device('cpu')``, ``device('cuda')``, ``device('cuda:1')``, ``device('cuda', 0)``."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type, index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        elif isinstance(type, str) and ":" in type:
+            type, _, idx = type.partition(":")
+            if not idx.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
+            index = int(idx)
+        if type not in ("cpu", "cuda"):
+            raise RuntimeError(
+                "Expected one of cpu, cuda device type at start of device string: " + str(type))
+        self.type = type
+        self.index = index
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __repr__(self):
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+
+CPU = device("cpu")
+
+
+def _cupy():
+    try:
+        import cupy
+    except ImportError:
+        return None
+    return cupy
+
+
+def cuda_available():
+    cp = _cupy()
+    if cp is None:
+        return False
+    try:
+        return cp.cuda.runtime.getDeviceCount() > 0
+    except Exception:  # CuPy installed but no driver/GPU: that is simply "not available"
+        return False
+
+
+def to_device(d):
+    """Normalise a str/device/None argument to a device (None means cpu)."""
+    if d is None:
+        return CPU
+    d = d if isinstance(d, device) else device(d)
+    if d.type == "cuda":
+        if not cuda_available():
+            raise AssertionError("Torch not compiled with CUDA enabled")
+        if d.index is None:
+            d = device("cuda", _cupy().cuda.runtime.getDevice())
+    return d
+
+
+def array_module(arr):
+    """The array module (numpy or cupy) that owns ``arr``."""
+    if isinstance(arr, np.ndarray):
+        return np
+    return _cupy()
+
+
+def device_of(arr):
+    if isinstance(arr, np.ndarray):
+        return CPU
+    return device("cuda", arr.device.id)
+
+
+def move(arr, d):
+    """Copy an array to device ``d`` (returns ``arr`` itself when it is already there)."""
+    if d.type == "cpu":
+        return arr if isinstance(arr, np.ndarray) else arr.get()
+    cp = _cupy()
+    with cp.cuda.Device(d.index):
+        return cp.asarray(arr)

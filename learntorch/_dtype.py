@@ -1,0 +1,168 @@
+"""dtype objects (``learntorch.float32`` …) and torch's type-promotion rules.
+
+A dtype is a thin, immutable name for a NumPy dtype.  Two rules matter most and
+differ from NumPy, so they live here, in one place:
+
+* a Python ``float`` next to an integer tensor gives the *default* float dtype
+  (float32), never float64;
+* 0-d tensors and Python numbers only "win" when they belong to a higher
+  category (bool < integer < floating) than the dimensioned operands.
+"""
+import builtins
+import functools
+
+import numpy as np
+
+# The names float/int/bool below are dtypes, as in torch; keep the Python types at hand.
+_builtin_float, _builtin_int, _builtin_bool = builtins.float, builtins.int, builtins.bool
+
+
+class dtype:
+    """A tensor element type; ``str(learntorch.float32) == 'torch.float32'``."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize")
+
+    def __init__(self, name, np_dtype):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.is_floating_point = self.np.kind == "f"
+        self.is_signed = self.np.kind in "fi"
+        self.itemsize = self.np.itemsize
+
+    @property
+    def is_complex(self):
+        return False
+
+    def to_real(self):
+        return self
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return (_lookup, (self.name,))
+
+
+float16 = half = dtype("float16", np.float16)
+float32 = float = dtype("float32", np.float32)
+float64 = double = dtype("float64", np.float64)
+uint8 = dtype("uint8", np.uint8)
+int8 = dtype("int8", np.int8)
+int16 = short = dtype("int16", np.int16)
+int32 = int = dtype("int32", np.int32)
+int64 = long = dtype("int64", np.int64)
+bool = dtype("bool", np.bool_)
+
+ALL = (float16, float32, float64, uint8, int8, int16, int32, int64, bool)
+_BY_NAME = {d.name: d for d in ALL}
+_FROM_NUMPY = {d.np: d for d in ALL}
+
+
+def _lookup(name):
+    return _BY_NAME[name]
+
+
+def from_numpy_dtype(np_dtype):
+    """The learntorch dtype for a NumPy dtype; TypeError names what is unsupported."""
+    try:
+        return _FROM_NUMPY[np_dtype]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported "
+            "types are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
+        ) from None
+
+
+def to_dtype(d):
+    """Accept a learntorch dtype, a NumPy dtype or a Python type (``float``, ``int``, ``bool``)."""
+    if type(d) is dtype:
+        return d
+    if d is _builtin_float:
+        return get_default_dtype()
+    if d is _builtin_int:
+        return int64
+    if d is _builtin_bool:
+        return bool
+    try:
+        return from_numpy_dtype(np.dtype(d))
+    except (TypeError, ValueError):
+        raise TypeError(f"expected a dtype (e.g. torch.float32), got {d!r}") from None
+
+
+_default_float = float32
+
+
+def get_default_dtype():
+    return _default_float
+
+
+def set_default_dtype(d):
+    """Set the dtype of new float tensors (and of Python floats in mixed arithmetic)."""
+    global _default_float
+    d = to_dtype(d)
+    if not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _default_float = d
+    _result_type_cached.cache_clear()
+
+
+# ---------------------------------------------------------------------------
+# Promotion
+# ---------------------------------------------------------------------------
+_BOOL, _INT, _FLOAT = 0, 1, 2
+
+
+def _category(d):
+    return _FLOAT if d.is_floating_point else (_BOOL if d is bool else _INT)
+
+
+def promote_types(a, b):
+    """torch.promote_types: a float beats any integer; otherwise NumPy's lattice agrees with torch."""
+    if a is b:
+        return a
+    ca, cb = _category(a), _category(b)
+    if ca == _FLOAT and cb != _FLOAT:
+        return a
+    if cb == _FLOAT and ca != _FLOAT:
+        return b
+    return _FROM_NUMPY[np.promote_types(a.np, b.np)]
+
+
+def scalar_dtype(value):
+    """The dtype a Python number takes when it becomes a tensor on its own."""
+    if isinstance(value, _builtin_bool):
+        return bool
+    if isinstance(value, _builtin_int):
+        return int64
+    return get_default_dtype()
+
+
+def _combine(higher, lower):
+    """How a lower-priority group (0-d tensors, then Python numbers) may lift the result."""
+    if higher is None:
+        return lower
+    if lower is None or higher.is_floating_point:
+        return higher
+    if higher is bool or lower.is_floating_point:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(*operands):
+    """torch.result_type over tensors and Python numbers (three priority groups)."""
+    key = []
+    for op in operands:
+        if hasattr(op, "_array"):
+            key.append((op.dtype, op._array.ndim == 0))
+        else:
+            key.append((scalar_dtype(op), None))
+    return _result_type_cached(tuple(key))
+
+
+@functools.lru_cache(maxsize=1024)
+def _result_type_cached(key):
+    groups = {False: None, True: None, None: None}  # dimensioned, 0-d, Python number
+    for d, zero_dim in key:
+        g = groups[zero_dim]
+        groups[zero_dim] = d if g is None else promote_types(g, d)
+    return _combine(groups[False], _combine(groups[True], groups[None]))

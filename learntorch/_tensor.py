@@ -1,0 +1,609 @@
+"""``Tensor``: an array of its device's array module plus what autograd needs.
+
+The array lives in ``_array`` (``tensor.data`` is, as in torch, a *Tensor* that shares it).
+Views share the array's memory and a version counter with their base, so a write
+through one is seen by the other, and autograd can tell when a saved value changed.
+Math lives in ``learntorch.ops``; the methods here only forward to it.
+"""
+import weakref
+
+import numpy as np
+
+from . import _device, _dtype
+from .autograd.function import AccumulateGrad, _RemovableHandle
+from .autograd.grad_mode import _State
+
+
+class Size(tuple):
+    """``tensor.shape``: a tuple that prints as ``torch.Size([2, 3])``."""
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __repr__(self):
+        return f"torch.Size([{', '.join(str(s) for s in self)}])"
+
+    def __getitem__(self, item):
+        out = tuple.__getitem__(self, item)
+        return Size(out) if isinstance(item, slice) else out
+
+    def __add__(self, other):
+        return Size(tuple(self) + tuple(other))
+
+
+class Tensor:
+    """A multi-dimensional array that can record how it was computed.
+
+    ``Tensor(data)`` is torch's legacy constructor: it always copies and gives float32
+    (``Tensor(2, 3)`` gives an uninitialised 2×3 tensor).  Prefer ``learntorch.tensor``.
+    """
+
+    __slots__ = ("_array", "_requires_grad", "_grad_fn", "_grad", "_output_nr",
+                 "_version_counter", "_base", "_view_version", "_accumulator_ref", "_hooks",
+                 "_retains_grad", "__dict__", "__weakref__")
+    __array_priority__ = 1000  # make `ndarray * tensor` call Tensor.__rmul__
+
+    def __init__(self, *args, device=None):
+        if len(args) == 1 and not isinstance(args[0], int):
+            array = np.array(_to_nested_data(args[0]), dtype=np.float32)
+        else:
+            array = np.empty(_shape_arg(args), dtype=np.float32)
+        self._init(_device.move(array, _device.to_device(device)))
+
+    def _init(self, array):
+        self._array = array
+        self._requires_grad = False
+        self._grad_fn = None
+        self._grad = None
+        self._output_nr = 0
+        self._version_counter = [0]
+        self._base = None
+        self._view_version = 0
+        self._accumulator_ref = None
+        self._hooks = None
+        self._retains_grad = False
+
+    @classmethod
+    def _make(cls, array):
+        """Wrap an array without copying: the constructor every op uses."""
+        t = object.__new__(cls)
+        if type(array) is not np.ndarray and not hasattr(array, "__cuda_array_interface__"):
+            array = np.asarray(array)
+        t._array = array
+        t._requires_grad = False
+        t._grad_fn = None
+        t._grad = None
+        t._output_nr = 0
+        t._version_counter = [0]
+        t._base = None
+        t._view_version = 0
+        t._accumulator_ref = None
+        t._hooks = None
+        t._retains_grad = False
+        return t
+
+    # -- what it is ------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._array.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._array.shape)
+        return self._array.shape[_wrap_dim(dim, self._array.ndim)]
+
+    def dim(self):
+        return self._array.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return self._array.ndim
+
+    def numel(self):
+        return self._array.size
+
+    nelement = numel
+
+    @property
+    def dtype(self):
+        return _dtype._FROM_NUMPY[self._array.dtype]
+
+    @property
+    def device(self):
+        return _device.device_of(self._array)
+
+    @property
+    def is_cuda(self):
+        return self.device.type == "cuda"
+
+    def is_floating_point(self):
+        return self._array.dtype.kind == "f"
+
+    def is_complex(self):
+        return False
+
+    def element_size(self):
+        return self._array.itemsize
+
+    def stride(self, dim=None):
+        strides = tuple(s // self._array.itemsize for s in self._array.strides)
+        return strides if dim is None else strides[_wrap_dim(dim, self._array.ndim)]
+
+    def storage_offset(self):
+        """Elements between the start of the base's memory and this view's first element."""
+        base = self._array
+        while isinstance(base.base, type(self._array)):
+            base = base.base
+        start = self._array.__array_interface__["data"][0] if isinstance(self._array, np.ndarray) \
+            else self._array.data.ptr
+        base_start = base.__array_interface__["data"][0] if isinstance(base, np.ndarray) \
+            else base.data.ptr
+        return (start - base_start) // self._array.itemsize
+
+    def is_contiguous(self, memory_format=None):
+        return self._array.flags.c_contiguous
+
+    def data_ptr(self):
+        return self._array.__array_interface__["data"][0]
+
+    @property
+    def _version(self):
+        return self._version_counter[0]
+
+    # -- autograd state ----------------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if self._grad_fn is not None:
+            if not value:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf variables. If you want to use "
+                    "a computed variable in a subgraph that doesn't require differentiation use "
+                    "var_no_grad = var.detach().")
+            return
+        if value and self._array.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require "
+                               f"gradients (got {self.dtype})")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def is_leaf(self):
+        return self._grad_fn is None
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    @property
+    def grad(self):
+        if self._grad_fn is not None and not self._retains_grad and _State.enabled:
+            import warnings
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+                ".grad attribute won't be populated during autograd.backward(). If you indeed want "
+                "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
+                "non-leaf Tensor.", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
+                                f"type {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"assigned grad has data of a different size: expected "
+                                   f"{list(self.shape)}, got {list(value.shape)}")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = value
+
+    def _accumulator(self):
+        """The AccumulateGrad node of this leaf; one per tensor while any graph holds it."""
+        node = self._accumulator_ref() if self._accumulator_ref is not None else None
+        if node is None:
+            node = AccumulateGrad(self)
+            self._accumulator_ref = weakref.ref(node)
+        return node
+
+    @property
+    def data(self):
+        """The same memory without autograd history (writes through it are not tracked)."""
+        return Tensor._make(self._array)
+
+    @data.setter
+    def data(self, value):
+        self._array = value._array if isinstance(value, Tensor) else np.asarray(value)
+
+    def detach(self):
+        """A new tensor sharing memory (and version counter), cut off from the graph."""
+        out = Tensor._make(self._array)
+        out._version_counter = self._version_counter
+        out._base = self._base if self._base is not None else self
+        return out
+
+    def detach_(self):
+        if self._base is not None and self._requires_grad:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def retain_grad(self):
+        """Keep ``.grad`` of this non-leaf tensor after backward (leaves always keep theirs)."""
+        if self._grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        node = self._grad_fn
+        if node._retained is None:
+            node._retained = {}
+        node._retained[self._output_nr] = weakref.ref(self)
+        self._retains_grad = True
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    def register_hook(self, hook):
+        """``hook(grad)`` runs when this tensor's gradient is computed; it may return a new one."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            return _RemovableHandle(self._hooks, hook)
+        node = self._grad_fn
+        if node._tensor_hooks is None:
+            node._tensor_hooks = {}
+        return _RemovableHandle(node._tensor_hooks.setdefault(self._output_nr, []), hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (see ``autograd.backward``)."""
+        from .autograd import engine
+        engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # -- conversions ---------------------------------------------------------------------
+    def numpy(self, *, force=False):
+        """The NumPy array behind this tensor (shared memory, like torch)."""
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        if not isinstance(self._array, np.ndarray):
+            if not force:
+                raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
+                                "Tensor.cpu() to copy the tensor to host memory first.")
+            return self._array.get()
+        return self._array
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.numpy()
+        return array if dtype is None else array.astype(dtype, copy=False)
+
+    def item(self):
+        if self._array.size != 1:
+            raise RuntimeError(f"a Tensor with {self._array.size} elements cannot be converted to Scalar")
+        return self._array.reshape(()).item() if isinstance(self._array, np.ndarray) \
+            else self._array.get().reshape(()).item()
+
+    def tolist(self):
+        return _host(self._array).tolist()
+
+    def __float__(self):
+        return float(self._scalar("float"))
+
+    def __int__(self):
+        return int(self._scalar("int"))
+
+    def __bool__(self):
+        if self._array.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __index__(self):
+        if self._array.dtype.kind not in "iub" or self._array.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def _scalar(self, kind):
+        if self._array.size != 1:
+            raise ValueError(f"only one element tensors can be converted to Python scalars")
+        return self.item()
+
+    def __len__(self):
+        if self._array.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._array.shape[0]
+
+    def __iter__(self):
+        if self._array.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __hash__(self):
+        return id(self)
+
+    def __contains__(self, element):
+        return bool((self == element).any())
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (_host(self._array), self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if self._grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support "
+                               "the deepcopy protocol at the moment.")
+        out = type(self).__new__(type(self))
+        out._init(self._array.copy())
+        out._requires_grad = self._requires_grad
+        out.__dict__.update({k: v for k, v in self.__dict__.items()})
+        if self._grad is not None:
+            out._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = out
+        return out
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._printing import format_tensor
+        grad_fn = self._grad_fn.name() if self._grad_fn is not None else None
+        return format_tensor(_host(self._array), self.dtype.name,
+                             device=None if self.device.type == "cpu" else str(self.device),
+                             requires_grad=self._requires_grad and self._grad_fn is None,
+                             grad_fn_name=grad_fn)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self._array.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return object.__format__(self, spec) if spec else repr(self)
+
+    # -- type and device --------------------------------------------------------------------
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, **kwargs):
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; no copy when nothing changes."""
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype, device = a.dtype, a.device
+            elif isinstance(a, _dtype.dtype):
+                dtype = a
+            elif a is not None:
+                device = a
+        from .ops import creation
+        return creation.convert(self, None if dtype is None else _dtype.to_dtype(dtype),
+                                None if device is None else _device.to_device(device), copy)
+
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        if dtype is None:
+            return _LEGACY_TYPE_NAMES.get(self.dtype.name, self.dtype.name)
+        if isinstance(dtype, str):
+            dtype = _dtype_from_type_name(dtype)
+        return self.to(dtype)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def half(self):
+        return self.to(_dtype.float16)
+
+    def long(self):
+        return self.to(_dtype.int64)
+
+    def int(self):
+        return self.to(_dtype.int32)
+
+    def short(self):
+        return self.to(_dtype.int16)
+
+    def char(self):
+        return self.to(_dtype.int8)
+
+    def byte(self):
+        return self.to(_dtype.uint8)
+
+    def bool(self):
+        return self.to(_dtype.bool)
+
+    def cpu(self):
+        return self.to("cpu")
+
+    def cuda(self, device=None, non_blocking=False):
+        return self.to(_device.device("cuda", device) if isinstance(device, int) else (device or "cuda"))
+
+    # -- operators (the math is in learntorch.ops) ---------------------------------------------
+    def __add__(self, other):
+        return _ops.add(self, other)
+
+    def __radd__(self, other):
+        return _ops.add(self, other)
+
+    def __sub__(self, other):
+        return _ops.sub(self, other)
+
+    def __rsub__(self, other):
+        return _ops.rsub(self, other)
+
+    def __mul__(self, other):
+        return _ops.mul(self, other)
+
+    def __rmul__(self, other):
+        return _ops.mul(self, other)
+
+    def __truediv__(self, other):
+        return _ops.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _ops.div(other, self)
+
+    def __floordiv__(self, other):
+        return _ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _ops.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return _ops.remainder(self, other)
+
+    def __rmod__(self, other):
+        return _ops.remainder(other, self)
+
+    def __pow__(self, other):
+        return _ops.pow(self, other)
+
+    def __rpow__(self, other):
+        return _ops.pow(other, self)
+
+    def __matmul__(self, other):
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops.matmul(other, self)
+
+    def __neg__(self):
+        return _ops.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ops.abs(self)
+
+    def __invert__(self):
+        return _ops.bitwise_not(self)
+
+    def __and__(self, other):
+        return _ops.logical_and(self, other) if self.dtype is _dtype.bool else _ops.bitwise_and(self, other)
+
+    def __or__(self, other):
+        return _ops.logical_or(self, other) if self.dtype is _dtype.bool else _ops.bitwise_or(self, other)
+
+    def __xor__(self, other):
+        return _ops.logical_xor(self, other) if self.dtype is _dtype.bool else _ops.bitwise_xor(self, other)
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def __eq__(self, other):
+        return _ops.eq(self, other)
+
+    def __ne__(self, other):
+        return _ops.ne(self, other)
+
+    def __lt__(self, other):
+        return _ops.lt(self, other)
+
+    def __le__(self, other):
+        return _ops.le(self, other)
+
+    def __gt__(self, other):
+        return _ops.gt(self, other)
+
+    def __ge__(self, other):
+        return _ops.ge(self, other)
+
+    def __getitem__(self, index):
+        return _ops.getitem(self, index)
+
+    def __setitem__(self, index, value):
+        _ops.setitem(self, index, value)
+
+    @property
+    def T(self):
+        return _ops.permute(self, tuple(range(self._array.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self):
+        return _ops.transpose(self, -2, -1)
+
+
+_LEGACY_TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
+                      "float16": "torch.HalfTensor", "int64": "torch.LongTensor",
+                      "int32": "torch.IntTensor", "int16": "torch.ShortTensor",
+                      "int8": "torch.CharTensor", "uint8": "torch.ByteTensor",
+                      "bool": "torch.BoolTensor"}
+
+
+def _dtype_from_type_name(name):
+    for dtype_name, legacy in _LEGACY_TYPE_NAMES.items():
+        if name == legacy:
+            return _dtype._BY_NAME[dtype_name]
+    return _dtype.to_dtype(name.replace("torch.", ""))
+
+
+def _host(array):
+    return array if isinstance(array, np.ndarray) else array.get()
+
+
+def _rebuild(array, requires_grad):
+    t = Tensor._make(array)
+    t._requires_grad = requires_grad
+    return t
+
+
+def _wrap_dim(dim, ndim):
+    """A possibly negative dim as an index; IndexError in torch's words when out of range."""
+    low, high = (-ndim, ndim - 1) if ndim else (-1, 0)
+    if not low <= dim <= high:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{low}, {high}], "
+                         f"but got {dim})")
+    return dim % ndim if ndim else 0
+
+
+def _shape_arg(args):
+    """``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` and ``f(torch.Size([2, 3]))`` all mean shape (2, 3)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = args[0]
+    shape = []
+    for s in args:
+        if isinstance(s, Tensor):
+            s = s.item()
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"size must be a tuple of ints, but got an element of type "
+                            f"{type(s).__name__}")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(args)}")
+        shape.append(int(s))
+    return tuple(shape)
+
+
+def _to_nested_data(data):
+    """Tensors inside lists become plain values so NumPy can read them."""
+    if isinstance(data, Tensor):
+        return _host(data._array)
+    if isinstance(data, (list, tuple)):
+        return [_to_nested_data(d) for d in data]
+    return data
+
+
+from . import ops as _ops  # noqa: E402  (ops import Tensor: this must come after the class)

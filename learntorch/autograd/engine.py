@@ -1,0 +1,275 @@
+"""The backward engine: walk the graph from the outputs to the leaves, without recursion.
+
+1. Count, for every node reachable from the roots, how many edges point at it.
+2. Start from the roots; a node runs once all the gradients flowing into it have
+   arrived (its count reaches zero), so each node runs exactly once.
+3. Leaves' ``AccumulateGrad`` nodes add into ``.grad``; ``autograd.grad`` instead
+   captures the gradient of the requested inputs and touches no ``.grad``.
+
+Backward formulas run with grad mode off (no graph is built for them) unless
+``create_graph=True``, which makes the gradients themselves differentiable.
+"""
+from .function import AccumulateGrad
+from .grad_mode import _State
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """``autograd.backward``: accumulate gradients of ``tensors`` into the leaves' ``.grad``."""
+    tensors = _as_tuple(tensors)
+    grad_tensors = _make_grads(tensors, _as_tuple(grad_tensors, len(tensors)))
+    if retain_graph is None:
+        retain_graph = create_graph
+    targets = None
+    if inputs is not None:
+        inputs = _as_tuple(inputs)
+        if not inputs:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        targets = {_target_key(t): t for t in inputs}
+    _run(tensors, grad_tensors, retain_graph, create_graph, targets, capture=None)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """``autograd.grad``: the gradients of ``outputs`` w.r.t. ``inputs``, without touching ``.grad``."""
+    outputs = _as_tuple(outputs)
+    single_input = not isinstance(inputs, (tuple, list))
+    inputs = _as_tuple(inputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    for t in inputs:
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    grad_outputs = _make_grads(outputs, _as_tuple(grad_outputs, len(outputs)))
+    if retain_graph is None:
+        retain_graph = create_graph
+    captured = {}
+    targets = {_target_key(t): t for t in inputs}
+    _run(outputs, grad_outputs, retain_graph, create_graph, targets, capture=captured)
+    result = []
+    for t in inputs:
+        g = captured.get(_target_key(t))
+        if g is None:
+            if materialize_grads:
+                from .. import ops
+                g = ops.zeros_like(t)
+            elif not allow_unused:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used "
+                                   "in the graph. Set allow_unused=True if this is the desired behavior.")
+        result.append(g)
+    return tuple(result)
+
+
+# ---------------------------------------------------------------------------------------
+def _as_tuple(x, n=None):
+    if x is None:
+        return (None,) * n if n is not None else ()
+    if isinstance(x, (tuple, list)):
+        return tuple(x)
+    return (x,)
+
+
+def _make_grads(outputs, grads):
+    """The starting gradients: ``ones`` for scalar outputs, else the caller's, shape-checked."""
+    from .. import ops
+    if len(grads) != len(outputs):
+        raise RuntimeError(f"grad can be implicitly created only for scalar outputs" if not grads else
+                           f"Mismatch in number of gradients: expected {len(outputs)}, got {len(grads)}")
+    result = []
+    for out, g in zip(outputs, grads):
+        if not out._requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if out.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            g = ops.ones_like(out)
+        else:
+            if not hasattr(g, "_array"):
+                g = ops.tensor(g, dtype=out.dtype, device=out.device)
+            if g.shape != out.shape:
+                raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {g.shape} and "
+                                   f"output[0] has a shape of {out.shape}.")
+        result.append(g)
+    return result
+
+
+def _target_key(t):
+    """Where the gradient of ``t`` can be caught: its AccumulateGrad, or (grad_fn, output_nr)."""
+    if t._grad_fn is None:
+        return (t._accumulator(), 0)
+    return (t._grad_fn, t._output_nr)
+
+
+def _root_edge(t):
+    if t._grad_fn is not None:
+        return t._grad_fn, t._output_nr
+    return t._accumulator(), 0
+
+
+def _count_dependencies(roots):
+    """Number of incoming edges of every node reachable from ``roots`` (iterative DFS)."""
+    deps = {}
+    stack = [node for node in roots]
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        for child, _ in node.next_functions:
+            if child is None:
+                continue
+            deps[child] = deps.get(child, 0) + 1
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return deps, seen
+
+
+def _needed(nodes, deps, roots, targets):
+    """With explicit inputs, only nodes on a path to one of them need to run."""
+    target_nodes = {key[0] for key in targets}
+    order = _topological(roots, deps)
+    needed = set()
+    for node in reversed(order):
+        if node in target_nodes or any(c in needed for c, _ in node.next_functions if c is not None):
+            needed.add(node)
+    return needed
+
+
+def _topological(roots, deps):
+    deps = dict(deps)
+    ready = [n for n in dict.fromkeys(roots) if deps.get(n, 0) == 0]
+    order = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for child, _ in node.next_functions:
+            if child is not None:
+                deps[child] -= 1
+                if deps[child] == 0:
+                    ready.append(child)
+    return order
+
+
+def _run(outputs, grads, retain_graph, create_graph, targets, capture):
+    roots = []
+    buffers = {}
+    for out, g in zip(outputs, grads):
+        node, nr = _root_edge(out)
+        roots.append(node)
+        _add_to_buffer(buffers, node, nr, g)
+    deps, nodes = _count_dependencies(roots)
+    needed = _needed(nodes, deps, roots, targets) if targets is not None else None
+
+    prev, _State.enabled = _State.enabled, create_graph
+    try:
+        ready = [n for n in dict.fromkeys(roots) if deps.get(n, 0) == 0]
+        while ready:
+            node = ready.pop()
+            grads_in = buffers.pop(node, None)
+            if needed is None or node in needed:
+                _run_node(node, grads_in, buffers, retain_graph, create_graph, targets, capture)
+            for child, _ in node.next_functions:
+                if child is not None:
+                    deps[child] -= 1
+                    if deps[child] == 0:
+                        ready.append(child)
+    finally:
+        _State.enabled = prev
+
+
+def _run_node(node, grads, buffers, retain_graph, create_graph, targets, capture):
+    if grads is None:
+        grads = [None] * node._num_outputs
+    grads = _call_tensor_hooks(node, grads)
+    if node._pre_hooks:
+        for hook in node._pre_hooks:
+            new = hook(tuple(grads))
+            if new is not None:
+                grads = list(new)
+    if targets is not None:
+        for nr, g in enumerate(grads):
+            key = (node, nr)
+            if key in targets and g is not None:
+                if capture is not None:
+                    capture[key] = g
+                elif type(node) is not AccumulateGrad:
+                    _accumulate(targets[key], g, create_graph)
+        if capture is not None and type(node) is AccumulateGrad:
+            return
+    if type(node) is AccumulateGrad:
+        if grads[0] is not None and (targets is None or (node, 0) in targets):
+            _accumulate(node.variable, grads[0], create_graph)
+        return
+    if all(g is None for g in grads):
+        return
+    grads = _materialize(node, grads)
+    grad_inputs = node.apply(*grads)
+    if node._hooks:
+        for hook in node._hooks:
+            new = hook(grad_inputs, tuple(grads))
+            if new is not None:
+                grad_inputs = tuple(new)
+    if not retain_graph:
+        node._release()
+    for (child, nr), g in zip(node.next_functions, grad_inputs):
+        if child is not None and g is not None:
+            _add_to_buffer(buffers, child, nr, g)
+
+
+def _call_tensor_hooks(node, grads):
+    """Hooks from ``register_hook``/``retain_grad`` see the full gradient of that tensor."""
+    if type(node) is AccumulateGrad:
+        hooks = node.variable._hooks
+        if hooks and grads[0] is not None:
+            for hook in list(hooks):
+                new = hook(grads[0])
+                if new is not None:
+                    grads = [new]
+        return grads
+    if node._tensor_hooks:
+        grads = list(grads)
+        for nr, hooks in node._tensor_hooks.items():
+            for hook in list(hooks):
+                if grads[nr] is not None:
+                    new = hook(grads[nr])
+                    if new is not None:
+                        grads[nr] = new
+    if node._retained:
+        for nr, ref in node._retained.items():
+            t = ref()
+            if t is not None and grads[nr] is not None:
+                _accumulate(t, grads[nr], create_graph=_State.enabled)
+    return grads
+
+
+def _materialize(node, grads):
+    """Multi-output nodes get zeros for outputs that received no gradient."""
+    if len(grads) == 1 or all(g is not None for g in grads):
+        return grads
+    if not getattr(node, "materialize_grads", True):
+        return grads
+    from .. import ops
+    outputs_meta = node.__dict__.get("_output_meta")
+    return [g if g is not None else ops.zeros(outputs_meta[i][0], dtype=outputs_meta[i][1])
+            for i, g in enumerate(grads)]
+
+
+def _add_to_buffer(buffers, node, nr, g):
+    slots = buffers.get(node)
+    if slots is None:
+        slots = buffers[node] = [None] * node._num_outputs
+    slots[nr] = g if slots[nr] is None else slots[nr] + g
+
+
+def _accumulate(variable, g, create_graph):
+    """``variable.grad += g``: in place when possible, a fresh copy the first time."""
+    if variable._grad is None:
+        variable._grad = g if create_graph else _fresh(g)
+    elif create_graph:
+        variable._grad = variable._grad + g
+    else:
+        variable._grad._array += g._array
+
+
+def _fresh(g):
+    """A copy of ``g`` that no one else holds (the same gradient may reach several leaves)."""
+    from .._tensor import Tensor
+    return Tensor._make(g._array.copy())

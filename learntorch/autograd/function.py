@@ -1,0 +1,269 @@
+"""Graph nodes and the two ways to make them.
+
+* ``Node`` is a ``grad_fn``: one backward step.  It is also the ``ctx`` its forward
+  filled in, exactly as in torch (``y.grad_fn.saved_tensors`` …).
+* ``learntorch.ops._op.Op`` is how learntorch's own ops are written (forward on arrays).
+* ``Function`` is torch's public ``autograd.Function`` for user-defined ops:
+  ``forward`` works on tensors.
+"""
+from .._dtype import from_numpy_dtype
+from .grad_mode import _State
+
+_FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward.")
+
+
+class Node:
+    """A ``grad_fn``: turns the gradient of its outputs into gradients of its inputs."""
+
+    __slots__ = ("next_functions", "needs_input_grad", "_saved", "_input_meta", "_hooks",
+                 "_pre_hooks", "_tensor_hooks", "_retained", "__dict__", "__weakref__")
+    _num_outputs = 1
+
+    def __init__(self):
+        self.next_functions = ()
+        self.needs_input_grad = ()
+        self._saved = None          # tuple of (tensor, version when saved), or _FREED
+        self._input_meta = None     # per input: (shape, numpy dtype) the gradient must have
+        self._hooks = None
+        self._pre_hooks = None
+        self._tensor_hooks = None   # {output_nr: [hook]} from Tensor.register_hook
+        self._retained = None       # {output_nr: weakref to a tensor that called retain_grad()}
+
+    # -- the ctx interface ---------------------------------------------------------------
+    def save_for_backward(self, *tensors):
+        self._saved = tensors
+
+    @property
+    def saved_tensors(self):
+        saved = self._saved
+        if saved is _FREED:
+            raise RuntimeError(_FREED_MESSAGE)
+        if saved is None:
+            return ()
+        out = []
+        for tensor, version in saved:
+            if tensor is not None and tensor._version_counter[0] != version:
+                raise RuntimeError(_modified_message(tensor, self, version))
+            out.append(tensor)
+        return tuple(out)
+
+    def _release(self):
+        """Free what forward saved: backward without retain_graph cannot run here again."""
+        if self._saved is not None:
+            self._saved = _FREED
+
+    # -- what torch shows ----------------------------------------------------------------
+    def name(self):
+        return type(self).__name__
+
+    @property
+    def metadata(self):
+        return self.__dict__.setdefault("_metadata", {})
+
+    def register_hook(self, fn):
+        """``fn(grad_inputs, grad_outputs)`` runs after this node; may return new grad_inputs."""
+        if self._hooks is None:
+            self._hooks = []
+        return _RemovableHandle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """``fn(grad_outputs)`` runs before this node; may return new grad_outputs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        return _RemovableHandle(self._pre_hooks, fn)
+
+    def __call__(self, *grads):
+        return self.apply(*grads)
+
+    def apply(self, *grads):
+        raise NotImplementedError(f"{self.name()} does not define apply")  # pragma: no cover
+
+    def __repr__(self):
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+
+_FREED = object()
+
+
+def _modified_message(tensor, node, version):
+    shape = "[" + ", ".join(str(s) for s in tensor.shape) + "]"
+    kind = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+            "int64": "LongTensor", "int32": "IntTensor", "bool": "BoolTensor"}.get(
+        tensor.dtype.name, tensor.dtype.name)
+    where = f", which is output {tensor._output_nr} of {tensor.grad_fn.name()}," if tensor.grad_fn else ""
+    return (
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [torch.{kind} {shape}]{where} is at version {tensor._version_counter[0]}; "
+        f"expected version {version} instead. Hint: the backtrace further above can point at the "
+        "operation that failed to compute its gradient. The variable in question was changed in "
+        "there or anywhere later. Good luck!")
+
+
+def fit_gradient(grad, meta):
+    """Reduce a broadcast gradient to its input's shape and dtype: the one place this happens."""
+    if grad is None:
+        return None
+    shape, np_dtype = meta
+    if grad.shape != shape:
+        grad = grad.sum_to_size(shape)
+    if grad._array.dtype != np_dtype:
+        grad = grad.to(from_numpy_dtype(np_dtype))
+    return grad
+
+
+class _RemovableHandle:
+    """What ``register_hook`` returns: ``handle.remove()`` takes the hook off again."""
+
+    def __init__(self, hooks, fn):
+        self._hooks = hooks
+        self._fn = fn
+        hooks.append(fn)
+
+    def remove(self):
+        if self._fn in self._hooks:
+            self._hooks.remove(self._fn)
+
+
+class AccumulateGrad(Node):
+    """The node behind a leaf: adds the incoming gradient into ``variable.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        Node.__init__(self)
+        self.variable = variable
+
+
+def edge_of(tensor):
+    """Where a gradient for ``tensor`` must be sent: ``(node, output_nr)`` or ``(None, 0)``."""
+    if tensor._grad_fn is not None:
+        return (tensor._grad_fn, tensor._output_nr)
+    if tensor._requires_grad:
+        return (tensor._accumulator(), 0)
+    return (None, 0)
+
+
+# ---------------------------------------------------------------------------------------
+# Function: torch's public API for user-defined ops
+# ---------------------------------------------------------------------------------------
+class BackwardCFunction(Node):
+    """The ``grad_fn`` of a custom Function ``F``; its class is named ``FBackward``."""
+
+    __slots__ = ()
+    _forward_cls = None
+
+    def __init__(self):
+        Node.__init__(self)
+        self._non_differentiable = ()
+        self._dirty = ()
+        self.materialize_grads = True
+
+    def save_for_backward(self, *tensors):
+        self._saved = tuple((t, t._version_counter[0]) if t is not None else (None, 0)
+                            for t in tensors)
+
+    def mark_non_differentiable(self, *tensors):
+        self._non_differentiable = tensors
+
+    def mark_dirty(self, *tensors):
+        self._dirty = tensors
+
+    def set_materialize_grads(self, value):
+        self.materialize_grads = value
+
+    def apply(self, *grads):
+        name = self.name()
+        grads = self._forward_cls.backward(self, *grads)
+        if type(grads) is not tuple:
+            grads = (grads,)
+        if len(grads) < len(self.next_functions) or (
+                len(grads) > len(self.next_functions)
+                and any(g is not None for g in grads[len(self.next_functions):])):
+            raise RuntimeError(f"function {name} returned an incorrect number of gradients "
+                               f"(expected {len(self.next_functions)}, got {len(grads)})")
+        for i, (g, meta) in enumerate(zip(grads, self._input_meta)):
+            if g is not None and meta is not None and g.shape != meta[0]:
+                if not _broadcastable_to(g.shape, meta[0]):
+                    raise RuntimeError(
+                        f"Function {name} returned an invalid gradient at index {i} - got "
+                        f"{list(g.shape)} but expected shape compatible with {list(meta[0])}")
+        return tuple(fit_gradient(g, meta) if meta is not None else None
+                     for g, meta in zip(grads, self._input_meta))
+
+
+def _broadcastable_to(shape, target):
+    if len(shape) < len(target):
+        return False
+    extra = len(shape) - len(target)
+    return all(s == 1 or s == t for s, t in zip(shape[extra:], target)) or \
+        all(s == t or t == 1 for s, t in zip(shape[extra:], target))
+
+
+class Function:
+    """Define an op by its forward and backward; call it with ``MyFn.apply(x, …)``.
+
+    ``forward(ctx, *args)`` receives tensors and runs without recording a graph;
+    ``backward(ctx, *grad_outputs)`` returns one gradient per forward argument.
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._backward_cls = type(f"{cls.__name__}Backward", (BackwardCFunction,),
+                                 {"__slots__": (), "_forward_cls": cls})
+
+    def __init__(self, *args, **kwargs):
+        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. "
+                           "Please use new-style autograd function with static forward method.")
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for "
+                                  "your custom autograd.Function to use it with backward mode AD.")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        from .._tensor import Tensor
+        node = cls._backward_cls()
+        is_tensor = [isinstance(a, Tensor) for a in args]
+        node.needs_input_grad = tuple(t and a._requires_grad for t, a in zip(is_tensor, args))
+        prev, _State.enabled = _State.enabled, False
+        try:
+            outputs = cls.forward(node, *args, **kwargs)
+        finally:
+            _State.enabled = prev
+        if not (prev and any(node.needs_input_grad)):
+            node._saved = None
+            return outputs
+        node.next_functions = tuple(edge_of(a) if t else (None, 0) for t, a in zip(is_tensor, args))
+        node._input_meta = tuple((a._array.shape, a._array.dtype) if t else None
+                                 for t, a in zip(is_tensor, args))
+        single = not isinstance(outputs, tuple)
+        outs = (outputs,) if single else outputs
+        inputs = [a for t, a in zip(is_tensor, args) if t]
+        wired = []
+        for i, out in enumerate(outs):
+            if isinstance(out, Tensor):
+                if any(out is a for a in inputs) and not any(out is d for d in node._dirty):
+                    out = out.view_as(out)  # returned an input: give back a new tensor, not the input
+                if not any(out is n for n in node._non_differentiable) and out.is_floating_point():
+                    out._grad_fn, out._output_nr, out._requires_grad = node, i, True
+            wired.append(out)
+        node.__dict__["_num_outputs"] = len(outs)
+        node.__dict__["_output_meta"] = [(o.shape, o.dtype) if isinstance(o, Tensor) else ((), None)
+                                         for o in wired]
+        return wired[0] if single else tuple(wired)
+
+
+class once_differentiable:  # noqa: N801 (torch's name)
+    """Decorator for ``backward``s that cannot be differentiated again (accepted for compatibility)."""
+
+    def __new__(cls, fn):
+        return fn

@@ -1,0 +1,71 @@
+"""Grad mode: whether ops record a graph.  ``no_grad`` & co work as context managers and decorators."""
+import functools
+
+
+class _State:
+    """One flag read by every op; a class attribute is the cheapest global to read."""
+    enabled = True
+
+
+def is_grad_enabled():
+    return _State.enabled
+
+
+class _GradMode:
+    """Set ``mode`` on entry and restore the previous mode on exit; also usable as a decorator."""
+
+    mode = True
+
+    def __enter__(self):
+        self._prev = _State.enabled
+        _State.enabled = self.mode
+
+    def __exit__(self, *exc):
+        _State.enabled = self._prev
+        return False
+
+    def __call__(self, fn):
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def run_in_mode(*args, **kwargs):
+            prev = _State.enabled
+            _State.enabled = mode
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _State.enabled = prev
+        return run_in_mode
+
+
+class no_grad(_GradMode):
+    """Run without recording a graph: results have ``requires_grad=False``."""
+    mode = False
+
+
+class enable_grad(_GradMode):
+    """Turn recording back on inside a ``no_grad`` block."""
+    mode = True
+
+
+class inference_mode(_GradMode):
+    """Like ``no_grad`` (learntorch has no separate inference tensors)."""
+
+    def __init__(self, mode=True):
+        self.mode = not mode
+
+
+class set_grad_enabled(_GradMode):
+    """Like torch, ``set_grad_enabled(False)`` takes effect as soon as it is called."""
+
+    def __init__(self, mode):
+        self._prev = _State.enabled
+        self.mode = bool(mode)
+        _State.enabled = self.mode
+
+    def __enter__(self):
+        _State.enabled = self.mode
+
+    def __call__(self, fn):
+        _State.enabled = self._prev  # used as a decorator: only the wrapped calls change mode
+        return super().__call__(fn)

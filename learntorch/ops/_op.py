@@ -1,0 +1,100 @@
+"""``Op``: how learntorch's built-in differentiable ops are written.
+
+``forward`` works on raw arrays (NumPy or CuPy), ``backward`` on tensors, so a backward
+formula is itself differentiable and ``create_graph=True`` gives higher-order gradients.
+
+Recording is the slow path: when grad mode is off or no input requires grad,
+``Op.run`` calls ``forward`` and wraps the array, nothing more.
+"""
+from .._tensor import Tensor
+from ..autograd.function import Node, edge_of, fit_gradient
+from ..autograd.grad_mode import _State
+
+_wrap = Tensor._make
+
+
+class _NoCtx:
+    """Stands in for ``ctx`` on the fast path: whatever forward stores is thrown away."""
+
+    __slots__ = ()
+
+    def save_for_backward(self, *arrays):
+        pass
+
+    def __setattr__(self, name, value):
+        pass
+
+
+_NO_CTX = _NoCtx()
+
+
+class OpNode(Node):
+    """The ``grad_fn`` of a built-in op; its class name (e.g. ``MulBackward0``) matches torch."""
+
+    __slots__ = ()
+    op = None  # the Op subclass this node differentiates
+
+    def apply(self, *grads):
+        grads = self.op.backward(self, *grads)
+        if type(grads) is not tuple:
+            grads = (grads,)
+        return tuple(fit_gradient(g, meta) for g, meta in zip(grads, self._input_meta))
+
+
+class Op:
+    """Base of built-in ops: ``forward(ctx, *arrays, **params) -> array``, ``backward(ctx, grad)``.
+
+    ``backward`` returns one gradient per tensor input (``None`` where there is none) with
+    the *output's* broadcast shape; ``OpNode.apply`` reduces it to the input's shape.
+    ``ctx.save_for_backward`` takes the arrays forward saw (or returned); ``saved_tensors``
+    gives back the matching tensors, version-checked.
+    """
+
+    node_name = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("node_name") or f"{cls.__name__}Backward0"
+        cls._node_class = type(name, (OpNode,), {"__slots__": (), "op": cls})
+
+    @classmethod
+    def apply(cls, *inputs, **params):
+        return cls.run(inputs, [t._array for t in inputs], params)
+
+    @classmethod
+    def run(cls, inputs, arrays, params):
+        """Run forward on ``arrays`` (``inputs``' data, maybe cast) and record the graph if needed."""
+        if _State.enabled:
+            for t in inputs:
+                if t._requires_grad:
+                    return cls._record(inputs, arrays, params)
+        return _wrap(cls.forward(_NO_CTX, *arrays, **params))
+
+    @classmethod
+    def _record(cls, inputs, arrays, params):
+        node = cls._node_class()
+        out = _wrap(cls.forward(node, *arrays, **params))
+        node.next_functions = tuple([edge_of(t) for t in inputs])
+        node.needs_input_grad = tuple([t._requires_grad for t in inputs])
+        node._input_meta = tuple([(t._array.shape, t._array.dtype) for t in inputs])
+        if node._saved is not None:
+            node._saved = tuple([_resolve(a, inputs, arrays, out) for a in node._saved])
+        if out._array.dtype.kind == "f":
+            out._grad_fn = node
+            out._requires_grad = True
+        return out
+
+
+def _resolve(array, inputs, arrays, out):
+    """Map an array forward saved back to its tensor, and note the tensor's version."""
+    if array is None:
+        return (None, 0)
+    for t, a in zip(inputs, arrays):
+        if array is a:
+            return (t, t._version_counter[0])
+    if array is out._array:
+        return (out, out._version_counter[0])
+    return (_wrap(array), 0)
+
+
+

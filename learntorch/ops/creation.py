@@ -1,0 +1,350 @@
+"""Making tensors: from data, filled, ranges, random, ``*_like``, and dtype/device conversion.
+
+dtype rules (torch's): Python floats give the default float dtype (float32), ints
+give int64, bools give bool; a NumPy array keeps its dtype.  ``tensor()`` always
+copies; ``as_tensor``/``from_numpy`` share memory with a NumPy array when they can.
+"""
+import builtins
+import math
+
+import numpy as np
+
+from .. import _device, _dtype
+from .. import random as _random
+from .._tensor import Tensor, _shape_arg, _to_nested_data
+from ._op import Op
+
+
+def _finish(array, dtype, device, requires_grad):
+    """Cast/move ``array`` and wrap it; the one exit of every creation function."""
+    if dtype is not None:
+        dtype = _dtype.to_dtype(dtype)
+        if array.dtype != dtype.np:
+            array = array.astype(dtype.np)
+    if device is not None:
+        array = _device.move(array, _device.to_device(device))
+    t = Tensor._make(array)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _infer_array(data):
+    """NumPy array for Python data, with torch's dtype inference and ragged-list error."""
+    if isinstance(data, np.ndarray):
+        _dtype.from_numpy_dtype(data.dtype)
+        return data.copy()
+    if isinstance(data, Tensor):
+        return data._array.copy()
+    if isinstance(data, (np.generic,)):
+        return np.asarray(data)
+    nested = _to_nested_data(data)
+    try:
+        array = np.array(nested)
+    except ValueError:
+        _check_ragged(nested)
+        raise
+    if array.dtype == object:
+        _check_ragged(nested)
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    if array.dtype.kind == "f" and not _has_numpy_floats(nested):
+        return array.astype(_dtype.get_default_dtype().np)
+    if array.dtype.kind in "iu" and array.dtype != np.int64 and not _has_numpy_floats(nested):
+        return array.astype(np.int64)
+    if array.dtype.kind in "US":
+        raise TypeError(f"new(): invalid data type '{array.dtype.kind == 'U' and 'str'}'")
+    return array
+
+
+def _has_numpy_floats(data):
+    """True when the data holds NumPy scalars/arrays, whose dtype torch keeps."""
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return isinstance(data, (np.generic, np.ndarray))
+
+
+def _check_ragged(data, dim=0):
+    """Raise torch's ValueError naming the first dim whose lengths disagree."""
+    if not isinstance(data, (list, tuple)) or not data:
+        return
+    first = data[0]
+    first_len = len(first) if isinstance(first, (list, tuple)) else None
+    for item in data:
+        length = len(item) if isinstance(item, (list, tuple)) else None
+        if length != first_len:
+            if first_len is None or length is None:
+                raise ValueError(f"expected sequence of length {first_len or 0} at dim {dim + 1} "
+                                 f"(got {length or 0})" if length is not None else
+                                 f"setting an array element with a sequence at dim {dim + 1}")
+            raise ValueError(f"expected sequence of length {first_len} at dim {dim + 1} (got {length})")
+        _check_ragged(item, dim + 1)
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor holding a copy of ``data`` (a number, nested lists, an array or a tensor)."""
+    return _finish(_infer_array(data), dtype, device, requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like ``tensor`` but shares memory with ``data`` when no copy is needed."""
+    if isinstance(data, Tensor):
+        return data.to(dtype=dtype, device=device)
+    if isinstance(data, np.ndarray):
+        _dtype.from_numpy_dtype(data.dtype)
+        return _finish(data, dtype, device, False)
+    return tensor(data, dtype=dtype, device=device)
+
+
+asarray = as_tensor
+
+
+def from_numpy(ndarray):
+    """A tensor sharing memory with ``ndarray``: a change to either shows in both."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _dtype.from_numpy_dtype(ndarray.dtype)
+    return Tensor._make(ndarray)
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def numel(input):
+    return input.numel()
+
+
+# -- filled --------------------------------------------------------------------------------
+def _default(dtype):
+    return _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
+
+
+def _filled(fill, size, dtype, device, requires_grad):
+    dtype = _default(dtype)
+    return _finish(fill(_shape_arg(size), dtype=dtype.np), None, device, requires_grad)
+
+
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    return _filled(np.zeros, size, dtype, device, requires_grad)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    return _filled(np.ones, size, dtype, device, requires_grad)
+
+
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          memory_format=None):
+    """Uninitialised in torch; we return zeros so results never depend on leftover memory."""
+    return _filled(np.zeros, size, dtype, device, requires_grad)
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if dtype is None:
+        dtype = _dtype.scalar_dtype(fill_value)
+    dtype = _dtype.to_dtype(dtype)
+    return _finish(np.full(_shape_arg((size,)), fill_value, dtype=dtype.np), None, device,
+                   requires_grad)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if n < 0 or (m is not None and m < 0):
+        raise RuntimeError(f"n must be greater or equal to 0, got {n if n < 0 else m}")
+    return _finish(np.eye(n, m, dtype=_default(dtype).np), None, device, requires_grad)
+
+
+def _like(input, dtype, device):
+    return (input.dtype if dtype is None else _dtype.to_dtype(dtype),
+            input.device if device is None else device)
+
+
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+               memory_format=None):
+    dtype, device = _like(input, dtype, device)
+    return zeros(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    dtype, device = _like(input, dtype, device)
+    return ones(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+               memory_format=None):
+    return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    dtype, device = _like(input, dtype, device)
+    return full(input.shape, fill_value, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+# -- ranges ------------------------------------------------------------------------------------
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False):
+    """``[start, end)`` by ``step``; int64 unless an argument is a float."""
+    if end is None:
+        start, end = 0, start
+    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        is_float = any(isinstance(v, float) for v in (start, end, step))
+        dtype = _dtype.get_default_dtype() if is_float else _dtype.int64
+    dtype = _dtype.to_dtype(dtype)
+    count = builtins.max(0, math.ceil((end - start) / step))
+    array = (start + np.arange(count, dtype=np.float64) * step) if dtype.is_floating_point or \
+        any(isinstance(v, float) for v in (start, end, step)) else np.arange(start, end, step)
+    return _finish(array.astype(dtype.np), None, device, requires_grad)
+
+
+def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False):
+    """Deprecated in torch: like ``arange`` but includes ``end``; float32 by default."""
+    if end is None:
+        start, end = 0, start
+    count = int(math.floor((end - start) / step)) + 1
+    array = start + np.arange(count, dtype=np.float64) * step
+    return _finish(array.astype(_default(dtype).np), None, device, requires_grad)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    array = np.linspace(float(start), float(end), steps, dtype=np.float64)
+    return _finish(array.astype(_default(dtype).np), None, device, requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    array = np.power(float(base), np.linspace(float(start), float(end), steps, dtype=np.float64))
+    return _finish(array.astype(_default(dtype).np), None, device, requires_grad)
+
+
+# -- random ------------------------------------------------------------------------------------
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+         requires_grad=False):
+    """Uniform on [0, 1)."""
+    dtype = _default(dtype)
+    gen = _random.numpy_generator(generator)
+    array = gen.random(_shape_arg(size), dtype=_sample_dtype(dtype))
+    return _finish(array, dtype, device, requires_grad)
+
+
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False):
+    """Standard normal."""
+    dtype = _default(dtype)
+    gen = _random.numpy_generator(generator)
+    array = gen.standard_normal(_shape_arg(size), dtype=_sample_dtype(dtype))
+    return _finish(array, dtype, device, requires_grad)
+
+
+def _sample_dtype(dtype):
+    """NumPy samples float32/float64 directly; float16 is drawn as float32 and cast."""
+    return np.float64 if dtype is _dtype.float64 else np.float32
+
+
+def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
+            device=None, requires_grad=False):
+    """Integers in [low, high); ``randint(high, size)`` or ``randint(low, high, size)``."""
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None or size is None:
+        raise TypeError("randint() missing required arguments: 'high' and 'size'")
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    gen = _random.numpy_generator(generator)
+    array = gen.integers(low, high, size=_shape_arg((size,)), dtype=np.int64)
+    return _finish(array, dtype or _dtype.int64, device, requires_grad)
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    if n < 0:
+        raise RuntimeError(f"n must be non-negative, got {n}")
+    array = _random.numpy_generator(generator).permutation(n).astype(np.int64)
+    return _finish(array, dtype or _dtype.int64, device, requires_grad)
+
+
+def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    dtype, device = _like(input, dtype, device)
+    return rand(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+               memory_format=None):
+    dtype, device = _like(input, dtype, device)
+    return randn(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,
+                 requires_grad=False, memory_format=None):
+    dtype, device = _like(input, dtype, device)
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, input.shape, dtype=dtype, device=device)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
+           device=None, requires_grad=False):
+    """Normal samples; ``mean``/``std`` may be tensors (broadcast) or numbers (then ``size`` is needed)."""
+    gen = _random.numpy_generator(generator)
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        like = mean if isinstance(mean, Tensor) else std
+        m = mean._array if isinstance(mean, Tensor) else mean
+        s = std._array if isinstance(std, Tensor) else std
+        if np.any(np.asarray(s) < 0):
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        array = m + s * gen.standard_normal(shape)
+        return _finish(np.asarray(array), like.dtype, like.device, False)
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    if size is None:
+        raise TypeError("normal() missing required argument 'size' when mean and std are numbers")
+    dtype = _default(dtype)
+    array = mean + std * gen.standard_normal(_shape_arg((size,)), dtype=_sample_dtype(dtype))
+    return _finish(np.asarray(array), dtype, device, requires_grad)
+
+
+# -- conversion ------------------------------------------------------------------------------
+class ToCopy(Op):
+    """A dtype/device change; backward converts the gradient back (``OpNode`` casts it)."""
+
+    @staticmethod
+    def forward(ctx, x, dtype, device):
+        if device is not None:
+            x = _device.move(x, device)
+        return x.astype(dtype.np) if dtype is not None and x.dtype != dtype.np else x.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def convert(input, dtype, device, copy=False):
+    """What ``Tensor.to`` does: return ``input`` itself when nothing changes (unless ``copy``)."""
+    same_dtype = dtype is None or dtype.np == input._array.dtype
+    same_device = device is None or device == input.device
+    if same_dtype and same_device and not copy:
+        return input
+    return ToCopy.apply(input, dtype=None if same_dtype else dtype,
+                        device=None if same_device else device)
+
+
+__all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "is_tensor", "is_floating_point", "numel",
+           "zeros", "ones", "empty", "full", "eye", "zeros_like", "ones_like", "empty_like",
+           "full_like", "arange", "range", "linspace", "logspace", "rand", "randn", "randint",
+           "randperm", "rand_like", "randn_like", "randint_like", "normal"]

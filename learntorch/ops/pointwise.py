@@ -1,0 +1,706 @@
+"""Elementwise ops: each ``Op`` has its forward (on arrays) and backward (on tensors) side by side.
+
+NumPy ufuncs also accept CuPy arrays (they dispatch through ``__array_ufunc__``), so
+``np.exp`` here runs on the GPU for a CUDA tensor.  Broadcasting is NumPy's; the
+gradient is reduced back to each input's shape by ``OpNode`` (see ``_op.py``).
+"""
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor
+from ._op import Op
+from ._promote import binary, broadcast_error, float_array
+
+
+# -- arithmetic ------------------------------------------------------------------------------
+class Add(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        return np.add(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad
+
+
+class Sub(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        return np.subtract(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, -grad if ctx.needs_input_grad[1] else None
+
+
+class Rsub(Op):
+    node_name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return np.subtract(b, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad if ctx.needs_input_grad[0] else None, grad
+
+
+class Mul(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.multiply(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return (grad * b if ctx.needs_input_grad[0] else None,
+                grad * a if ctx.needs_input_grad[1] else None)
+
+
+class Div(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.true_divide(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return (grad / b if ctx.needs_input_grad[0] else None,
+                -grad * a / (b * b) if ctx.needs_input_grad[1] else None)
+
+
+class Neg(Op):
+    @staticmethod
+    def forward(ctx, x):
+        return np.negative(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+def add(input, other, *, alpha=1, out=None):
+    """``input + alpha * other``."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    return _out(binary(Add, input, other), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    """``input - alpha * other``."""
+    if isinstance(input, Tensor) and input.dtype is _dtype.bool and isinstance(other, Tensor) \
+            and other.dtype is _dtype.bool:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if alpha != 1:
+        other = mul(other, alpha)
+    return _out(binary(Sub, input, other), out)
+
+
+subtract = sub
+
+
+def rsub(input, other, *, alpha=1):
+    """``other - alpha * input`` (what ``2 - x`` calls)."""
+    if alpha != 1:
+        input = mul(input, alpha)
+    return binary(Rsub, input, other)
+
+
+def mul(input, other, *, out=None):
+    return _out(binary(Mul, input, other), out)
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    """True division (integers give floats), or ``rounding_mode='trunc'|'floor'``."""
+    if rounding_mode is None:
+        return _out(binary(Div, input, other, to_float=True), out)
+    if rounding_mode == "floor":
+        result = floor_divide(input, other)
+    elif rounding_mode == "trunc":
+        result = binary(Div, input, other, to_float=True).trunc()
+        dt = _dtype.result_type(input, other)
+        if not dt.is_floating_point:
+            result = result.to(dt)
+    else:
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                           f"found '{rounding_mode}'")
+    return _out(result, out)
+
+
+divide = true_divide = div
+
+
+def neg(input):
+    if input.dtype is _dtype.bool:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return Neg.apply(input)
+
+
+negative = neg
+
+
+class Pow(Op):
+    """``x ** exponent`` with a Python-number exponent."""
+
+    @staticmethod
+    def forward(ctx, x, exponent):
+        ctx.save_for_backward(x)
+        ctx.exponent = exponent
+        return np.power(x, exponent)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        e = ctx.exponent
+        if e == 0:
+            return grad * 0
+        return grad * e * x ** (e - 1)
+
+
+class PowTensor(Op):
+    """``base ** exponent`` with both tensors."""
+
+    node_name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, base, exponent):
+        out = np.power(base, exponent)
+        ctx.save_for_backward(base, exponent, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        base, exponent, out = ctx.saved_tensors
+        grad_base = grad_exp = None
+        if ctx.needs_input_grad[0]:
+            grad_base = where(exponent == 0, 0.0, grad * exponent * base ** (exponent - 1))
+        if ctx.needs_input_grad[1]:
+            grad_exp = where((base == 0) & (exponent >= 0), 0.0, grad * out * log(base))
+        return grad_base, grad_exp
+
+
+class PowScalarBase(Op):
+    """``number ** tensor``."""
+
+    node_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, exponent, base):
+        out = np.power(base, exponent)
+        ctx.save_for_backward(out)
+        ctx.base = base
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        if ctx.base == 0:
+            return grad * 0
+        return grad * out * float(np.log(ctx.base))
+
+
+def pow(input, exponent, *, out=None):
+    """``input ** exponent``; either side may be a Python number."""
+    if not isinstance(input, Tensor):
+        exponent_t = exponent
+        dt = _dtype.result_type(exponent_t, input)
+        array = exponent_t._array if exponent_t.dtype is dt else exponent_t._array.astype(dt.np)
+        return _out(PowScalarBase.run((exponent_t,), (array,), {"base": _as_python(input, dt)}), out)
+    if not isinstance(exponent, Tensor):
+        dt = _dtype.result_type(input, exponent)
+        if not dt.is_floating_point and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        array = input._array if input.dtype is dt else input._array.astype(dt.np)
+        return _out(Pow.run((input,), (array,), {"exponent": _as_python(exponent, dt)}), out)
+    return _out(binary(PowTensor, input, exponent), out)
+
+
+def _as_python(number, dt):
+    """A Python number typed for ``dt`` so NumPy keeps the tensor's dtype (NEP 50)."""
+    return float(number) if dt.is_floating_point else int(number)
+
+
+def float_power(input, exponent):
+    """``pow`` computed in float64, as torch does."""
+    to64 = (lambda v: v.double() if isinstance(v, Tensor) else float(v))
+    return pow(to64(input), to64(exponent))
+
+
+# -- unary float functions ---------------------------------------------------------------------
+def _unary(op, input):
+    """Integer inputs become the default float dtype first (``exp(int tensor)`` is float32)."""
+    array = float_array(input)
+    return op.run((input,), (array,), {})
+
+
+class Exp(Op):
+    @staticmethod
+    def forward(ctx, x):
+        out = np.exp(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * out
+
+
+class Log(Op):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad / x
+
+
+class Sqrt(Op):
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(invalid="ignore"):
+            out = np.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad / (2 * out)
+
+
+class Sin(Op):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad * cos(x)
+
+
+class Cos(Op):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return -grad * sin(x)
+
+
+class Tanh(Op):
+    @staticmethod
+    def forward(ctx, x):
+        out = np.tanh(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * (1 - out * out)
+
+
+class Sigmoid(Op):
+    @staticmethod
+    def forward(ctx, x):
+        # exp of a large negative x would overflow; tanh form is stable: σ(x) = (1 + tanh(x/2)) / 2
+        out = np.tanh(x * 0.5)
+        out += 1
+        out *= 0.5
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * out * (1 - out)
+
+
+def exp(input, *, out=None):
+    return _out(_unary(Exp, input), out)
+
+
+def log(input, *, out=None):
+    return _out(_unary(Log, input), out)
+
+
+def sqrt(input, *, out=None):
+    return _out(_unary(Sqrt, input), out)
+
+
+def sin(input, *, out=None):
+    return _out(_unary(Sin, input), out)
+
+
+def cos(input, *, out=None):
+    return _out(_unary(Cos, input), out)
+
+
+def tanh(input, *, out=None):
+    return _out(_unary(Tanh, input), out)
+
+
+def sigmoid(input, *, out=None):
+    return _out(_unary(Sigmoid, input), out)
+
+
+# -- functions that keep integer dtypes ---------------------------------------------------------
+class Abs(Op):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad * sign(x)
+
+
+class Relu(Op):
+    @staticmethod
+    def forward(ctx, x):
+        out = np.maximum(x, 0)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * (out > 0)
+
+
+class Sign(Op):
+    @staticmethod
+    def forward(ctx, x):
+        return np.sign(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0
+
+
+def abs(input, *, out=None):
+    return _out(Abs.apply(input), out)
+
+
+absolute = abs
+
+
+def relu(input):
+    if input.dtype is _dtype.bool:
+        raise RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'')
+    return Relu.apply(input)
+
+
+def sign(input, *, out=None):
+    if input.dtype is _dtype.bool:
+        return _out(input.clone(), out)
+    return _out(Sign.apply(input), out)
+
+
+class Clamp(Op):
+    """``clamp`` with Python-number bounds; the gradient passes where min <= x <= max."""
+
+    node_name = "ClampBackward1"
+
+    @staticmethod
+    def forward(ctx, x, min, max):
+        ctx.save_for_backward(x)
+        ctx.min, ctx.max = min, max
+        return np.clip(x, min, max)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        inside = None
+        if ctx.min is not None:
+            inside = x >= ctx.min
+        if ctx.max is not None:
+            inside = (x <= ctx.max) if inside is None else inside & (x <= ctx.max)
+        return grad * inside
+
+
+class ClampTensor(Op):
+    """``clamp`` with tensor bounds (each broadcast against x)."""
+
+    node_name = "ClampBackward0"
+
+    @staticmethod
+    def forward(ctx, x, low, high):
+        ctx.save_for_backward(x, low, high)
+        return np.minimum(np.maximum(x, low), high)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, low, high = ctx.saved_tensors
+        below, above = x < low, x > high
+        return (where(below | above, 0.0, grad),
+                where(below & ~above, grad, 0.0) if ctx.needs_input_grad[1] else None,
+                where(above, grad, 0.0) if ctx.needs_input_grad[2] else None)
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    """Limit values to ``[min, max]``; either bound may be None, a number or a tensor."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        inf = float("inf")
+        low = min if isinstance(min, Tensor) else _full_like_scalar(input, -inf if min is None else min)
+        high = max if isinstance(max, Tensor) else _full_like_scalar(input, inf if max is None else max)
+        dt = _dtype.result_type(input, low, high)
+        arrays = tuple(t._array.astype(dt.np, copy=False) for t in (input, low, high))
+        return _out(ClampTensor.run((input, low, high), arrays, {}), out)
+    dt = _dtype.result_type(input, *(b for b in (min, max) if b is not None))
+    array = input._array if input.dtype is dt else input._array.astype(dt.np)
+    cast = float if dt.is_floating_point else int
+    return _out(Clamp.run((input,), (array,), {"min": None if min is None else cast(min),
+                                                "max": None if max is None else cast(max)}), out)
+
+
+clip = clamp
+
+
+def clamp_min(input, min):
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):
+    return clamp(input, max=max)
+
+
+def _full_like_scalar(like, value):
+    return Tensor._make(np.asarray(value, dtype=_dtype.result_type(like, value).np))
+
+
+class Where(Op):
+    @staticmethod
+    def forward(ctx, condition, x, y):
+        ctx.save_for_backward(condition)
+        return np.where(condition, x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        condition, = ctx.saved_tensors
+        zero = grad.new_zeros(())
+        return (None,
+                where(condition, grad, zero) if ctx.needs_input_grad[1] else None,
+                where(condition, zero, grad) if ctx.needs_input_grad[2] else None)
+
+
+def where(condition, input=None, other=None, *, out=None):
+    """``where(c, x, y)`` picks x where c is True, else y; ``where(c)`` is ``nonzero(c, as_tuple=True)``."""
+    if input is None and other is None:
+        from .indexing import nonzero
+        return nonzero(condition, as_tuple=True)
+    if condition.dtype is not _dtype.bool:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with "
+                           f"dtype {_type_word(condition.dtype)}")
+    dt = _dtype.result_type(input, other)
+    x = input if isinstance(input, Tensor) else _full_like_scalar_dtype(input, dt)
+    y = other if isinstance(other, Tensor) else _full_like_scalar_dtype(other, dt)
+    arrays = (condition._array, x._array.astype(dt.np, copy=False), y._array.astype(dt.np, copy=False))
+    try:
+        return _out(Where.run((condition, x, y), arrays, {}), out)
+    except ValueError:
+        raise broadcast_error(condition.shape, x.shape, y.shape) from None
+
+
+def _full_like_scalar_dtype(value, dt):
+    return Tensor._make(np.asarray(value, dtype=dt.np))
+
+
+def _type_word(dt):
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}[dt.name]
+
+
+# -- comparisons and logic (results are bool tensors, never differentiable) ---------------------
+class _Compare(Op):
+    ufunc = None
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        return cls.ufunc(a, b)
+
+
+class Eq(_Compare):
+    ufunc = np.equal
+
+
+class Ne(_Compare):
+    ufunc = np.not_equal
+
+
+class Lt(_Compare):
+    ufunc = np.less
+
+
+class Le(_Compare):
+    ufunc = np.less_equal
+
+
+class Gt(_Compare):
+    ufunc = np.greater
+
+
+class Ge(_Compare):
+    ufunc = np.greater_equal
+
+
+def eq(input, other, *, out=None):
+    return _out(binary(Eq, input, other), out)
+
+
+def ne(input, other, *, out=None):
+    return _out(binary(Ne, input, other), out)
+
+
+def lt(input, other, *, out=None):
+    return _out(binary(Lt, input, other), out)
+
+
+def le(input, other, *, out=None):
+    return _out(binary(Le, input, other), out)
+
+
+def gt(input, other, *, out=None):
+    return _out(binary(Gt, input, other), out)
+
+
+def ge(input, other, *, out=None):
+    return _out(binary(Ge, input, other), out)
+
+
+not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
+
+
+def _logical(ufunc, input, other=None):
+    arrays = (input._array,) if other is None else (input._array, _array_of(other))
+    try:
+        return Tensor._make(ufunc(*arrays).astype(np.bool_, copy=False))
+    except ValueError:
+        raise broadcast_error(input.shape, other.shape) from None
+
+
+def _array_of(value):
+    return value._array if isinstance(value, Tensor) else np.asarray(value)
+
+
+def logical_and(input, other):
+    return _logical(np.logical_and, input, other)
+
+
+def logical_or(input, other):
+    return _logical(np.logical_or, input, other)
+
+
+def logical_xor(input, other):
+    return _logical(np.logical_xor, input, other)
+
+
+def logical_not(input):
+    return _logical(np.logical_not, input)
+
+
+def _bitwise(ufunc, input, other=None):
+    if input.is_floating_point() or (isinstance(other, Tensor) and other.is_floating_point()):
+        raise RuntimeError(f'"{ufunc.__name__}_cpu" not implemented for \'Float\'')
+    arrays = (input._array,) if other is None else (input._array, _array_of(other))
+    return Tensor._make(ufunc(*arrays))
+
+
+def bitwise_not(input):
+    return _bitwise(np.invert, input)
+
+
+def bitwise_and(input, other):
+    return _bitwise(np.bitwise_and, input, other)
+
+
+def bitwise_or(input, other):
+    return _bitwise(np.bitwise_or, input, other)
+
+
+def bitwise_xor(input, other):
+    return _bitwise(np.bitwise_xor, input, other)
+
+
+# -- integer-style division ------------------------------------------------------------------
+class FloorDivide(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.floor_divide(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0, grad * 0
+
+
+class Remainder(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.remainder(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return grad, -grad * floor_divide(a, b) if ctx.needs_input_grad[1] else None
+
+
+def floor_divide(input, other, *, out=None):
+    _check_integer_division(input, other)
+    return _out(binary(FloorDivide, input, other), out)
+
+
+def remainder(input, other, *, out=None):
+    _check_integer_division(input, other)
+    return _out(binary(Remainder, input, other), out)
+
+
+def _check_integer_division(a, b):
+    if not _dtype.result_type(a, b).is_floating_point:
+        divisor = b._array if isinstance(b, Tensor) else np.asarray(b)
+        if (divisor == 0).any():
+            raise RuntimeError("ZeroDivisionError")
+
+
+# -- results written into ``out=`` ------------------------------------------------------------
+def _out(result, out):
+    """Support ``out=``: copy the result into ``out`` (resizing it like torch when empty)."""
+    if out is None:
+        return result
+    if out.shape != result.shape:
+        if out.numel() != 0:
+            raise RuntimeError(f"output with shape {list(out.shape)} doesn't match the broadcast "
+                               f"shape {list(result.shape)}")
+        out._array = np.empty(result.shape, dtype=out._array.dtype)
+    out._array[...] = result._array
+    out._version_counter[0] += 1
+    return out
+
+
+__all__ = [name for name in dir() if not name.startswith("_") and name not in
+           ("np", "Op", "Tensor", "binary", "broadcast_error", "float_array")
+           and not name[0].isupper()]

@@ -1,0 +1,345 @@
+"""Shape ops.  Most are *views*: the result shares memory (and a version counter) with its
+input, exactly like torch — ``y = x.view(6); y[0] = 5`` changes ``x``.
+
+The backward of a shape op is the inverse shape op on the gradient.
+"""
+import numpy as np
+
+from .._tensor import Tensor, _shape_arg, _wrap_dim
+from ._op import Op
+
+
+def as_view(out, base):
+    """Mark ``out`` as a view of ``base``: same memory, same version counter."""
+    out._version_counter = base._version_counter
+    out._base = base._base if base._base is not None else base
+    out._view_version = base._version_counter[0]
+    return out
+
+
+def _infer_shape(shape, numel):
+    """Fill in a single -1; torch's RuntimeError when the sizes cannot match ``numel``."""
+    shape = list(shape)
+    unknown = [i for i, s in enumerate(shape) if s == -1]
+    if len(unknown) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in shape:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    known = 1
+    for s in shape:
+        if s != -1:
+            known *= s
+    if unknown:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {numel}")
+        shape[unknown[0]] = numel // known
+    elif known != numel:
+        raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {numel}")
+    return tuple(shape)
+
+
+def _fmt(shape):
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def _size_args(args):
+    """``view(2, 3)``, ``view((2, 3))``, and -1 entries."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = args[0]
+    return tuple(int(a) for a in args)
+
+
+class View(Op):
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        try:
+            return np.reshape(x, shape, copy=False)
+        except (ValueError, TypeError):
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.in_shape)
+
+
+class UnsafeView(Op):
+    """What ``reshape`` records when it had to copy."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        return np.reshape(x, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.in_shape)
+
+
+def view(input, *shape):
+    shape = _infer_shape(_size_args(shape), input.numel())
+    return as_view(View.apply(input, shape=shape), input)
+
+
+def view_as(input, other):
+    return view(input, other.shape)
+
+
+def reshape(input, *shape):
+    """A view when the memory layout allows it, otherwise a copy (like torch)."""
+    shape = _infer_shape(_size_args(shape), input.numel())
+    if _viewable(input._array, shape):
+        return as_view(View.apply(input, shape=shape), input)
+    return UnsafeView.apply(input, shape=shape)
+
+
+def _viewable(array, shape):
+    try:
+        np.reshape(array, shape, copy=False)
+        return True
+    except ValueError:
+        return False
+
+
+def reshape_as(input, other):
+    return reshape(input, other.shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    ndim = input.dim()
+    if ndim == 0:
+        return reshape(input, (1,))
+    start, end = _wrap_dim(start_dim, ndim), _wrap_dim(end_dim, ndim)
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if start == end:
+        return input
+    shape = input.shape
+    return reshape(input, shape[:start] + (-1,) + shape[end + 1:])
+
+
+def unflatten(input, dim, sizes):
+    dim = _wrap_dim(dim, input.dim())
+    shape = input.shape
+    sizes = _infer_shape(sizes, shape[dim])
+    return view(input, shape[:dim] + tuple(sizes) + shape[dim + 1:])
+
+
+def ravel(input):
+    return reshape(input, -1)
+
+
+class Permute(Op):
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.transpose(x, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.permute(tuple(np.argsort(ctx.dims)))
+
+
+def permute(input, *dims):
+    dims = _size_args(dims)
+    ndim = input.dim()
+    if len(dims) != ndim:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not "
+                           f"match the length of the desired ordering of dimensions i.e. input.dim() "
+                           f"= {ndim} is not equal to len(dims) = {len(dims)}")
+    dims = tuple(_wrap_dim(d, ndim) for d in dims)
+    if len(set(dims)) != ndim:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return as_view(Permute.apply(input, dims=dims), input)
+
+
+class Transpose(Op):
+    @staticmethod
+    def forward(ctx, x, dim0, dim1):
+        ctx.dims = (dim0, dim1)
+        return np.swapaxes(x, dim0, dim1) if x.ndim > 1 else x.view()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.transpose(*ctx.dims)
+
+
+class T(Transpose):
+    pass
+
+
+def transpose(input, dim0, dim1):
+    ndim = input.dim()
+    d0, d1 = _wrap_dim(dim0, ndim), _wrap_dim(dim1, ndim)
+    return as_view(Transpose.apply(input, dim0=d0, dim1=d1), input)
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    """Transpose a ≤2-D tensor (0-D and 1-D come back unchanged, as views)."""
+    ndim = input.dim()
+    if ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {ndim}D")
+    dim1 = 1 if ndim == 2 else 0
+    return as_view(T.apply(input, dim0=0, dim1=dim1), input)
+
+
+def movedim(input, source, destination):
+    ndim = input.dim()
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should "
+                           f"contain the same number of dims as destination ({dst} dims)")
+    src = [_wrap_dim(d, ndim) for d in src]
+    dst = [_wrap_dim(d, ndim) for d in dst]
+    order = [d for d in range(ndim) if d not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute(input, order)
+
+
+moveaxis = movedim
+
+
+class Squeeze(Op):
+    node_name = "SqueezeBackward0"
+
+    @staticmethod
+    def forward(ctx, x, axes):
+        ctx.in_shape = x.shape
+        return np.squeeze(x, axis=axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.in_shape)
+
+
+class SqueezeDim(Squeeze):
+    node_name = "SqueezeBackward1"
+
+
+def squeeze(input, dim=None):
+    """Remove size-1 dims (all of them, or the given ones; a dim whose size isn't 1 is kept)."""
+    shape, ndim = input.shape, input.dim()
+    if dim is None:
+        axes = tuple(i for i, s in enumerate(shape) if s == 1)
+        return as_view(Squeeze.apply(input, axes=axes), input)
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    wrapped = [_wrap_dim(d, ndim) for d in dims]  # validates; a 0-d tensor accepts dim 0 and -1
+    axes = tuple(sorted({d for d in wrapped if ndim and shape[d] == 1}))
+    return as_view(SqueezeDim.apply(input, axes=axes), input)
+
+
+class Unsqueeze(Op):
+    @staticmethod
+    def forward(ctx, x, axis):
+        ctx.axis = axis
+        return np.expand_dims(x, axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.squeeze(ctx.axis)
+
+
+def unsqueeze(input, dim):
+    axis = _wrap_dim(dim, input.dim() + 1)
+    return as_view(Unsqueeze.apply(input, axis=axis), input)
+
+
+class Expand(Op):
+    """A broadcast view; its backward sums the gradient back (done by ``OpNode``)."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def expand(input, *sizes):
+    sizes = _size_args(sizes)
+    shape = input.shape
+    if len(sizes) < len(shape):
+        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the "
+                           f"number of sizes provided ({len(sizes)}) must be greater or equal to the "
+                           f"number of dimensions in the tensor ({len(shape)})")
+    lead = len(sizes) - len(shape)
+    target = []
+    for i, s in enumerate(sizes):
+        old = shape[i - lead] if i >= lead else None
+        if s == -1:
+            if old is None:
+                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
+                                   f"non-existing dimension {i}")
+            s = old
+        elif old is not None and old != 1 and old != s:
+            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size "
+                               f"({old}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}."
+                               f"  Tensor sizes: {list(shape)}")
+        target.append(s)
+    return as_view(Expand.apply(input, shape=tuple(target)), input)
+
+
+def expand_as(input, other):
+    return expand(input, other.shape)
+
+
+def broadcast_to(input, shape):
+    return expand(input, shape)
+
+
+class SumToSize(Op):
+    """Sum a broadcast gradient back to ``shape`` (the reverse of ``expand``)."""
+
+    node_name = "SumBackward1"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        lead = x.ndim - len(shape)
+        axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape)
+                                          if s == 1 and x.shape[i + lead] != 1)
+        out = np.sum(x, axis=axes, keepdims=True) if axes else x
+        return np.reshape(out, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.expand(ctx.in_shape)
+
+
+def sum_to_size(input, *size):
+    shape = _size_args(size)
+    if tuple(input.shape) == shape:
+        return input
+    return SumToSize.apply(input, shape=shape)
+
+
+class Clone(Op):
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def clone(input, *, memory_format=None):
+    return Clone.apply(input)
+
+
+def contiguous(input, memory_format=None):
+    return input if input._array.flags.c_contiguous else Clone.apply(input)
+
+
+__all__ = ["view", "view_as", "reshape", "reshape_as", "flatten", "unflatten", "ravel", "permute",
+           "transpose", "swapaxes", "swapdims", "t", "movedim", "moveaxis", "squeeze", "unsqueeze",
+           "expand", "expand_as", "broadcast_to", "sum_to_size", "clone", "contiguous"]
