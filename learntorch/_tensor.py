@@ -41,10 +41,19 @@ class Tensor:
     (``Tensor(2, 3)`` gives an uninitialised 2×3 tensor).  Prefer ``learntorch.tensor``.
     """
 
-    __slots__ = ("_array", "_requires_grad", "_grad_fn", "_grad", "_output_nr",
-                 "_version_counter", "_base", "_view_version", "_accumulator_ref", "_hooks",
-                 "_retains_grad", "__dict__", "__weakref__")
+    __slots__ = ("_array", "_requires_grad", "_grad_fn", "_version_counter", "__dict__",
+                 "__weakref__")
     __array_priority__ = 1000  # make `ndarray * tensor` call Tensor.__rmul__
+
+    # Rarely set, so they live in the instance __dict__ only once set: every op creates a
+    # tensor, and each attribute it does not have to write makes that cheaper.
+    _grad = None
+    _output_nr = 0
+    _base = None            # the tensor whose memory this view shares
+    _view_version = 0       # the base's version when this view was taken
+    _accumulator_ref = None  # weakref to this leaf's AccumulateGrad node
+    _hooks = None
+    _retains_grad = False
 
     def __init__(self, *args, device=None):
         if len(args) == 1 and not isinstance(args[0], int):
@@ -57,14 +66,7 @@ class Tensor:
         self._array = array
         self._requires_grad = False
         self._grad_fn = None
-        self._grad = None
-        self._output_nr = 0
         self._version_counter = [0]
-        self._base = None
-        self._view_version = 0
-        self._accumulator_ref = None
-        self._hooks = None
-        self._retains_grad = False
 
     @classmethod
     def _make(cls, array):
@@ -75,14 +77,7 @@ class Tensor:
         t._array = array
         t._requires_grad = False
         t._grad_fn = None
-        t._grad = None
-        t._output_nr = 0
         t._version_counter = [0]
-        t._base = None
-        t._view_version = 0
-        t._accumulator_ref = None
-        t._hooks = None
-        t._retains_grad = False
         return t
 
     # -- what it is ------------------------------------------------------------------------
@@ -352,7 +347,7 @@ class Tensor:
         out = type(self).__new__(type(self))
         out._init(self._array.copy())
         out._requires_grad = self._requires_grad
-        out.__dict__.update({k: v for k, v in self.__dict__.items()})
+        out.__dict__.update({k: v for k, v in self.__dict__.items() if k not in _GRAPH_STATE})
         if self._grad is not None:
             out._grad = self._grad.__deepcopy__(memo)
         memo[id(self)] = out
@@ -546,6 +541,9 @@ class Tensor:
     def mT(self):
         return _ops.transpose(self, -2, -1)
 
+
+# Per-tensor autograd bookkeeping that a deep copy must not share with the original.
+_GRAPH_STATE = {"_grad", "_base", "_view_version", "_accumulator_ref", "_hooks", "_retains_grad"}
 
 _LEGACY_TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
                       "float16": "torch.HalfTensor", "int64": "torch.LongTensor",

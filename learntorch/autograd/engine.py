@@ -9,6 +9,9 @@
 Backward formulas run with grad mode off (no graph is built for them) unless
 ``create_graph=True``, which makes the gradients themselves differentiable.
 """
+import numpy as np
+
+from .. import _tensor  # a module reference: _tensor imports this package before Tensor exists
 from .function import AccumulateGrad
 from .grad_mode import _State
 
@@ -79,9 +82,9 @@ def _make_grads(outputs, grads):
         if not out._requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
         if g is None:
-            if out.numel() != 1:
+            if out._array.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = ops.ones_like(out)
+            g = _tensor.Tensor._make(np.ones_like(out._array))
         else:
             if not hasattr(g, "_array"):
                 g = ops.tensor(g, dtype=out.dtype, device=out.device)
@@ -108,77 +111,81 @@ def _root_edge(t):
 def _count_dependencies(roots):
     """Number of incoming edges of every node reachable from ``roots`` (iterative DFS)."""
     deps = {}
-    stack = [node for node in roots]
+    stack = list(roots)
     seen = set(stack)
     while stack:
-        node = stack.pop()
-        for child, _ in node.next_functions:
-            if child is None:
-                continue
-            deps[child] = deps.get(child, 0) + 1
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
-    return deps, seen
+        for child, _ in stack.pop().next_functions:
+            if child is not None:
+                if child in deps:
+                    deps[child] += 1
+                else:
+                    deps[child] = 1
+                    if child not in seen:
+                        seen.add(child)
+                        stack.append(child)
+    return deps
 
 
-def _needed(nodes, deps, roots, targets):
+def _needed(roots, deps, targets):
     """With explicit inputs, only nodes on a path to one of them need to run."""
     target_nodes = {key[0] for key in targets}
-    order = _topological(roots, deps)
     needed = set()
-    for node in reversed(order):
-        if node in target_nodes or any(c in needed for c, _ in node.next_functions if c is not None):
+    for node in reversed(_topological(roots, deps)):
+        if node in target_nodes or any(c in needed for c, _ in node.next_functions):
             needed.add(node)
     return needed
 
 
 def _topological(roots, deps):
-    deps = dict(deps)
-    ready = [n for n in dict.fromkeys(roots) if deps.get(n, 0) == 0]
+    """Nodes in an order where each comes after every node that sends it a gradient."""
+    remaining = dict(deps)
+    ready = [n for n in dict.fromkeys(roots) if n not in remaining]
     order = []
     while ready:
         node = ready.pop()
         order.append(node)
         for child, _ in node.next_functions:
             if child is not None:
-                deps[child] -= 1
-                if deps[child] == 0:
+                remaining[child] -= 1
+                if remaining[child] == 0:
                     ready.append(child)
     return order
 
 
 def _run(outputs, grads, retain_graph, create_graph, targets, capture):
-    roots = []
     buffers = {}
+    roots = []
     for out, g in zip(outputs, grads):
         node, nr = _root_edge(out)
         roots.append(node)
         _add_to_buffer(buffers, node, nr, g)
-    deps, nodes = _count_dependencies(roots)
-    needed = _needed(nodes, deps, roots, targets) if targets is not None else None
+    deps = _count_dependencies(roots)
+    needed = _needed(roots, deps, targets) if targets is not None else None
 
     prev, _State.enabled = _State.enabled, create_graph
     try:
-        ready = [n for n in dict.fromkeys(roots) if deps.get(n, 0) == 0]
+        ready = [n for n in dict.fromkeys(roots) if n not in deps]
         while ready:
             node = ready.pop()
             grads_in = buffers.pop(node, None)
-            if needed is None or node in needed:
-                _run_node(node, grads_in, buffers, retain_graph, create_graph, targets, capture)
+            if grads_in is not None and (needed is None or node in needed):
+                if type(node) is AccumulateGrad and targets is None and not node.variable._hooks:
+                    _accumulate(node.variable, grads_in[0], create_graph)  # the common leaf case
+                else:
+                    _run_node(node, grads_in, buffers, retain_graph, create_graph, targets, capture)
             for child, _ in node.next_functions:
                 if child is not None:
-                    deps[child] -= 1
-                    if deps[child] == 0:
+                    left = deps[child] - 1
+                    deps[child] = left
+                    if left == 0:
                         ready.append(child)
     finally:
         _State.enabled = prev
 
 
 def _run_node(node, grads, buffers, retain_graph, create_graph, targets, capture):
-    if grads is None:
-        grads = [None] * node._num_outputs
-    grads = _call_tensor_hooks(node, grads)
+    if node._tensor_hooks or node._retained or type(node) is AccumulateGrad:
+        grads = _call_tensor_hooks(node, grads)
     if node._pre_hooks:
         for hook in node._pre_hooks:
             new = hook(tuple(grads))
@@ -198,9 +205,10 @@ def _run_node(node, grads, buffers, retain_graph, create_graph, targets, capture
         if grads[0] is not None and (targets is None or (node, 0) in targets):
             _accumulate(node.variable, grads[0], create_graph)
         return
-    if all(g is None for g in grads):
-        return
-    grads = _materialize(node, grads)
+    if len(grads) > 1:
+        if all(g is None for g in grads):
+            return
+        grads = _materialize(node, grads)
     grad_inputs = node.apply(*grads)
     if node._hooks:
         for hook in node._hooks:
@@ -242,12 +250,12 @@ def _call_tensor_hooks(node, grads):
 
 def _materialize(node, grads):
     """Multi-output nodes get zeros for outputs that received no gradient."""
-    if len(grads) == 1 or all(g is not None for g in grads):
+    if all(g is not None for g in grads):
         return grads
     if not getattr(node, "materialize_grads", True):
         return grads
     from .. import ops
-    outputs_meta = node.__dict__.get("_output_meta")
+    outputs_meta = node._output_meta
     return [g if g is not None else ops.zeros(outputs_meta[i][0], dtype=outputs_meta[i][1])
             for i, g in enumerate(grads)]
 
@@ -271,5 +279,5 @@ def _accumulate(variable, g, create_graph):
 
 def _fresh(g):
     """A copy of ``g`` that no one else holds (the same gradient may reach several leaves)."""
-    from .._tensor import Tensor
-    return Tensor._make(g._array.copy())
+    return _tensor.Tensor._make(g._array.copy())
+

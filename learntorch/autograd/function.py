@@ -19,19 +19,16 @@ _FREED_MESSAGE = (
 class Node:
     """A ``grad_fn``: turns the gradient of its outputs into gradients of its inputs."""
 
-    __slots__ = ("next_functions", "needs_input_grad", "_saved", "_input_meta", "_hooks",
-                 "_pre_hooks", "_tensor_hooks", "_retained", "__dict__", "__weakref__")
+    # Class-level defaults: a node only stores what it actually has (nodes are made per op).
+    next_functions = ()
+    needs_input_grad = ()
+    _saved = None          # tuple of (tensor, version when saved), or _FREED
+    _input_meta = None     # per input: (shape, numpy dtype) its gradient must have
     _num_outputs = 1
-
-    def __init__(self):
-        self.next_functions = ()
-        self.needs_input_grad = ()
-        self._saved = None          # tuple of (tensor, version when saved), or _FREED
-        self._input_meta = None     # per input: (shape, numpy dtype) the gradient must have
-        self._hooks = None
-        self._pre_hooks = None
-        self._tensor_hooks = None   # {output_nr: [hook]} from Tensor.register_hook
-        self._retained = None       # {output_nr: weakref to a tensor that called retain_grad()}
+    _hooks = None
+    _pre_hooks = None
+    _tensor_hooks = None   # {output_nr: [hook]} from Tensor.register_hook
+    _retained = None       # {output_nr: weakref to a tensor that called retain_grad()}
 
     # -- the ctx interface ---------------------------------------------------------------
     def save_for_backward(self, *tensors):
@@ -108,7 +105,7 @@ def fit_gradient(grad, meta):
     if grad is None:
         return None
     shape, np_dtype = meta
-    if grad.shape != shape:
+    if grad._array.shape != shape:
         grad = grad.sum_to_size(shape)
     if grad._array.dtype != np_dtype:
         grad = grad.to(from_numpy_dtype(np_dtype))
@@ -131,10 +128,7 @@ class _RemovableHandle:
 class AccumulateGrad(Node):
     """The node behind a leaf: adds the incoming gradient into ``variable.grad``."""
 
-    __slots__ = ("variable",)
-
     def __init__(self, variable):
-        Node.__init__(self)
         self.variable = variable
 
 
@@ -153,11 +147,9 @@ def edge_of(tensor):
 class BackwardCFunction(Node):
     """The ``grad_fn`` of a custom Function ``F``; its class is named ``FBackward``."""
 
-    __slots__ = ()
     _forward_cls = None
 
     def __init__(self):
-        Node.__init__(self)
         self._non_differentiable = ()
         self._dirty = ()
         self.materialize_grads = True
@@ -213,7 +205,7 @@ class Function:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._backward_cls = type(f"{cls.__name__}Backward", (BackwardCFunction,),
-                                 {"__slots__": (), "_forward_cls": cls})
+                                 {"_forward_cls": cls})
 
     def __init__(self, *args, **kwargs):
         raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. "
@@ -256,8 +248,8 @@ class Function:
                 if not any(out is n for n in node._non_differentiable) and out.is_floating_point():
                     out._grad_fn, out._output_nr, out._requires_grad = node, i, True
             wired.append(out)
-        node.__dict__["_num_outputs"] = len(outs)
-        node.__dict__["_output_meta"] = [(o.shape, o.dtype) if isinstance(o, Tensor) else ((), None)
+        node._num_outputs = len(outs)
+        node._output_meta = [(o.shape, o.dtype) if isinstance(o, Tensor) else ((), None)
                                          for o in wired]
         return wired[0] if single else tuple(wired)
 

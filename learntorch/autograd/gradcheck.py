@@ -30,24 +30,24 @@ def _differentiable(inputs):
 def _numerical_jacobian(func, inputs, wrt, eps):
     """One (numel(input), numel(output)) matrix per (input, output) pair."""
     from .._tensor import Tensor
-    with no_grad():
-        base = _as_tuple(func(*inputs))
-        jac = {(i, o): np.zeros((inputs[i].numel(), base[o].numel())) for i in wrt
-               for o in range(len(base))}
-        for i in wrt:
-            flat = inputs[i].detach()._array.astype(np.float64).reshape(-1)
-            for k in range(flat.size):
-                outs = []
-                for sign in (1, -1):
-                    perturbed = flat.copy()
-                    perturbed[k] += sign * eps
-                    args = list(inputs)
-                    args[i] = Tensor._make(perturbed.reshape(inputs[i].shape).astype(
-                        inputs[i]._array.dtype))
-                    outs.append(_as_tuple(func(*args)))
-                for o, (plus, minus) in enumerate(zip(*outs)):
-                    delta = plus._array.astype(np.float64) - minus._array.astype(np.float64)
-                    jac[(i, o)][k] = delta.reshape(-1) / (2 * eps)
+    base = _as_tuple(func(*inputs))
+    jac = {(i, o): np.zeros((inputs[i].numel(), base[o].numel())) for i in wrt
+           for o in range(len(base))}
+    for i in wrt:
+        flat = inputs[i].detach()._array.astype(np.float64).reshape(-1)
+        for k in range(flat.size):
+            outs = []
+            for sign in (1, -1):
+                perturbed = flat.copy()
+                perturbed[k] += sign * eps
+                args = list(inputs)
+                # keeps requires_grad: gradgradcheck's func differentiates its inputs itself
+                args[i] = Tensor._make(perturbed.reshape(inputs[i].shape).astype(
+                    inputs[i]._array.dtype)).requires_grad_()
+                outs.append(_as_tuple(func(*args)))
+            for o, (plus, minus) in enumerate(zip(*outs)):
+                delta = plus._array.astype(np.float64) - minus._array.astype(np.float64)
+                jac[(i, o)][k] = delta.reshape(-1) / (2 * eps)
     return jac
 
 

@@ -23,7 +23,8 @@ _SAME_AS_FUNCTION = (
     "logical_xor", "logical_not", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor",
     "floor_divide", "remainder",
     # reductions
-    "sum", "nansum", "mean", "nanmean", "max", "min", "amax", "amin", "argmax", "argmin",
+    "sum", "nansum", "mean", "nanmean", "max", "min", "amax", "amin", "argmax", "argmin", "all",
+    "any",
     # shape
     "view_as", "reshape_as", "flatten", "unflatten", "ravel", "transpose", "swapaxes", "swapdims",
     "t", "movedim", "moveaxis", "squeeze", "unsqueeze", "expand_as", "broadcast_to", "clone",

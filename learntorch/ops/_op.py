@@ -31,7 +31,6 @@ _NO_CTX = _NoCtx()
 class OpNode(Node):
     """The ``grad_fn`` of a built-in op; its class name (e.g. ``MulBackward0``) matches torch."""
 
-    __slots__ = ()
     op = None  # the Op subclass this node differentiates
 
     def apply(self, *grads):
@@ -55,7 +54,7 @@ class Op:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("node_name") or f"{cls.__name__}Backward0"
-        cls._node_class = type(name, (OpNode,), {"__slots__": (), "op": cls})
+        cls._node_class = type(name, (OpNode,), {"op": cls})
 
     @classmethod
     def apply(cls, *inputs, **params):
@@ -74,9 +73,13 @@ class Op:
     def _record(cls, inputs, arrays, params):
         node = cls._node_class()
         out = _wrap(cls.forward(node, *arrays, **params))
-        node.next_functions = tuple([edge_of(t) for t in inputs])
-        node.needs_input_grad = tuple([t._requires_grad for t in inputs])
-        node._input_meta = tuple([(t._array.shape, t._array.dtype) for t in inputs])
+        edges, needs, meta = [], [], []
+        for t in inputs:
+            edges.append(edge_of(t))
+            needs.append(t._requires_grad)
+            meta.append((t._array.shape, t._array.dtype))
+        node.next_functions, node.needs_input_grad, node._input_meta = (
+            tuple(edges), tuple(needs), tuple(meta))
         if node._saved is not None:
             node._saved = tuple([_resolve(a, inputs, arrays, out) for a in node._saved])
         if out._array.dtype.kind == "f":

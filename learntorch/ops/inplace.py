@@ -15,6 +15,11 @@ from ._op import Op
 from .indexing import check_inplace, take_history
 
 
+OVERLAP_MESSAGE = ("unsupported operation: more than one element of the written-to tensor refers to "
+                   "a single memory location. Please clone() the tensor before performing the "
+                   "operation.")
+
+
 def apply_inplace(self, op, *args, **kwargs):
     """``self = op(self, *args)`` in ``self``'s memory; returns ``self``."""
     recording = _State.enabled and (self._requires_grad or any(
@@ -45,6 +50,8 @@ def write_into(self, result):
     if result.dtype is not self.dtype and not _can_cast(result.dtype, self.dtype):
         raise RuntimeError(f"result type {_word(result.dtype)} can't be cast to the desired output "
                            f"type {_word(self.dtype)}")
+    if not self._array.flags.writeable:
+        raise RuntimeError(OVERLAP_MESSAGE)
     self._array[...] = result._array
     self._version_counter[0] += 1
 

@@ -451,10 +451,11 @@ class ClampTensor(Op):
     @staticmethod
     def backward(ctx, grad):
         x, low, high = ctx.saved_tensors
-        below, above = x < low, x > high
-        return (where(below | above, 0.0, grad),
-                where(below & ~above, grad, 0.0) if ctx.needs_input_grad[1] else None,
-                where(above, grad, 0.0) if ctx.needs_input_grad[2] else None)
+        # torch's rule (clamp_backward_min_max): when low >= high the output is ``high``, so
+        # ``high`` gets the gradient; ``low`` only where it is active and below ``high``.
+        return (where((x >= low) & (x <= high), grad, 0.0),
+                where((x < low) & (low < high), grad, 0.0) if ctx.needs_input_grad[1] else None,
+                where((x > high) | (high < low), grad, 0.0) if ctx.needs_input_grad[2] else None)
 
 
 def clamp(input, min=None, max=None, *, out=None):

@@ -9,6 +9,7 @@ from .. import _dtype, return_types
 from .._tensor import Tensor, _wrap_dim
 from ._op import Op
 from .indexing import Gather
+from .shape import Expand
 
 
 def reduction_axes(dim, ndim):
@@ -31,14 +32,14 @@ def _expand_back(grad, in_shape, axes, keepdim):
         for a in axes:
             kept[a] = 1
         grad = grad.reshape(kept)
-    return grad.expand(in_shape)
+    return Expand.apply(grad, shape=in_shape)
 
 
 class Sum(Op):
     @staticmethod
     def forward(ctx, x, axes, keepdim, dtype):
         ctx.in_shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
-        return np.sum(x, axis=axes, keepdims=keepdim, dtype=dtype)
+        return x.sum(axis=axes, keepdims=keepdim, dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -238,4 +239,17 @@ def _arg(fn, input, dim, keepdim, name):
     return Tensor._make(fn(input._array, axis=d, keepdims=keepdim).astype(np.int64, copy=False))
 
 
-__all__ = ["sum", "nansum", "mean", "nanmean", "max", "min", "amax", "amin", "argmax", "argmin"]
+def all(input, dim=None, keepdim=False):
+    """True where every element (along ``dim``) is non-zero; a bool tensor."""
+    axes = reduction_axes(dim, input.dim())
+    return Tensor._make(np.all(input._array, axis=axes, keepdims=keepdim))
+
+
+def any(input, dim=None, keepdim=False):
+    """True where some element (along ``dim``) is non-zero; a bool tensor."""
+    axes = reduction_axes(dim, input.dim())
+    return Tensor._make(np.any(input._array, axis=axes, keepdims=keepdim))
+
+
+__all__ = ["sum", "nansum", "mean", "nanmean", "max", "min", "amax", "amin", "argmax", "argmin",
+           "all", "any"]

@@ -1,0 +1,33 @@
+"""Shared pytest set-up: the hypothesis profiles every test runs under.
+
+``ci`` (the default) is reproducible: examples are derived from each test's name,
+never from the clock, so a failure on one machine fails the same way on another.
+Choose another profile with ``--hypothesis-profile=dev``.
+"""
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", parent=settings.get_profile("ci"), derandomize=False)
+settings.load_profile("ci")
+
+
+# Tests marked ``graphviz`` draw pictures with the ``dot`` program; without it they are
+# skipped with a reason that says what to install (``make test`` installs it when root).
+import shutil  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+def pytest_collection_modifyitems(config, items):
+    if shutil.which("dot"):
+        return
+    skip = pytest.mark.skip(reason="needs graphviz's dot executable: sudo apt-get install graphviz")
+    for item in items:
+        if "graphviz" in item.keywords:
+            item.add_marker(skip)
