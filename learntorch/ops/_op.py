@@ -6,6 +6,8 @@ formula is itself differentiable and ``create_graph=True`` gives higher-order gr
 Recording is the slow path: when grad mode is off or no input requires grad,
 ``Op.run`` calls ``forward`` and wraps the array, nothing more.
 """
+import numpy as np
+
 from .._tensor import Tensor
 from ..autograd.function import Node, edge_of, fit_gradient
 from ..autograd.grad_mode import _State
@@ -37,7 +39,8 @@ class OpNode(Node):
         grads = self.op.backward(self, *grads)
         if type(grads) is not tuple:
             grads = (grads,)
-        return tuple(fit_gradient(g, meta) for g, meta in zip(grads, self._input_meta))
+        return tuple([fit_gradient(g, meta) if needed else None
+                      for g, meta, needed in zip(grads, self._input_meta, self.needs_input_grad)])
 
 
 class Op:
@@ -92,6 +95,8 @@ def _resolve(array, inputs, arrays, out):
     """Map an array forward saved back to its tensor, and note the tensor's version."""
     if array is None:
         return (None, 0)
+    if type(array) in (int, float, bool):  # a Python-number operand (see _promote.binary)
+        return (_wrap(np.asarray(array)), 0)
     for t, a in zip(inputs, arrays):
         if array is a:
             return (t, t._version_counter[0])

@@ -5,35 +5,50 @@ from .. import _dtype
 from .._tensor import Tensor
 
 
+# Stands in for a Python-number operand among an op's inputs: no gradient, shape ().
+NUMBER = Tensor._make(np.zeros(()))
+
+
 def binary(op, a, b, to_float=False):
     """Run a two-input ``Op`` on tensors or Python numbers, promoting dtypes like torch.
 
     ``to_float``: integer results become the default float dtype (true division).
+    A Python number is handed to NumPy as a Python number, typed for the result dtype,
+    so NumPy keeps the tensor's dtype (NEP 50); ``NUMBER`` stands in for it as an input.
     """
-    if isinstance(a, Tensor) and isinstance(b, Tensor) and a._array.dtype == b._array.dtype \
+    a_is_tensor, b_is_tensor = isinstance(a, Tensor), isinstance(b, Tensor)
+    if a_is_tensor and b_is_tensor and a._array.dtype == b._array.dtype \
             and (not to_float or a._array.dtype.kind == "f"):
-        arrays = (a._array, b._array)
-    else:
-        dt = _dtype.result_type(a, b)
-        if to_float and not dt.is_floating_point:
-            dt = _dtype.get_default_dtype()
-        a, b = _as_tensor(a, dt), _as_tensor(b, dt)
-        arrays = (a._array.astype(dt.np, copy=False), b._array.astype(dt.np, copy=False))
+        return _run(op, a, b, a._array, b._array)
+    if a_is_tensor and type(b) in (float, int) and a._array.dtype.kind == "f":
+        return _run(op, a, NUMBER, a._array, float(b))  # float tensor op number: the tensor's dtype
+    dt = _dtype.result_type(a, b)
+    if to_float and not dt.is_floating_point:
+        dt = _dtype.get_default_dtype()
+    a, a_array = _operand(a, a_is_tensor, dt)
+    b, b_array = _operand(b, b_is_tensor, dt)
+    return _run(op, a, b, a_array, b_array)
+
+
+def _operand(value, is_tensor, dt):
+    """(input tensor, array or Python number) for one side of a binary op."""
+    if is_tensor:
+        array = value._array
+        return value, (array if array.dtype == dt.np else array.astype(dt.np))
+    if not isinstance(value, (int, float, bool, np.number, np.bool_)):
+        raise TypeError(f"unsupported operand type: expected a Tensor or a number, "
+                        f"got {type(value).__name__}")
+    number = float(value) if dt.is_floating_point else (bool(value) if dt is _dtype.bool else int(value))
+    return NUMBER, number
+
+
+def _run(op, a, b, a_array, b_array):
     try:
-        return op.run((a, b), arrays, {})
+        return op.run((a, b), (a_array, b_array), {})
     except ValueError:
         if _broadcastable(a.shape, b.shape):
             raise
         raise broadcast_error(a.shape, b.shape) from None
-
-
-def _as_tensor(value, dt):
-    if isinstance(value, Tensor):
-        return value
-    if not isinstance(value, (int, float, bool, np.number, np.bool_)):
-        raise TypeError(f"unsupported operand type: expected a Tensor or a number, "
-                        f"got {type(value).__name__}")
-    return Tensor._make(np.asarray(value, dtype=dt.np))
 
 
 def float_array(t):

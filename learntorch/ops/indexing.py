@@ -113,6 +113,15 @@ class IndexGrad(Op):
 
 
 def getitem(input, index):
+    if type(index) is int or (type(index) is slice and index.step is None):  # x[i], x[a:b]
+        if input._array.ndim == 0:
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        try:
+            out = (Select if type(index) is int else Slice).apply(input, index=(index, Ellipsis))
+        except IndexError as err:
+            raise _index_error(err, input.shape) from None
+        return as_view(out, input)
     np_index, advanced = to_numpy_index(index, input.dim())
     try:
         if advanced:

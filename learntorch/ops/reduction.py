@@ -3,6 +3,8 @@
 The backward of a reduction spreads the gradient back over the reduced dims: ``sum``
 copies it, ``mean`` divides by the count, ``max`` sends it to the winning element.
 """
+import warnings
+
 import numpy as np
 
 from .. import _dtype, return_types
@@ -22,6 +24,8 @@ def reduction_axes(dim, ndim):
     axes = tuple(sorted(_wrap_dim(d, ndim) for d in dims))
     if len(set(axes)) != len(axes):
         raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
+    if ndim == 0:
+        return None  # a 0-d tensor accepts dim 0 / -1: reducing it reduces "everything"
     return axes
 
 
@@ -52,10 +56,14 @@ class SumDim(Sum):
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum of all elements, or over ``dim``; bools and integers sum as int64, like torch."""
-    axes = reduction_axes(dim, input.dim())
+    array = input._array
+    if dim is None and dtype is None and array.dtype.kind == "f":  # the common case, kept quick
+        return Sum.run((input,), (array,), {"axes": None, "keepdim": keepdim, "dtype": None})
+    axes = reduction_axes(dim, array.ndim)
     out_dtype = _sum_dtype(input, dtype)
+    if array.dtype != out_dtype.np:
+        array = array.astype(out_dtype.np)
     op = Sum if dim is None else SumDim
-    array = input._array if input.dtype is out_dtype else input._array.astype(out_dtype.np)
     return op.run((input,), (array,), {"axes": axes, "keepdim": keepdim, "dtype": None})
 
 
@@ -79,7 +87,8 @@ class Mean(Op):
     def forward(ctx, x, axes, keepdim):
         ctx.in_shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
         ctx.count = _count(x.shape, axes)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # "Mean of empty slice": torch gives NaN silently
             return np.mean(x, axis=axes, keepdims=keepdim)
 
     @staticmethod
@@ -212,7 +221,11 @@ def amin(input, dim=(), keepdim=False):
 def _amaxmin(input, dim, keepdim, op, name):
     axes = reduction_axes(dim, input.dim())
     if input.numel() == 0:
-        raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        if axes is None:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() "
+                             "== 0. Specify the reduction dim with the 'dim' argument.")
+        for d in axes:
+            _check_nonempty(input, d, name)
     return op.apply(input, axes=axes, keepdim=keepdim)
 
 

@@ -3,6 +3,8 @@ input, exactly like torch — ``y = x.view(6); y[0] = 5`` changes ``x``.
 
 The backward of a shape op is the inverse shape op on the gradient.
 """
+import math
+
 import numpy as np
 
 from .._tensor import Tensor, _shape_arg, _wrap_dim
@@ -19,6 +21,8 @@ def as_view(out, base):
 
 def _infer_shape(shape, numel):
     """Fill in a single -1; torch's RuntimeError when the sizes cannot match ``numel``."""
+    if -1 not in shape and math.prod(shape) == numel and min(shape, default=0) >= 0:
+        return shape
     shape = list(shape)
     unknown = [i for i, s in enumerate(shape) if s == -1]
     if len(unknown) > 1:
@@ -47,6 +51,8 @@ def _size_args(args):
     """``view(2, 3)``, ``view((2, 3))``, and -1 entries."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
+    if all(type(a) is int for a in args):
+        return tuple(args)
     return tuple(int(a) for a in args)
 
 
@@ -55,8 +61,8 @@ class View(Op):
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
         try:
-            return np.reshape(x, shape, copy=False)
-        except (ValueError, TypeError):
+            return x.reshape(shape, copy=False)
+        except ValueError:
             raise RuntimeError(
                 "view size is not compatible with input tensor's size and stride (at least one "
                 "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
@@ -97,8 +103,10 @@ def reshape(input, *shape):
 
 
 def _viewable(array, shape):
+    if array.flags.c_contiguous:
+        return True
     try:
-        np.reshape(array, shape, copy=False)
+        array.reshape(shape, copy=False)
         return True
     except ValueError:
         return False
