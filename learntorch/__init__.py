@@ -8,7 +8,9 @@ from ._printing import get_printoptions, set_printoptions
 from ._tensor import Size, Tensor
 from . import ops
 from .ops import *  # noqa: F401,F403
-from . import autograd, cuda, random, return_types
+from . import autograd, cuda, linalg, random, return_types
+from ._threads import get_num_threads, set_num_threads
+from .serialization import load, save
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, \
     set_rng_state
@@ -27,3 +29,25 @@ def can_cast(from_, to):
 
 def is_nonzero(input):
     return input.__bool__()
+
+
+def det(input):
+    return linalg.det(input)
+
+
+def inverse(input):
+    return linalg.inv(input)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """torch.norm: 'fro' (the 2-norm of all elements, or over ``dim``), 'nuc', or a number p."""
+    if p == "fro":
+        return linalg.vector_norm(input, 2, dim, keepdim, dtype=dtype)
+    if p == "nuc":
+        return linalg.matrix_norm(input, "nuc", dim if dim is not None else (-2, -1), keepdim)
+    return linalg.vector_norm(input, p, dim, keepdim, dtype=dtype)
+
+
+def dist(input, other, p=2):
+    """The p-norm of ``input - other``."""
+    return linalg.vector_norm(input - other, p)

@@ -4,7 +4,8 @@ Tensor methods such as ``x.exp()`` are these same functions: the tables at the e
 this file attach them to ``Tensor`` (torch has both ``torch.exp(x)`` and ``x.exp()``).
 """
 from .._tensor import Tensor
-from . import creation, indexing, inplace, linalg, pointwise, reduction, shape
+from . import comparison, creation, indexing, inplace, linalg, pointwise, reduction, shape
+from .comparison import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
 from .indexing import *  # noqa: F401,F403
 from .inplace import *  # noqa: F401,F403
@@ -12,6 +13,11 @@ from .linalg import *  # noqa: F401,F403
 from .pointwise import *  # noqa: F401,F403
 from .reduction import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
+
+# `from learntorch.ops import *` gives the functions, not the submodules (learntorch.linalg
+# is torch.linalg's namespace, not ops/linalg.py).
+__all__ = [name for module in (comparison, creation, indexing, inplace, linalg, pointwise,
+                               reduction, shape) for name in module.__all__]
 
 # Methods whose signature is the function's with the tensor first: x.f(...) == f(x, ...).
 _SAME_AS_FUNCTION = (
@@ -25,6 +31,10 @@ _SAME_AS_FUNCTION = (
     # reductions
     "sum", "nansum", "mean", "nanmean", "max", "min", "amax", "amin", "argmax", "argmin", "all",
     "any",
+    # comparison and ranking
+    "equal", "isclose", "allclose", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "isreal",
+    "sort", "argsort", "msort", "topk", "kthvalue", "median", "mode", "unique",
+    "unique_consecutive", "count_nonzero",
     # shape
     "view_as", "reshape_as", "flatten", "unflatten", "ravel", "transpose", "swapaxes", "swapdims",
     "t", "movedim", "moveaxis", "squeeze", "unsqueeze", "expand_as", "broadcast_to", "clone",
