@@ -59,7 +59,7 @@ class Tensor:
         if len(args) == 1 and not isinstance(args[0], int):
             array = np.array(_to_nested_data(args[0]), dtype=np.float32)
         else:
-            array = np.empty(_shape_arg(args), dtype=np.float32)
+            array = np.zeros(_shape_arg(args) if args else (0,), dtype=np.float32)
         self._init(_device.move(array, _device.to_device(device)))
 
     def _init(self, array):

@@ -22,6 +22,9 @@ def binary(op, a, b, to_float=False):
         return _run(op, a, b, a._array, b._array)
     if a_is_tensor and type(b) in (float, int) and a._array.dtype.kind == "f":
         return _run(op, a, NUMBER, a._array, float(b))  # float tensor op number: the tensor's dtype
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):  # `ndarray * tensor` lands here
+        a, b = _from_numpy(a), _from_numpy(b)
+        return binary(op, a, b, to_float)
     dt = _dtype.result_type(a, b)
     if to_float and not dt.is_floating_point:
         dt = _dtype.get_default_dtype()
@@ -40,6 +43,10 @@ def _operand(value, is_tensor, dt):
                         f"got {type(value).__name__}")
     number = float(value) if dt.is_floating_point else (bool(value) if dt is _dtype.bool else int(value))
     return NUMBER, number
+
+
+def _from_numpy(value):
+    return Tensor._make(value) if isinstance(value, np.ndarray) else value
 
 
 def _run(op, a, b, a_array, b_array):
