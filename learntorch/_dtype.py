@@ -54,6 +54,20 @@ int64 = long = dtype("int64", np.int64)
 bool = dtype("bool", np.bool_)
 
 ALL = (float16, float32, float64, uint8, int8, int16, int32, int64, bool)
+
+# The words torch's C++ core uses in messages ("Float", "Long") and its legacy tensor types.
+_TYPE_WORDS = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",
+               "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool"}
+
+
+def type_word(d):
+    """torch's word for a dtype in error messages: ``Float`` for float32, ``Long`` for int64."""
+    return _TYPE_WORDS[d.name]
+
+
+def legacy_type_name(d):
+    """``torch.FloatTensor`` for float32, as ``Tensor.type()`` prints it."""
+    return f"torch.{_TYPE_WORDS[d.name]}Tensor"
 _BY_NAME = {d.name: d for d in ALL}
 _FROM_NUMPY = {d.np: d for d in ALL}
 

@@ -384,7 +384,7 @@ class Tensor:
 
     def type(self, dtype=None, non_blocking=False, **kwargs):
         if dtype is None:
-            return _LEGACY_TYPE_NAMES.get(self.dtype.name, self.dtype.name)
+            return _dtype.legacy_type_name(self.dtype)
         if isinstance(dtype, str):
             dtype = _dtype_from_type_name(dtype)
         return self.to(dtype)
@@ -545,17 +545,10 @@ class Tensor:
 # Per-tensor autograd bookkeeping that a deep copy must not share with the original.
 _GRAPH_STATE = {"_grad", "_base", "_view_version", "_accumulator_ref", "_hooks", "_retains_grad"}
 
-_LEGACY_TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
-                      "float16": "torch.HalfTensor", "int64": "torch.LongTensor",
-                      "int32": "torch.IntTensor", "int16": "torch.ShortTensor",
-                      "int8": "torch.CharTensor", "uint8": "torch.ByteTensor",
-                      "bool": "torch.BoolTensor"}
-
-
 def _dtype_from_type_name(name):
-    for dtype_name, legacy in _LEGACY_TYPE_NAMES.items():
-        if name == legacy:
-            return _dtype._BY_NAME[dtype_name]
+    for d in _dtype.ALL:
+        if name == _dtype.legacy_type_name(d):
+            return d
     return _dtype.to_dtype(name.replace("torch.", ""))
 
 

@@ -23,12 +23,7 @@ def _square(A, name):
                            f"{A.shape[-2]} by {A.shape[-1]} matrices")
     if not A.is_floating_point():
         raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as input. "
-                           f"Got {_word(A.dtype)}")
-
-
-def _word(dt):
-    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}.get(dt.name, dt.name)
+                           f"Got {_dtype.type_word(A.dtype)}")
 
 
 def _mT(t):
@@ -122,7 +117,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
         x = x.to(dtype)
     if not x.is_floating_point():
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
-                           f"input. Got {_word(x.dtype)}")
+                           f"input. Got {_dtype.type_word(x.dtype)}")
     magnitude = x.abs()
     if ord == float("inf"):
         return magnitude.amax(dim=() if dim is None else dim, keepdim=keepdim)

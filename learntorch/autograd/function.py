@@ -6,7 +6,7 @@
 * ``Function`` is torch's public ``autograd.Function`` for user-defined ops:
   ``forward`` works on tensors.
 """
-from .._dtype import from_numpy_dtype
+from .._dtype import from_numpy_dtype, legacy_type_name
 from .grad_mode import _State
 
 _FREED_MESSAGE = (
@@ -88,13 +88,11 @@ _FREED = object()
 
 def _modified_message(tensor, node, version):
     shape = "[" + ", ".join(str(s) for s in tensor.shape) + "]"
-    kind = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-            "int64": "LongTensor", "int32": "IntTensor", "bool": "BoolTensor"}.get(
-        tensor.dtype.name, tensor.dtype.name)
+    kind = legacy_type_name(tensor.dtype)
     where = f", which is output {tensor._output_nr} of {tensor.grad_fn.name()}," if tensor.grad_fn else ""
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [torch.{kind} {shape}]{where} is at version {tensor._version_counter[0]}; "
+        f"operation: [{kind} {shape}]{where} is at version {tensor._version_counter[0]}; "
         f"expected version {version} instead. Hint: the backtrace further above can point at the "
         "operation that failed to compute its gradient. The variable in question was changed in "
         "there or anywhere later. Good luck!")

@@ -48,8 +48,8 @@ def write_into(self, result):
         raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
                            f"{list(result.shape)}")
     if result.dtype is not self.dtype and not _can_cast(result.dtype, self.dtype):
-        raise RuntimeError(f"result type {_word(result.dtype)} can't be cast to the desired output "
-                           f"type {_word(self.dtype)}")
+        raise RuntimeError(f"result type {_dtype.type_word(result.dtype)} can't be cast to the "
+                           f"desired output type {_dtype.type_word(self.dtype)}")
     if not self._array.flags.writeable:
         raise RuntimeError(OVERLAP_MESSAGE)
     self._array[...] = result._array
@@ -63,11 +63,6 @@ def _can_cast(src, dst):
     if dst is _dtype.bool and src is not _dtype.bool:
         return False
     return True
-
-
-def _word(dt):
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[dt.name]
 
 
 def add_(self, other, *, alpha=1):
