@@ -22,7 +22,7 @@ class Node:
     # Class-level defaults: a node only stores what it actually has (nodes are made per op).
     next_functions = ()
     needs_input_grad = ()
-    _saved = None          # tuple of (tensor, version when saved), or _FREED
+    _saved = None          # tuple of saved_entry(tensor), or _FREED
     _input_meta = None     # per input: (shape, numpy dtype) its gradient must have
     _num_outputs = 1
     _hooks = None
@@ -42,9 +42,9 @@ class Node:
         if saved is None:
             return ()
         out = []
-        for tensor, version in saved:
+        for tensor, version, grad_fn in saved:
             if tensor is not None and tensor._version_counter[0] != version:
-                raise RuntimeError(_modified_message(tensor, self, version))
+                raise RuntimeError(_modified_message(tensor, grad_fn, version))
             out.append(tensor)
         return tuple(out)
 
@@ -86,16 +86,22 @@ class Node:
 _FREED = object()
 
 
-def _modified_message(tensor, node, version):
+def saved_entry(tensor):
+    """What a node keeps of a saved tensor: the tensor, its version and its grad_fn right now."""
+    if tensor is None:
+        return (None, 0, None)
+    return (tensor, tensor._version_counter[0], tensor._grad_fn)
+
+
+def _modified_message(tensor, grad_fn, version):
     shape = "[" + ", ".join(str(s) for s in tensor.shape) + "]"
-    kind = legacy_type_name(tensor.dtype)
-    where = f", which is output {tensor._output_nr} of {tensor.grad_fn.name()}," if tensor.grad_fn else ""
+    where = f", which is output {tensor._output_nr} of {grad_fn.name()}," if grad_fn else ""
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [{kind} {shape}]{where} is at version {tensor._version_counter[0]}; "
-        f"expected version {version} instead. Hint: the backtrace further above can point at the "
-        "operation that failed to compute its gradient. The variable in question was changed in "
-        "there or anywhere later. Good luck!")
+        f"operation: [{legacy_type_name(tensor.dtype)} {shape}]{where} is at version "
+        f"{tensor._version_counter[0]}; expected version {version} instead. Hint: enable anomaly "
+        "detection to find the operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 def fit_gradient(grad, meta):
@@ -126,6 +132,9 @@ class _RemovableHandle:
 class AccumulateGrad(Node):
     """The node behind a leaf: adds the incoming gradient into ``variable.grad``."""
 
+    def name(self):
+        return "torch::autograd::AccumulateGrad"  # torch's C++ name, as torch prints it
+
     def __init__(self, variable):
         self.variable = variable
 
@@ -153,8 +162,7 @@ class BackwardCFunction(Node):
         self.materialize_grads = True
 
     def save_for_backward(self, *tensors):
-        self._saved = tuple((t, t._version_counter[0]) if t is not None else (None, 0)
-                            for t in tensors)
+        self._saved = tuple(saved_entry(t) for t in tensors)
 
     def mark_non_differentiable(self, *tensors):
         self._non_differentiable = tensors

@@ -9,7 +9,7 @@ Recording is the slow path: when grad mode is off or no input requires grad,
 import numpy as np
 
 from .._tensor import Tensor
-from ..autograd.function import Node, edge_of, fit_gradient
+from ..autograd.function import Node, edge_of, fit_gradient, saved_entry
 from ..autograd.grad_mode import _State
 
 _wrap = Tensor._make
@@ -83,26 +83,23 @@ class Op:
             meta.append((t._array.shape, t._array.dtype))
         node.next_functions, node.needs_input_grad, node._input_meta = (
             tuple(edges), tuple(needs), tuple(meta))
-        if node._saved is not None:
-            node._saved = tuple([_resolve(a, inputs, arrays, out) for a in node._saved])
         if out._array.dtype.kind == "f":
             out._grad_fn = node
             out._requires_grad = True
+        if node._saved is not None:
+            node._saved = tuple([_resolve(a, inputs, arrays, out) for a in node._saved])
         return out
 
 
 def _resolve(array, inputs, arrays, out):
-    """Map an array forward saved back to its tensor, and note the tensor's version."""
+    """Map an array forward saved back to its tensor (see ``saved_entry``)."""
     if array is None:
-        return (None, 0)
+        return saved_entry(None)
     if type(array) in (int, float, bool):  # a Python-number operand (see _promote.binary)
-        return (_wrap(np.asarray(array)), 0)
+        return saved_entry(_wrap(np.asarray(array)))
     for t, a in zip(inputs, arrays):
         if array is a:
-            return (t, t._version_counter[0])
+            return saved_entry(t)
     if array is out._array:
-        return (out, out._version_counter[0])
-    return (_wrap(array), 0)
-
-
-
+        return saved_entry(out)
+    return saved_entry(_wrap(array))

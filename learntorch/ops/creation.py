@@ -29,8 +29,12 @@ def _finish(array, dtype, device, requires_grad):
     return t
 
 
-def _infer_array(data):
-    """NumPy array for Python data, with torch's dtype inference and ragged-list error."""
+def _infer_array(data, dtype=None):
+    """NumPy array for Python data, with torch's dtype inference and ragged-list error.
+
+    Python floats are read as float64 and only then narrowed, to ``dtype`` when given (so
+    ``tensor(0.1, dtype=float64)`` is exactly 0.1), else to the default float dtype.
+    """
     if isinstance(data, np.ndarray):
         _dtype.from_numpy_dtype(data.dtype)
         return data.copy()
@@ -48,7 +52,7 @@ def _infer_array(data):
         _check_ragged(nested)
         raise TypeError(f"Could not infer dtype of {type(data).__name__}")
     if array.dtype.kind == "f" and not _has_numpy_floats(nested):
-        return array.astype(_dtype.get_default_dtype().np)
+        return array.astype((dtype or _dtype.get_default_dtype()).np)
     if array.dtype.kind in "iu" and array.dtype != np.int64 and not _has_numpy_floats(nested):
         return array.astype(np.int64)
     if array.dtype.kind in "US":
@@ -82,7 +86,8 @@ def _check_ragged(data, dim=0):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor holding a copy of ``data`` (a number, nested lists, an array or a tensor)."""
-    return _finish(_infer_array(data), dtype, device, requires_grad)
+    dtype = None if dtype is None else _dtype.to_dtype(dtype)
+    return _finish(_infer_array(data, dtype), dtype, device, requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
