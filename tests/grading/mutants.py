@@ -1,0 +1,455 @@
+"""Seeded wrong implementations of every task: the grader must reject each of them.
+
+``MUTANTS[task_id]`` maps a description of the mistake to the source a student might write.
+Each source runs in a fresh namespace that already has ``np``, ``torch`` (learntorch) and
+``math``; it defines the object the task expects.
+"""
+
+MUTANTS = {
+    "1.1": {
+        "takes the larger size, never raises": """
+def broadcast_shape(a, b):
+    n = max(len(a), len(b))
+    a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    return tuple(max(x, y) for x, y in zip(a, b))
+""",
+        "aligns the shapes at the left": """
+def broadcast_shape(a, b):
+    n = max(len(a), len(b))
+    a, b = a + (1,) * (n - len(a)), b + (1,) * (n - len(b))
+    out = []
+    for x, y in zip(a, b):
+        if x != y and 1 not in (x, y):
+            raise ValueError
+        out.append(y if x == 1 else x)
+    return tuple(out)
+""",
+        "1 with 0 gives 1 (max instead of 'the other size')": """
+def broadcast_shape(a, b):
+    n = max(len(a), len(b))
+    a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    out = []
+    for x, y in zip(a, b):
+        if x != y and 1 not in (x, y):
+            raise ValueError
+        out.append(max(x, y))
+    return tuple(out)
+""",
+        "returns the first shape unchanged": """
+def broadcast_shape(a, b):
+    return a
+""",
+        "forgets the leading dims of the longer shape": """
+def broadcast_shape(a, b):
+    out = []
+    for x, y in zip(reversed(a), reversed(b)):
+        if x != y and 1 not in (x, y):
+            raise ValueError
+        out.append(y if x == 1 else x)
+    return tuple(reversed(out))
+""",
+    },
+    "1.2": {
+        "ignores the offset": """
+def element_at(storage, shape, strides, offset, index):
+    if len(index) != len(shape) or any(not 0 <= i < s for i, s in zip(index, shape)):
+        raise IndexError
+    return storage[sum(i * s for i, s in zip(index, strides))]
+""",
+        "computes contiguous strides from the shape": """
+def element_at(storage, shape, strides, offset, index):
+    if len(index) != len(shape) or any(not 0 <= i < s for i, s in zip(index, shape)):
+        raise IndexError
+    position, step = offset, 1
+    for i, size in reversed(list(zip(index, shape))):
+        position += i * step
+        step *= size
+    return storage[position]
+""",
+        "pairs the index with the strides reversed": """
+def element_at(storage, shape, strides, offset, index):
+    if len(index) != len(shape) or any(not 0 <= i < s for i, s in zip(index, shape)):
+        raise IndexError
+    return storage[offset + sum(i * s for i, s in zip(index, reversed(strides)))]
+""",
+        "no bounds check": """
+def element_at(storage, shape, strides, offset, index):
+    return storage[offset + sum(i * s for i, s in zip(index, strides))]
+""",
+        "off by one in the bounds check": """
+def element_at(storage, shape, strides, offset, index):
+    if len(index) != len(shape) or any(not 0 <= i <= s for i, s in zip(index, shape)):
+        raise IndexError
+    return storage[offset + sum(i * s for i, s in zip(index, strides))]
+""",
+    },
+    "1.3": {
+        "uses the inverse permutation": """
+def permute_strides(shape, strides, dims):
+    if sorted(dims) != list(range(len(shape))):
+        raise ValueError
+    inverse = [dims.index(d) for d in range(len(dims))]
+    return tuple(shape[d] for d in inverse), tuple(strides[d] for d in inverse)
+""",
+        "permutes the shape but keeps the strides": """
+def permute_strides(shape, strides, dims):
+    if sorted(dims) != list(range(len(shape))):
+        raise ValueError
+    return tuple(shape[d] for d in dims), tuple(strides)
+""",
+        "no validation of dims": """
+def permute_strides(shape, strides, dims):
+    return tuple(shape[d] for d in dims), tuple(strides[d] for d in dims)
+""",
+        "recomputes contiguous strides for the new shape": """
+def permute_strides(shape, strides, dims):
+    if sorted(dims) != list(range(len(shape))):
+        raise ValueError
+    new_shape = tuple(shape[d] for d in dims)
+    out, step = [], 1
+    for size in reversed(new_shape):
+        out.append(step)
+        step *= size
+    return new_shape, tuple(reversed(out))
+""",
+    },
+    "1.4": {
+        "ignores the mask": """
+def masked_mean(x, mask):
+    return x.mean(dim=-1)
+""",
+        "divides by the row length, not the count": """
+def masked_mean(x, mask):
+    w = mask.to(x.dtype).expand_as(x)
+    return (x * w).sum(dim=-1) / x.shape[-1]
+""",
+        "nan for a row with no True": """
+def masked_mean(x, mask):
+    w = mask.to(x.dtype).expand_as(x)
+    return (x * w).sum(dim=-1) / w.sum(dim=-1)
+""",
+        "reduces the wrong dim": """
+def masked_mean(x, mask):
+    w = mask.to(x.dtype).expand_as(x)
+    return (x * w).sum(dim=0) / w.sum(dim=0).clamp(min=1)
+""",
+        "counts the mask before broadcasting it": """
+def masked_mean(x, mask):
+    w = mask.to(x.dtype)
+    return (x * w).sum(dim=-1) / w.sum().clamp(min=1)
+""",
+    },
+    "1.5": {
+        "off by one": """
+def one_hot(labels, num_classes):
+    if labels.numel() and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError
+    return (labels.unsqueeze(-1) == torch.arange(num_classes) + 1).long()
+""",
+        "float result": """
+def one_hot(labels, num_classes):
+    if labels.numel() and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError
+    return (labels.unsqueeze(-1) == torch.arange(num_classes)).float()
+""",
+        "no range check (eye indexing)": """
+def one_hot(labels, num_classes):
+    return torch.eye(num_classes, dtype=torch.int64)[labels]
+""",
+        "classes along the first dim": """
+def one_hot(labels, num_classes):
+    if labels.numel() and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError
+    return (torch.arange(num_classes).unsqueeze(-1) == labels.reshape(1, -1)).long()
+""",
+        "flattens the labels": """
+def one_hot(labels, num_classes):
+    if labels.numel() and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError
+    return (labels.reshape(-1, 1) == torch.arange(num_classes)).long()
+""",
+    },
+    "1.6": {
+        "forgets to square": """
+def pairwise_sq_dists(a, b):
+    return (a.unsqueeze(1) - b.unsqueeze(0)).abs().sum(dim=-1)
+""",
+        "rows and columns swapped": """
+def pairwise_sq_dists(a, b):
+    return ((a.unsqueeze(0) - b.unsqueeze(1)) ** 2).sum(dim=-1)
+""",
+        "wrong sign in the expanded formula": """
+def pairwise_sq_dists(a, b):
+    return (a ** 2).sum(-1).unsqueeze(1) + (b ** 2).sum(-1) + 2 * a @ b.T
+""",
+        "only the dot products": """
+def pairwise_sq_dists(a, b):
+    return a @ b.T
+""",
+        "Euclidean distance (square root)": """
+def pairwise_sq_dists(a, b):
+    return ((a.unsqueeze(1) - b.unsqueeze(0)) ** 2).sum(dim=-1).sqrt()
+""",
+    },
+    "2.1": {
+        "forward difference": """
+def numerical_derivative(f, x, h=1e-5):
+    return (f(x + h) - f(x)) / h
+""",
+        "divides by h instead of 2h": """
+def numerical_derivative(f, x, h=1e-5):
+    return (f(x + h) - f(x - h)) / h
+""",
+        "wrong sign": """
+def numerical_derivative(f, x, h=1e-5):
+    return (f(x - h) - f(x + h)) / (2 * h)
+""",
+        "ignores the h it is given": """
+def numerical_derivative(f, x, h=1e-5):
+    h = 1e-5
+    return (f(x + h) - f(x - h)) / (2 * h)
+""",
+    },
+    "2.2": {
+        "gradients swapped": """
+def mul_backward(grad_out, a, b):
+    return grad_out * a, grad_out * b
+""",
+        "forgets grad_out": """
+def mul_backward(grad_out, a, b):
+    return b, a
+""",
+        "wrong sign": """
+def mul_backward(grad_out, a, b):
+    return -grad_out * b, -grad_out * a
+""",
+        "returns the inputs unchanged": """
+def mul_backward(grad_out, a, b):
+    return a, b
+""",
+    },
+    "2.3": {
+        "missing transpose": """
+def matmul_backward(grad_out, a, b):
+    return grad_out @ b, a @ grad_out
+""",
+        "wrong order of the factors": """
+def matmul_backward(grad_out, a, b):
+    return b.T @ grad_out, grad_out @ a.T
+""",
+        "forgets grad_out": """
+def matmul_backward(grad_out, a, b):
+    return torch.ones_like(grad_out) @ b.T, a.T @ torch.ones_like(grad_out)
+""",
+        "transposes b in grad_b too": """
+def matmul_backward(grad_out, a, b):
+    return grad_out @ b.T, (a.T @ grad_out).T
+""",
+        "gradients swapped between a and b": """
+def matmul_backward(grad_out, a, b):
+    return a.T @ grad_out, grad_out @ b.T
+""",
+    },
+    "2.4": {
+        "returns the gradient unchanged": """
+def unbroadcast(grad, shape):
+    return grad
+""",
+        "forgets keepdim for size-1 dims": """
+def unbroadcast(grad, shape):
+    extra = grad.dim() - len(shape)
+    if extra > 0:
+        grad = grad.sum(dim=tuple(range(extra)))
+    for dim in reversed(range(len(shape))):
+        if shape[dim] == 1 and grad.shape[dim] != 1:
+            grad = grad.sum(dim=dim)
+    return grad
+""",
+        "only sums the leading dims": """
+def unbroadcast(grad, shape):
+    extra = grad.dim() - len(shape)
+    if extra > 0:
+        grad = grad.sum(dim=tuple(range(extra)))
+    return grad
+""",
+        "mean instead of sum": """
+def unbroadcast(grad, shape):
+    extra = grad.dim() - len(shape)
+    if extra > 0:
+        grad = grad.mean(dim=tuple(range(extra)))
+    for dim, size in enumerate(shape):
+        if size == 1 and grad.shape[dim] != 1:
+            grad = grad.mean(dim=dim, keepdim=True)
+    return grad
+""",
+        "sums trailing dims instead of leading ones": """
+def unbroadcast(grad, shape):
+    extra = grad.dim() - len(shape)
+    if extra > 0:
+        grad = grad.sum(dim=tuple(range(grad.dim() - extra, grad.dim())))
+    for dim, size in enumerate(shape):
+        if size == 1 and grad.shape[dim] != 1:
+            grad = grad.sum(dim=dim, keepdim=True)
+    return grad
+""",
+    },
+    "2.5": {
+        "root first (the backward order, not the forward one)": """
+def topo_sort(root):
+    order, seen = [], set()
+    def visit(node):
+        if node not in seen:
+            seen.add(node)
+            for child in node._prev:
+                visit(child)
+            order.append(node)
+    visit(root)
+    return order[::-1]
+""",
+        "no visited set: shared nodes appear twice": """
+def topo_sort(root):
+    order = []
+    def visit(node):
+        for child in node._prev:
+            visit(child)
+        order.append(node)
+    visit(root)
+    return order
+""",
+        "reversed breadth-first order": """
+def topo_sort(root):
+    order, seen, queue = [], {root}, [root]
+    while queue:
+        node = queue.pop(0)
+        order.append(node)
+        for child in node._prev:
+            if child not in seen:
+                seen.add(child)
+                queue.append(child)
+    return order[::-1]
+""",
+        "only the root and its direct inputs": """
+def topo_sort(root):
+    return list(dict.fromkeys(root._prev)) + [root]
+""",
+    },
+    "2.6": {
+        "naive forward overflows": """
+class Softplus(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return (1 + x.exp()).log()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, = ctx.saved_tensors
+        return grad_output * x.sigmoid()
+""",
+        "backward forgets grad_output": """
+class Softplus(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.clamp(min=0) + (1 + (-x.abs()).exp()).log()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, = ctx.saved_tensors
+        return x.sigmoid()
+""",
+        "backward with the wrong sign inside sigmoid": """
+class Softplus(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.clamp(min=0) + (1 + (-x.abs()).exp()).log()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, = ctx.saved_tensors
+        return grad_output * (-x).sigmoid()
+""",
+        "unstable sigmoid in backward": """
+class Softplus(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.clamp(min=0) + (1 + (-x.abs()).exp()).log()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, = ctx.saved_tensors
+        return grad_output * x.exp() / (1 + x.exp())
+""",
+        "forgets the max(x, 0) term": """
+class Softplus(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return (1 + (-x.abs()).exp()).log()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, = ctx.saved_tensors
+        return grad_output * x.sigmoid()
+""",
+    },
+    "2.7": {
+        "always True": """
+def my_gradcheck(f, x, eps=1e-6, atol=1e-5, rtol=1e-3):
+    return True
+""",
+        "only compares the first element": """
+def my_gradcheck(f, x, eps=1e-6, atol=1e-5, rtol=1e-3):
+    leaf = x.detach().requires_grad_()
+    f(leaf).backward()
+    flat = x.detach().numpy().reshape(-1).copy()
+    step = np.zeros(flat.size)
+    step[0] = eps
+    plus = f(torch.tensor((flat + step).reshape(x.shape))).item()
+    minus = f(torch.tensor((flat - step).reshape(x.shape))).item()
+    numerical = (plus - minus) / (2 * eps)
+    return bool(abs(leaf.grad.numpy().reshape(-1)[0] - numerical) <= atol + rtol * abs(numerical))
+""",
+        "compares absolute values": """
+def my_gradcheck(f, x, eps=1e-6, atol=1e-5, rtol=1e-3):
+    leaf = x.detach().requires_grad_()
+    f(leaf).backward()
+    flat = x.detach().numpy().reshape(-1)
+    numerical = np.zeros(flat.size)
+    for k in range(flat.size):
+        step = np.zeros(flat.size)
+        step[k] = eps
+        numerical[k] = (f(torch.tensor((flat + step).reshape(x.shape))).item()
+                        - f(torch.tensor((flat - step).reshape(x.shape))).item()) / (2 * eps)
+    return bool(np.allclose(np.abs(leaf.grad.numpy().reshape(-1)), np.abs(numerical), atol=atol, rtol=rtol))
+""",
+        "exact equality instead of a tolerance": """
+def my_gradcheck(f, x, eps=1e-6, atol=1e-5, rtol=1e-3):
+    leaf = x.detach().requires_grad_()
+    f(leaf).backward()
+    flat = x.detach().numpy().reshape(-1)
+    numerical = np.zeros(flat.size)
+    for k in range(flat.size):
+        step = np.zeros(flat.size)
+        step[k] = eps
+        numerical[k] = (f(torch.tensor((flat + step).reshape(x.shape))).item()
+                        - f(torch.tensor((flat - step).reshape(x.shape))).item()) / (2 * eps)
+    return bool(np.all(leaf.grad.numpy().reshape(-1) == numerical))
+""",
+        "absolute tolerance only": """
+def my_gradcheck(f, x, eps=1e-6, atol=1e-5, rtol=1e-3):
+    leaf = x.detach().requires_grad_()
+    f(leaf).backward()
+    flat = x.detach().numpy().reshape(-1)
+    numerical = np.zeros(flat.size)
+    for k in range(flat.size):
+        step = np.zeros(flat.size)
+        step[k] = eps
+        numerical[k] = (f(torch.tensor((flat + step).reshape(x.shape))).item()
+                        - f(torch.tensor((flat - step).reshape(x.shape))).item()) / (2 * eps)
+    return bool(np.all(np.abs(leaf.grad.numpy().reshape(-1) - numerical) <= atol))
+""",
+    },
+}

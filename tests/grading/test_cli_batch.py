@@ -1,0 +1,17 @@
+"""learntorch-grade on a class-sized batch (its own file, so xdist runs it beside test_cli.py)."""
+import json
+import shutil
+
+from helpers import EXERCISES
+from learntorch.grading import cli
+
+
+def test_a_class_batch_of_30(capsys, tmp_path):
+    paths = []
+    for i in range(30):
+        paths.append(tmp_path / f"student{i:02d}_01_tensors.ipynb")
+        shutil.copy(EXERCISES[0], paths[-1])
+    assert cli.main([*map(str, paths), "--json"]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert [r["file"] for r in results] == list(map(str, paths))
+    assert all(r["score"] == 0 and r["error"] is None and len(r["tasks"]) == 6 for r in results)
