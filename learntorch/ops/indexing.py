@@ -25,6 +25,8 @@ def to_numpy_index(index, ndim):
     for item in items:
         if isinstance(item, Tensor):
             item = item._array
+            if item.ndim == 0 and item.dtype.kind in "iu":
+                item = int(item)  # torch reads a 0-d integer tensor as an int (a view, no copy)
         if isinstance(item, (list, np.ndarray)):
             item = _index_array(item)
             advanced = True
@@ -53,6 +55,35 @@ def _index_array(item):
     if array.dtype.kind not in "iub":
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     return array
+
+
+def split_basic(np_index):
+    """For an advanced index with ints in it: ``(basic, rest)`` with ``x[index]`` equal to
+    ``x[basic][rest]`` in torch's sense, else None.
+
+    NumPy counts an int next to an index array as advanced too, which moves the result's
+    dims when the two are separated (``x[0, :, [1, 2]]``); torch first selects the ints.
+    """
+    if not any(isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_))
+               for i in np_index) or not any(isinstance(i, np.ndarray) for i in np_index):
+        return None
+    if any(isinstance(i, (bool, np.bool_)) or (isinstance(i, np.ndarray) and i.dtype == np.bool_
+                                                and i.ndim == 0) for i in np_index):
+        return None
+    basic, rest = [], []
+    for item in np_index:
+        if isinstance(item, np.ndarray):
+            basic.extend([slice(None)] * (item.ndim if item.dtype == np.bool_ else 1))
+            rest.append(item)
+        elif isinstance(item, (int, np.integer)):
+            basic.append(item)
+        elif item is None or isinstance(item, slice):
+            basic.append(item)
+            rest.append(slice(None))
+        else:  # Ellipsis
+            basic.append(item)
+            rest.append(item)
+    return tuple(basic), tuple(rest)
 
 
 def _index_error(err, shape):
@@ -125,6 +156,9 @@ def getitem(input, index):
     np_index, advanced = to_numpy_index(index, input.dim())
     try:
         if advanced:
+            split = split_basic(np_index)
+            if split is not None:
+                return getitem(getitem(input, split[0]), split[1])
             return Index.apply(input, index=np_index)
         op = _basic_op(np_index)
         if Ellipsis not in np_index:
@@ -176,7 +210,11 @@ class IndexPut(Op):
     @staticmethod
     def forward(ctx, x, value, index):
         ctx.index = index
-        x[index] = value
+        split = split_basic(index)
+        if split is not None:
+            x[split[0]][split[1]] = value  # x[basic] is a view: the write lands in x
+        else:
+            x[index] = value
         return x
 
     @staticmethod
@@ -191,8 +229,10 @@ class IndexPut(Op):
 
 
 def setitem(input, index, value):
-    np_index, _ = to_numpy_index(index, input.dim())
+    np_index, advanced = to_numpy_index(index, input.dim())
     if isinstance(value, Tensor):
+        if value.dtype is not input.dtype and advanced:
+            _check_index_put_dtype(input, np_index, value)
         if value.dtype is not input.dtype:
             value = value.to(input.dtype)
         value_t = value
@@ -211,6 +251,19 @@ def setitem(input, index, value):
     input._version_counter[0] += 1
     if recording:
         take_history(input, out)
+
+
+def _check_index_put_dtype(input, np_index, value):
+    """torch's index_put_ does not cast a tensor value, except a one-element value written
+    through a single bool mask (that is a masked_fill)."""
+    split = split_basic(np_index)
+    arrays = [i for i in (split[1] if split else np_index) if isinstance(i, np.ndarray)]
+    if len(arrays) == 1 and arrays[0].dtype == np.bool_ and arrays[0].ndim and value.numel() == 1:
+        return
+    from .pointwise import _type_word
+    raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                       f"{_type_word(input.dtype)} for the destination and "
+                       f"{_type_word(value.dtype)} for the source.")
 
 
 def check_inplace(tensor):
@@ -306,14 +359,19 @@ def check_bounds(idx, size, dim):
 # -- joining -------------------------------------------------------------------------------
 class Cat(Op):
     @staticmethod
-    def forward(ctx, *arrays, dim):
-        ctx.sizes, ctx.dim = [a.shape[dim] for a in arrays], dim
-        return np.concatenate(arrays, axis=dim)
+    def forward(ctx, *arrays, dim, skip):
+        """``skip[i]``: array i is a legacy empty 1-D tensor, left out of the result."""
+        ctx.sizes = [None if sk else a.shape[dim] for a, sk in zip(arrays, skip)]
+        ctx.dim = dim
+        return np.concatenate([a for a, sk in zip(arrays, skip) if not sk], axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
         grads, start = [], 0
         for size in ctx.sizes:
+            if size is None:
+                grads.append(grad.new_zeros((0,)))
+                continue
             grads.append(grad.narrow(ctx.dim, start, size))
             start += size
         return tuple(grads)
@@ -324,13 +382,15 @@ def cat(tensors, dim=0, *, out=None):
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    kept = [t for t in tensors if not (t.dim() == 1 and t.shape[0] == 0)] or tensors[:1]
-    for i, t in enumerate(kept):
+    for i, t in enumerate(tensors):
         if t.dim() == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
-    first = kept[0]
+    legacy = [t.dim() == 1 and t.shape[0] == 0 for t in tensors]
+    skip = tuple(legacy) if not all(legacy) else (False,) * len(tensors)
+    kept = [(i, t) for i, t in enumerate(tensors) if not skip[i]]
+    first = kept[0][1]
     d = _wrap_dim(dim, first.dim())
-    for i, t in enumerate(kept[1:], 1):
+    for i, t in kept[1:]:
         if t.dim() != first.dim():
             raise RuntimeError(f"Tensors must have same number of dimensions: got {first.dim()} "
                                f"and {t.dim()}")
@@ -338,9 +398,9 @@ def cat(tensors, dim=0, *, out=None):
             if k != d and a != b:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected "
                                    f"size {a} but got size {b} for tensor number {i} in the list.")
-    dt = _dtype.result_type(*kept)
-    arrays = tuple(t._array.astype(dt.np, copy=False) for t in kept)
-    return Cat.run(tuple(kept), arrays, {"dim": d})
+    dt = _dtype.result_type(*tensors)  # skipped tensors still take part in promotion
+    arrays = tuple(t._array.astype(dt.np, copy=False) for t in tensors)
+    return Cat.run(tuple(tensors), arrays, {"dim": d, "skip": skip})
 
 
 concat = concatenate = cat

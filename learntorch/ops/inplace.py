@@ -121,7 +121,7 @@ def abs_(self):
 
 
 class Fill(Op):
-    """Every element becomes ``value``: no gradient reaches the old values."""
+    """Every element becomes ``value``: the old values get a zero gradient."""
 
     node_name = "FillBackward2"
 
@@ -131,7 +131,7 @@ class Fill(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return None
+        return grad.new_zeros(grad.shape)
 
 
 class Zero(Fill):
@@ -143,7 +143,7 @@ def fill_(self, value):
         if value.dim():
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value.dim()} dimensions.")
-        value = value.item()
+        return copy_(self, value)  # a 0-d tensor value receives the (summed) gradient
     return apply_inplace(self, lambda x: Fill.apply(x, value=value))
 
 
@@ -152,7 +152,7 @@ def zero_(self):
 
 
 class Copy(Op):
-    """``x.copy_(src)``: x's old values get no gradient; src gets it (summed if broadcast)."""
+    """``x.copy_(src)``: x's old values get a zero gradient; src gets it (summed if broadcast)."""
 
     node_name = "CopyBackwards"
 
@@ -162,7 +162,7 @@ class Copy(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return None, grad
+        return grad.new_zeros(grad.shape) if ctx.needs_input_grad[0] else None, grad
 
 
 def copy_(self, src, non_blocking=False):

@@ -7,6 +7,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._op import Op
+from ._promote import broadcast_shape
 
 
 class Matmul(Op):
@@ -56,6 +57,8 @@ def matmul(input, other, *, out=None):
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D "
                            f"and {db}D")
+    if da >= 2 and db >= 2 and max(da, db) >= 3:
+        broadcast_shape(a.shape[:-2], b.shape[:-2])  # torch checks the batch dims first
     ka = a.shape[-1]
     kb = b.shape[0] if db == 1 else b.shape[-2]
     if ka != kb:
@@ -78,8 +81,14 @@ def _mismatch_message(sa, sb):
     if len(sa) == 1 and len(sb) == 1:
         return (f"inconsistent tensor size, expected tensor [{sa[0]}] and src [{sb[0]}] to have the "
                 f"same number of elements, but got {sa[0]} and {sb[0]} elements respectively")
-    if len(sa) == 2 and len(sb) == 1:
-        return f"size mismatch, got input ({sa[0]}), mat ({sa[0]}x{sa[1]}), vec ({sb[0]})"
+    if len(sa) >= 2 and len(sb) == 1:
+        rows = _rows(sa)  # torch folds the batch dims of a into its rows
+        return f"size mismatch, got input ({rows}), mat ({rows}x{sa[-1]}), vec ({sb[0]})"
+    if len(sb) >= 3:
+        # torch runs a batched matmul as bmm over the broadcast batch dims
+        batch = _rows(np.broadcast_shapes(tuple(sa[:-2]), tuple(sb[:-2])) + (1,))
+        return (f"Expected size for first two dimensions of batch2 tensor to be: "
+                f"[{batch}, {sa[-1]}] but got: [{batch}, {sb[-2]}].")
     a2 = f"{_rows(sa)}x{sa[-1]}"
     b2 = f"{sb[0]}x{sb[1]}" if len(sb) == 2 else "x".join(str(s) for s in sb)
     return f"mat1 and mat2 shapes cannot be multiplied ({a2} and {b2})"

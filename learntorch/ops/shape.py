@@ -126,7 +126,10 @@ def flatten(input, start_dim=0, end_dim=-1):
     if start == end:
         return input
     shape = input.shape
-    return reshape(input, shape[:start] + (-1,) + shape[end + 1:])
+    merged = 1
+    for size in shape[start:end + 1]:
+        merged *= size  # not -1: with a size-0 dim elsewhere, -1 could not be inferred
+    return reshape(input, shape[:start] + (merged,) + shape[end + 1:])
 
 
 def unflatten(input, dim, sizes):
@@ -349,12 +352,25 @@ def sum_to_size(input, *size):
 
 class Clone(Op):
     @staticmethod
-    def forward(ctx, x):
-        return x.copy()
+    def forward(ctx, x, contiguous=False):
+        # torch's preserve_format: a dense but permuted tensor keeps its layout (strides);
+        # anything else (slices with gaps, expanded dims) becomes C-contiguous.
+        return x.copy(order="K" if not contiguous and _dense(x) else "C")
 
     @staticmethod
     def backward(ctx, grad):
         return grad
+
+
+def _dense(array):
+    """True when ``array`` fills its memory without gaps or overlaps (in some dim order)."""
+    dims = sorted((st, n) for st, n in zip(array.strides, array.shape) if n != 1)
+    expected = array.itemsize
+    for st, n in dims:
+        if st != expected:
+            return False
+        expected *= n
+    return True
 
 
 def clone(input, *, memory_format=None):
@@ -362,7 +378,7 @@ def clone(input, *, memory_format=None):
 
 
 def contiguous(input, memory_format=None):
-    return input if input._array.flags.c_contiguous else Clone.apply(input)
+    return input if input._array.flags.c_contiguous else Clone.apply(input, contiguous=True)
 
 
 __all__ = ["view", "view_as", "reshape", "reshape_as", "flatten", "unflatten", "ravel", "permute",
