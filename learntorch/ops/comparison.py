@@ -229,3 +229,10 @@ def count_nonzero(input, dim=None):
 __all__ = ["equal", "isclose", "allclose", "isnan", "isinf", "isfinite", "isposinf", "isneginf",
            "isreal", "sort", "argsort", "msort", "topk", "kthvalue", "median", "mode", "unique",
            "unique_consecutive", "count_nonzero"]
+
+# Also Tensor methods, with the tensor as the first argument: x.f(...) == f(x, ...).
+TENSOR_METHODS = (
+    "equal", "isclose", "allclose", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "isreal",
+    "sort", "argsort", "msort", "topk", "kthvalue", "median", "mode", "unique",
+    "unique_consecutive", "count_nonzero",
+)

@@ -444,3 +444,8 @@ def nonzero(input, *, as_tuple=False):
 
 __all__ = ["getitem", "setitem", "select", "narrow", "unbind", "gather", "cat", "concat",
            "concatenate", "stack", "nonzero"]
+
+# Also Tensor methods, with the tensor as the first argument: x.f(...) == f(x, ...).
+TENSOR_METHODS = (
+    "select", "narrow", "unbind", "gather", "nonzero",
+)

@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.grad_mode import _State
-from . import pointwise
+from . import pointwise, unary
 from ._op import Op
 from .indexing import check_inplace, take_history
 
@@ -65,59 +65,58 @@ def _can_cast(src, dst):
     return True
 
 
-def add_(self, other, *, alpha=1):
-    return apply_inplace(self, pointwise.add, other, alpha=alpha)
+def _inplace_of(function):
+    """The in-place twin of ``function``: ``x.f_(...)`` writes ``f(x, ...)`` into ``x``."""
+    def method(self, *args, **kwargs):
+        return apply_inplace(self, function, *args, **kwargs)
+    method.__name__ = method.__qualname__ = function.__name__ + "_"
+    method.__doc__ = f"In-place ``{function.__name__}``: writes the result into this tensor."
+    return method
 
 
-def sub_(self, other, *, alpha=1):
-    return apply_inplace(self, pointwise.sub, other, alpha=alpha)
-
-
-def mul_(self, other):
-    return apply_inplace(self, pointwise.mul, other)
-
-
-def div_(self, other, *, rounding_mode=None):
-    return apply_inplace(self, pointwise.div, other, rounding_mode=rounding_mode)
-
-
-def pow_(self, exponent):
-    return apply_inplace(self, pointwise.pow, exponent)
-
-
-def clamp_(self, min=None, max=None):
-    return apply_inplace(self, pointwise.clamp, min, max)
-
-
-clip_ = clamp_
-
-
-def neg_(self):
-    return apply_inplace(self, pointwise.neg)
-
-
-def exp_(self):
-    return apply_inplace(self, pointwise.exp)
-
-
-def sqrt_(self):
-    return apply_inplace(self, pointwise.sqrt)
-
-
-def relu_(self):
-    return apply_inplace(self, pointwise.relu)
-
-
-def sigmoid_(self):
-    return apply_inplace(self, pointwise.sigmoid)
-
-
-def tanh_(self):
-    return apply_inplace(self, pointwise.tanh)
-
-
-def abs_(self):
-    return apply_inplace(self, pointwise.abs)
+add_ = _inplace_of(pointwise.add)
+sub_ = _inplace_of(pointwise.sub)
+mul_ = _inplace_of(pointwise.mul)
+div_ = _inplace_of(pointwise.div)
+pow_ = _inplace_of(pointwise.pow)
+remainder_ = _inplace_of(pointwise.remainder)
+floor_divide_ = _inplace_of(pointwise.floor_divide)
+clamp_ = clip_ = _inplace_of(pointwise.clamp)
+clamp_min_ = _inplace_of(pointwise.clamp_min)
+clamp_max_ = _inplace_of(pointwise.clamp_max)
+neg_ = _inplace_of(pointwise.neg)
+abs_ = _inplace_of(pointwise.abs)
+sign_ = _inplace_of(pointwise.sign)
+exp_ = _inplace_of(pointwise.exp)
+log_ = _inplace_of(pointwise.log)
+sqrt_ = _inplace_of(pointwise.sqrt)
+sin_ = _inplace_of(pointwise.sin)
+cos_ = _inplace_of(pointwise.cos)
+tanh_ = _inplace_of(pointwise.tanh)
+sigmoid_ = _inplace_of(pointwise.sigmoid)
+relu_ = _inplace_of(pointwise.relu)
+acos_ = _inplace_of(unary.acos)
+asin_ = _inplace_of(unary.asin)
+atan_ = _inplace_of(unary.atan)
+cosh_ = _inplace_of(unary.cosh)
+sinh_ = _inplace_of(unary.sinh)
+tan_ = _inplace_of(unary.tan)
+exp2_ = _inplace_of(unary.exp2)
+expm1_ = _inplace_of(unary.expm1)
+log1p_ = _inplace_of(unary.log1p)
+log2_ = _inplace_of(unary.log2)
+log10_ = _inplace_of(unary.log10)
+reciprocal_ = _inplace_of(unary.reciprocal)
+rsqrt_ = _inplace_of(unary.rsqrt)
+erf_ = _inplace_of(unary.erf)
+erfinv_ = _inplace_of(unary.erfinv)
+square_ = _inplace_of(unary.square)
+frac_ = _inplace_of(unary.frac)
+ceil_ = _inplace_of(unary.ceil)
+floor_ = _inplace_of(unary.floor)
+trunc_ = _inplace_of(unary.trunc)
+round_ = _inplace_of(unary.round)
+nan_to_num_ = _inplace_of(unary.nan_to_num)
 
 
 class Fill(Op):
@@ -179,5 +178,12 @@ def copy_(self, src, non_blocking=False):
     return apply_inplace(self, lambda x, s: Copy.run((x, s), (x._array, s._array), {}), src)
 
 
-__all__ = ["add_", "sub_", "mul_", "div_", "pow_", "clamp_", "clip_", "neg_", "exp_", "sqrt_",
-           "relu_", "sigmoid_", "tanh_", "abs_", "fill_", "zero_", "copy_"]
+__all__ = ["add_", "sub_", "mul_", "div_", "pow_", "remainder_", "floor_divide_", "clamp_",
+           "clip_", "clamp_min_", "clamp_max_", "neg_", "abs_", "sign_", "exp_", "log_", "sqrt_",
+           "sin_", "cos_", "tanh_", "sigmoid_", "relu_", "acos_", "asin_", "atan_", "cosh_",
+           "sinh_", "tan_", "exp2_", "expm1_", "log1p_", "log2_", "log10_", "reciprocal_", "rsqrt_",
+           "erf_", "erfinv_", "square_", "frac_", "ceil_", "floor_", "trunc_", "round_",
+           "nan_to_num_", "fill_", "zero_", "copy_"]
+
+# Also Tensor methods, with the tensor as the first argument: x.f(...) == f(x, ...).
+TENSOR_METHODS = tuple(__all__)

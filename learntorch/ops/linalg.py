@@ -155,3 +155,8 @@ def dot(input, other, *, out=None):
 inner = dot
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot"]
+
+# Also Tensor methods, with the tensor as the first argument: x.f(...) == f(x, ...).
+TENSOR_METHODS = (
+    "matmul", "mm", "bmm", "mv", "dot",
+)

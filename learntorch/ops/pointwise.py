@@ -705,3 +705,13 @@ def _out(result, out):
 __all__ = [name for name in dir() if not name.startswith("_") and name not in
            ("np", "Op", "Tensor", "binary", "broadcast_error", "float_array")
            and not name[0].isupper()]
+
+# Also Tensor methods, with the tensor as the first argument: x.f(...) == f(x, ...).
+TENSOR_METHODS = (
+    "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg", "negative",
+    "pow", "float_power", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "abs", "absolute",
+    "relu", "sign", "clamp", "clip", "clamp_min", "clamp_max", "eq", "ne", "lt", "le", "gt", "ge",
+    "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and", "logical_or",
+    "logical_xor", "logical_not", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor",
+    "floor_divide", "remainder",
+)

@@ -266,3 +266,9 @@ def any(input, dim=None, keepdim=False):
 
 __all__ = ["sum", "nansum", "mean", "nanmean", "max", "min", "amax", "amin", "argmax", "argmin",
            "all", "any"]
+
+# Also Tensor methods, with the tensor as the first argument: x.f(...) == f(x, ...).
+TENSOR_METHODS = (
+    "sum", "nansum", "mean", "nanmean", "max", "min", "amax", "amin", "argmax", "argmin", "all",
+    "any",
+)

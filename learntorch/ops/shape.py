@@ -384,3 +384,10 @@ def contiguous(input, memory_format=None):
 __all__ = ["view", "view_as", "reshape", "reshape_as", "flatten", "unflatten", "ravel", "permute",
            "transpose", "swapaxes", "swapdims", "t", "movedim", "moveaxis", "squeeze", "unsqueeze",
            "expand", "expand_as", "broadcast_to", "sum_to_size", "clone", "contiguous"]
+
+# Also Tensor methods, with the tensor as the first argument: x.f(...) == f(x, ...).
+TENSOR_METHODS = (
+    "view", "reshape", "permute", "expand", "sum_to_size", "view_as", "reshape_as", "flatten",
+    "unflatten", "ravel", "transpose", "swapaxes", "swapdims", "t", "movedim", "moveaxis", "squeeze",
+    "unsqueeze", "expand_as", "broadcast_to", "clone", "contiguous",
+)
