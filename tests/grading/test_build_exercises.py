@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from helpers import EXERCISES, ROOT, SOLUTIONS, load, source
+from grading_helpers import EXERCISES, ROOT, SOLUTIONS, load, source
 
 sys.path.insert(0, str(ROOT / "tools"))
 import build_exercises  # noqa: E402

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXERCISES, ROOT, SOLUTIONS, write_variant
+from grading_helpers import EXERCISES, ROOT, SOLUTIONS, write_variant
 from learntorch.grading import cli
 from learntorch.grading.tasks import chapter_tasks
 

@@ -2,7 +2,7 @@
 import json
 import shutil
 
-from helpers import EXERCISES
+from grading_helpers import EXERCISES
 from learntorch.grading import cli
 
 
