@@ -26,7 +26,7 @@ START_NOTEBOOK = $(wildcard chapters/00_start_here.ipynb)
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test lab bench exercises lock clean
+.PHONY: help setup test lab bench exercises notebooks lock clean
 
 help:
 	@echo "learntorch make targets:"
@@ -34,6 +34,7 @@ help:
 	@echo "  make test       set up, then run every test: unit, parity, notebooks (nbval), browser smoke test"
 	@echo "  make bench      set up, then run the benchmarks (python -m bench)"
 	@echo "  make exercises  set up, then build the exercise notebooks (tools/build_exercises.py)"
+	@echo "  make notebooks  set up, re-run chapters/ and solutions/ to refresh stored outputs, rebuild exercises"
 	@echo "  make lock       regenerate $(LOCK) from pyproject.toml (fresh temporary venv)"
 	@echo "  make clean      remove .venv, caches and build artefacts"
 	@echo "Set-up (run by lab/test/bench/exercises): .venv from $(LOCK), editable"
@@ -88,6 +89,11 @@ bench: setup
 	$(VPY) -m bench
 
 exercises: setup
+	$(VPY) tools/build_exercises.py
+
+# Refresh stored outputs after a deliberate change (byte-identical when nothing changed).
+notebooks: setup
+	$(VPY) tools/execute_notebooks.py $(NOTEBOOKS)
 	$(VPY) tools/build_exercises.py
 
 # Deliberate re-pin: resolve .[test,lab] with pyproject's loose ranges in a
