@@ -13,6 +13,7 @@ from .. import _device, _dtype
 from .. import random as _random
 from .._tensor import Tensor, _shape_arg, _to_nested_data
 from ._op import Op
+from ._promote import broadcast_shape
 
 
 def _finish(array, dtype, device, requires_grad):
@@ -307,24 +308,208 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, requires_grad=False):
-    """Normal samples; ``mean``/``std`` may be tensors (broadcast) or numbers (then ``size`` is needed)."""
+    """Normal samples; ``mean``/``std`` may be tensors (broadcast) or numbers (then ``size`` is needed).
+
+    Tensor ``mean``/``std`` get a zero gradient, as in torch (the samples are not reparametrised).
+    """
     gen = _random.numpy_generator(generator)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
-        like = mean if isinstance(mean, Tensor) else std
-        m = mean._array if isinstance(mean, Tensor) else mean
-        s = std._array if isinstance(std, Tensor) else std
-        if np.any(np.asarray(s) < 0):
-            raise RuntimeError("normal expects all elements of std >= 0.0")
-        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
-        array = m + s * gen.standard_normal(shape)
-        return _finish(np.asarray(array), like.dtype, like.device, False)
+        return _normal_of_tensors(mean, std, gen)
     if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     if size is None:
         raise TypeError("normal() missing required argument 'size' when mean and std are numbers")
     dtype = _default(dtype)
     array = mean + std * gen.standard_normal(_shape_arg((size,)), dtype=_sample_dtype(dtype))
     return _finish(np.asarray(array), dtype, device, requires_grad)
+
+
+def _normal_of_tensors(mean, std, gen):
+    like = mean if isinstance(mean, Tensor) else std
+    _check_floating(like, "normal_kernel_cpu")
+    m = mean._array if isinstance(mean, Tensor) else mean
+    s = std._array if isinstance(std, Tensor) else std
+    if np.any(np.asarray(s) < 0):
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    shape = broadcast_shape(np.shape(m), np.shape(s))
+    values = np.asarray(m + s * gen.standard_normal(shape)).astype(like._array.dtype)
+    inputs = tuple(t for t in (mean, std) if isinstance(t, Tensor))
+    node = ("NormalBackward3" if len(inputs) == 2 else
+            "NormalBackward1" if isinstance(mean, Tensor) else "NormalBackward2")
+    return _DRAWS[node].apply(*inputs, values=values)
+
+
+def _check_floating(t, kernel):
+    if not t.is_floating_point():
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dtype.type_word(t.dtype)}'")
+
+
+class RandomDraw(Op):
+    """Random values that do not depend on the inputs' values: each input gets a zero gradient.
+
+    One subclass per torch node name (``UniformBackward0`` …) is in ``_DRAWS``.
+    """
+
+    @staticmethod
+    def forward(ctx, *arrays, values):
+        ctx.count = len(arrays)
+        return values
+
+    @staticmethod
+    def backward(ctx, grad):
+        zero = grad.new_zeros(grad.shape)
+        return (zero,) * ctx.count
+
+
+_DRAWS = {name: type(name, (RandomDraw,), {"node_name": name}) for name in (
+    "NormalBackward0", "NormalBackward1", "NormalBackward2", "NormalBackward3", "UniformBackward0",
+    "BernoulliBackward0", "BernoulliBackward1", "BernoulliBackward2", "ExponentialBackward0",
+    "RandomBackward0", "RandomBackward1", "RandomBackward2")}
+
+
+def bernoulli(input, p=None, *, generator=None, out=None):
+    """0/1 samples (in ``input``'s dtype): 1 with probability ``input`` (or ``p``) per element."""
+    if p is None:
+        probs = _check_probabilities(input)
+    else:
+        _check_floating(input, "bernoulli_scalar_cpu_")
+        probs = _check_probability(p)
+    values = _random.numpy_generator(generator).random(input.shape) < probs
+    return _DRAWS["BernoulliBackward0"].apply(input, values=values.astype(input._array.dtype))
+
+
+def _check_probability(p):
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
+    return p
+
+
+def _check_probabilities(p):
+    """A float tensor of probabilities, all in [0, 1]; returns its array."""
+    _check_floating(p, "bernoulli_tensor_cpu_p_")
+    probs = p._array
+    if probs.size and not (probs.min() >= 0 and probs.max() <= 1):
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
+                           "error message be improved?  If so, please report an enhancement request "
+                           "to PyTorch.)")
+    return probs
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    """``num_samples`` category indices per row, drawn with the row's (unnormalised) weights."""
+    probs = _check_multinomial(input, num_samples, replacement)
+    gen = _random.numpy_generator(generator)
+    rows = probs.reshape(-1, probs.shape[-1]).astype(np.float64)
+    picks = [_draw_categories(row, num_samples, replacement, gen) for row in rows]
+    shape = probs.shape[:-1] + (num_samples,)
+    return Tensor._make(np.array(picks, dtype=np.int64).reshape(shape))
+
+
+def _draw_categories(weights, n, replacement, gen):
+    """With replacement: inverse CDF.  Without: torch's trick, the top n of weight / Exp(1)."""
+    if replacement:
+        cdf = np.cumsum(weights)
+        return np.searchsorted(cdf / cdf[-1], gen.random(n), side="right")
+    with np.errstate(divide="ignore"):
+        keys = weights / gen.exponential(size=weights.size)
+    return np.argsort(-keys, kind="stable")[:n]
+
+
+def _check_multinomial(input, num_samples, replacement):
+    """torch's checks, in its order; returns the weights array."""
+    if not input.is_floating_point():
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{_dtype.type_word(input.dtype)}")
+    if input.dim() not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > input.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if input.shape[-1] > 2 ** 24:
+        raise RuntimeError("number of categories cannot exceed 2^24")
+    probs = input._array
+    if probs.size and not (np.isfinite(probs).all() and probs.min() >= 0):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if probs.size and (probs.sum(-1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    return probs
+
+
+# -- in-place random fills (Tensor methods; nn.init uses them under no_grad) -------------------
+def _fill_random(self, node, values):
+    """Write ``values`` into ``self`` as the in-place op ``node`` (a zero gradient to the old
+    values, as in torch; a leaf that requires grad needs ``no_grad``)."""
+    from .inplace import apply_inplace  # inplace imports modules that import this one
+    values = np.asarray(values).astype(self._array.dtype)
+    return apply_inplace(self, lambda x: _DRAWS[node].apply(x, values=values))
+
+
+def uniform_(self, from_=0, to=1, *, generator=None):
+    """Fill with samples uniform on [from_, to)."""
+    _check_floating(self, "check_uniform_bounds")
+    if from_ > to:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={from_:g} > "
+                           f"to={to:g}")
+    sample = _random.numpy_generator(generator).random(self.shape)
+    return _fill_random(self, "UniformBackward0", from_ + (to - from_) * sample)
+
+
+def normal_(self, mean=0, std=1, *, generator=None):
+    """Fill with normal samples of the given mean and standard deviation."""
+    _check_floating(self, "normal_kernel_cpu")
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+    sample = _random.numpy_generator(generator).standard_normal(self.shape)
+    return _fill_random(self, "NormalBackward0", mean + std * sample)
+
+
+def exponential_(self, lambd=1, *, generator=None):
+    """Fill with samples of the exponential distribution with rate ``lambd``."""
+    if not self.is_floating_point():
+        raise RuntimeError(f"Exponential distribution is a continuous probability distribution. "
+                           f"dtype must be a floating point but you specified "
+                           f"{_dtype.type_word(self.dtype)}")
+    if lambd <= 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
+    sample = _random.numpy_generator(generator).exponential(1 / lambd, self.shape)
+    return _fill_random(self, "ExponentialBackward0", sample)
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    """Fill with 0/1 samples, 1 with probability ``p`` (a number or a broadcastable tensor)."""
+    if isinstance(p, Tensor):
+        probs = _check_probabilities(p) if p.shape == self.shape else \
+            _check_probabilities(p.expand(self.shape))
+    else:
+        probs = _check_probability(p)
+    sample = _random.numpy_generator(generator).random(self.shape) < probs
+    return _fill_random(self, "BernoulliBackward1" if isinstance(p, Tensor) else
+                        "BernoulliBackward2", sample)
+
+
+# random_()'s default upper bound (inclusive): the largest integer the dtype holds exactly.
+_RANDOM_TOP = {"float16": 2 ** 11, "float32": 2 ** 24, "float64": 2 ** 53, "bool": 1,
+               "uint8": 2 ** 8 - 1, "int8": 2 ** 7 - 1, "int16": 2 ** 15 - 1,
+               "int32": 2 ** 31 - 1, "int64": 2 ** 63 - 1}
+
+
+def random_(self, from_=None, to=None, *, generator=None):
+    """Fill with integers: ``random_()`` in [0, 2^mantissa], ``random_(to)`` in [0, to),
+    ``random_(from_, to)`` in [from_, to)."""
+    if to is None and from_ is not None:
+        from_, to, node = 0, from_, "RandomBackward1"
+    else:
+        from_, node = from_ or 0, "RandomBackward2" if to is None else "RandomBackward0"
+    if to is not None and from_ >= to:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={from_} >= "
+                           f"to={to}")
+    gen = _random.numpy_generator(generator)
+    if to is None:
+        sample = gen.integers(0, _RANDOM_TOP[self.dtype.name], self.shape, endpoint=True)
+    else:
+        sample = gen.integers(from_, to, self.shape)
+    return _fill_random(self, node, sample)
 
 
 # -- conversion ------------------------------------------------------------------------------
@@ -355,4 +540,11 @@ def convert(input, dtype, device, copy=False):
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "is_tensor", "is_floating_point", "numel",
            "zeros", "ones", "empty", "full", "eye", "zeros_like", "ones_like", "empty_like",
            "full_like", "arange", "range", "linspace", "logspace", "rand", "randn", "randint",
-           "randperm", "rand_like", "randn_like", "randint_like", "normal"]
+           "randperm", "rand_like", "randn_like", "randint_like", "normal", "bernoulli", "multinomial"]
+
+# Also Tensor methods (x.f(...) == f(x, ...)); attached here since ops/__init__ attaches
+# TENSOR_METHODS only for the modules it lists.
+TENSOR_METHODS = ("bernoulli", "multinomial", "uniform_", "normal_", "exponential_", "bernoulli_",
+                  "random_")
+for _name in TENSOR_METHODS:
+    setattr(Tensor, _name, globals()[_name])

@@ -5,13 +5,16 @@ masks, integer tensors or lists) gives a copy — the same rule as torch and Num
 The backward of reading ``x[idx]`` writes the gradient into a zero tensor at ``idx``
 (adding, so an index that appears twice gets both contributions).
 """
+import math
+
 import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import _State
 from ._op import Op
-from .shape import as_view
+from ._promote import broadcast_shape
+from .shape import as_view, atleast_1d, atleast_2d, atleast_3d, in_place, no_dims_error, reshape
 
 
 # -- turning a torch index into a NumPy one ----------------------------------------------------
@@ -345,14 +348,15 @@ def gather(input, dim, index, *, sparse_grad=False):
 
 
 def check_index_tensor(index, op_name):
-    if not isinstance(index, Tensor) or index.dtype is not _dtype.int64:
-        raise RuntimeError(f"{op_name}(): Expected dtype int64 for index")
+    if not isinstance(index, Tensor) or index.dtype not in (_dtype.int64, _dtype.int32):
+        raise RuntimeError(f"{op_name}(): Expected dtype int32/int64 for index")
     return index._array
 
 
 def check_bounds(idx, size, dim):
-    if idx.size and (idx.min() < -size or idx.max() >= size):
-        bad = idx.max() if idx.max() >= size else idx.min()
+    """torch's gather/scatter accept no negative index (unlike ``x[idx]``)."""
+    bad = _out_of_range(idx, size)
+    if bad is not None:
         raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
 
 
@@ -442,10 +446,646 @@ def nonzero(input, *, as_tuple=False):
                         np.zeros((0, 0), np.int64))
 
 
+# -- more joining: hstack and friends ----------------------------------------------------------
+def _nonempty(tensors, name):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return tensors
+
+
+def hstack(tensors, *, out=None):
+    """Join along dim 1, or dim 0 when the (at least 1-D) tensors are 1-D."""
+    tensors = atleast_1d(_nonempty(tensors, "hstack"))
+    return cat(tensors, 0 if tensors[0].dim() == 1 else 1)
+
+
+def vstack(tensors, *, out=None):
+    """Join rows; 0-d and 1-D tensors become rows first."""
+    return cat(atleast_2d(_nonempty(tensors, "vstack")), 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors, *, out=None):
+    """Join along dim 2 ("depth"); smaller tensors get dims as ``atleast_3d`` gives them."""
+    return cat(atleast_3d(_nonempty(tensors, "dstack")), 2)
+
+
+def column_stack(tensors, *, out=None):
+    """Join columns; 0-d and 1-D tensors become (n, 1) columns first."""
+    tensors = _nonempty(tensors, "column_stack")
+    return hstack([reshape(t, (t.numel(), 1)) if t.dim() <= 1 else t for t in tensors])
+
+
+# -- splitting ---------------------------------------------------------------------------------
+class Split(Slice):
+    """One piece of ``split`` by a size (a view)."""
+
+
+class SplitWithSizes(Slice):
+    """One piece of ``split`` by a list of sizes (a view)."""
+
+
+def _pieces(input, d, sizes, op):
+    """Views of consecutive lengths ``sizes`` along dim ``d``."""
+    pieces, start = [], 0
+    for size in sizes:
+        index = (slice(None),) * d + (slice(start, start + size), Ellipsis)
+        pieces.append(as_view(op.apply(input, index=index), input))
+        start += size
+    return tuple(pieces)
+
+
+def _split_dim(input, dim):
+    if input.dim() == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    return _wrap_dim(dim, input.dim())
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of ``split_size`` along ``dim`` (the last may be shorter), or of the given sizes."""
+    if isinstance(split_size_or_sections, Tensor):
+        split_size_or_sections = split_size_or_sections.tolist()
+    if not isinstance(split_size_or_sections, int):
+        return split_with_sizes(tensor, split_size_or_sections, dim)
+    size, d = split_size_or_sections, _split_dim(tensor, dim)
+    length = tensor.shape[d]
+    if size < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
+    if size == 0 and length:
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension "
+                           f"size of {length}")
+    count = max(-(-length // size), 1) if size else 1
+    return _pieces(tensor, d, [size] * (count - 1) + [length - size * (count - 1)], Split)
+
+
+def split_with_sizes(input, split_sizes, dim=0):
+    d = _split_dim(input, dim)
+    sizes = [int(s) for s in split_sizes]
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, "
+                           f"but got split_sizes={sizes}")
+    if sum(sizes) != input.shape[d]:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {input.shape[d]} "
+                           f"(input tensor's size at dimension {d}), but got split_sizes={sizes}")
+    return _pieces(input, d, sizes, SplitWithSizes)
+
+
+def chunk(input, chunks, dim=0):
+    """At most ``chunks`` views of equal size (``ceil(n / chunks)``; the last may be smaller)."""
+    if input.dim() == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d = _wrap_dim(dim, input.dim())
+    length = input.shape[d]
+    if length == 0:  # split(0) would give one piece; torch keeps the number of chunks
+        return split_with_sizes(input, [0] * chunks, d)
+    return split(input, -(-length // chunks), d)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    """``sections`` near-equal views (the first ``n % sections`` one longer), or views between
+    ``indices`` (read like Python slice bounds)."""
+    if input.dim() == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor "
+                           "with 0 dims")
+    arg = indices_or_sections
+    if isinstance(arg, Tensor):
+        if arg.dtype is not _dtype.int64:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of "
+                               f"long, but got {_dtype.type_word(arg.dtype)}")
+        if arg.dim() > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a "
+                               f"zero-dimensional or one-dimensional tensor, but got a tensor with "
+                               f"{arg.dim()} dims")
+        arg = arg.tolist()
+    d = _wrap_dim(dim, input.dim())
+    if isinstance(arg, int):
+        if arg <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {arg}")
+        small, extra = divmod(input.shape[d], arg)
+        sizes = [small + 1] * extra + [small] * (arg - extra)
+        return _pieces(input, d, sizes, Slice)
+    bounds = [int(i) for i in arg]
+    return tuple(getitem(input, (slice(None),) * d + (slice(a, b),))
+                 for a, b in zip([0] + bounds, bounds + [None]))
+
+
+def _split_along(name, min_dims, dim_of):
+    """``hsplit``/``vsplit``/``dsplit``: ``tensor_split`` along a fixed dim, sections must divide."""
+    def function(input, indices_or_sections):
+        if input.dim() < min_dims:
+            raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dims} dimension, "
+                               f"but got a tensor with {input.dim()} dimensions!")
+        d = dim_of(input.dim())
+        sections = indices_or_sections
+        if isinstance(sections, int) and sections and input.shape[d] % sections:
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {d}, but the size "
+                               f"of the dimension {input.shape[d]} is not divisible by the "
+                               f"split_size {sections}!")
+        return tensor_split(input, sections, d)
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+hsplit = _split_along("hsplit", 1, lambda ndim: 1 if ndim > 1 else 0)
+vsplit = _split_along("vsplit", 2, lambda ndim: 0)
+dsplit = _split_along("dsplit", 3, lambda ndim: 2)
+
+
+# -- scatter -----------------------------------------------------------------------------------
+def _flat_if_0d(function, input, *tensors):
+    """torch reads a 0-d self/index/src of a ≤1-D op as a 1-element 1-D one: run ``function``
+    on such flattened tensors and give the result ``input``'s shape back."""
+    operands = (input,) + tensors
+    if input.dim() > 1 or all(t.dim() for t in operands if isinstance(t, Tensor)):
+        return function(*operands)
+    flat = [reshape(t, (-1,)) if isinstance(t, Tensor) else t for t in operands]
+    return reshape(function(*flat), tuple(input.shape))
+
+
+def _region(array, shape):
+    """The leading ``shape`` block of ``array`` (scatter reads src only where index has entries)."""
+    return array[tuple(slice(0, s) for s in shape)]
+
+
+class ScatterValue(Op):
+    """``x`` with ``value`` written at ``index`` along ``dim``; also scatter's gradient for x."""
+
+    node_name = "ScatterBackward1"
+
+    @staticmethod
+    def forward(ctx, x, index, dim, value):
+        ctx.index, ctx.dim = index, dim
+        out = x.copy()
+        out[along_dim_index(index, dim)] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ScatterValue.apply(grad, index=ctx.index, dim=ctx.dim, value=0)
+
+
+class Scatter(Op):
+    """``x`` with ``src`` written at ``index`` along ``dim`` (of duplicates, the last wins)."""
+
+    @staticmethod
+    def forward(ctx, x, src, index, dim):
+        ctx.index, ctx.dim, ctx.src_shape = index, dim, src.shape
+        out = x.copy()
+        out[along_dim_index(index, dim)] = _region(src, index.shape)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ScatterValue.apply(grad, index=ctx.index, dim=ctx.dim, value=0), _src_grad(grad, ctx)
+
+
+class ScatterAdd(Op):
+    """``x`` with ``src`` added at ``index`` along ``dim`` (duplicates accumulate)."""
+
+    @staticmethod
+    def forward(ctx, x, src, index, dim):
+        ctx.index, ctx.dim, ctx.src_shape = index, dim, src.shape
+        out = x.copy()
+        np.add.at(out, along_dim_index(index, dim), _region(src, index.shape))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, _src_grad(grad, ctx)
+
+
+def _src_grad(grad, ctx):
+    """The gradient at each src entry's target, placed back at that entry (zero where unused)."""
+    picked = Gather.apply(grad, index=ctx.index, dim=ctx.dim)
+    if picked.shape == ctx.src_shape:
+        return picked
+    return IndexGrad.apply(picked, shape=ctx.src_shape,
+                           index=tuple(slice(0, s) for s in ctx.index.shape))
+
+
+def _check_scatter(input, d, index, src):
+    """torch's checks for scatter and scatter_add: index dtype, dims, sizes, bounds."""
+    idx = check_index_tensor(index, "scatter")
+    if idx.ndim != input.dim():
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    if src is not None and idx.ndim != src.dim():
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    if src is not None and src.dtype is not input.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    too_big = any(k != d and n > s for k, (n, s) in enumerate(zip(idx.shape, input.shape)))
+    if src is not None:
+        too_big = too_big or any(n > s for n, s in zip(idx.shape, src.shape))
+    if too_big and idx.size:
+        also = "" if src is None else f" and to be no larger size than src {list(src.shape)}"
+        raise RuntimeError(f"Expected index {list(idx.shape)} to be no larger than self "
+                           f"{list(input.shape)} apart from dimension {d}{also}")
+    check_bounds(idx, input.shape[d], d)
+    return idx
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    """A copy of ``input`` with ``src[i][j]`` (or ``value``) written at ``[index[i][j]][j]``
+    (for dim 0; likewise along other dims)."""
+    if reduce is not None:
+        raise NotImplementedError("learntorch: scatter(..., reduce=) is not implemented; use "
+                                  "scatter_add (torch deprecates reduce= here too)")
+    d = _wrap_dim(dim, input.dim())
+    if isinstance(src, Tensor):
+        def run(x, i, s):
+            return Scatter.apply(x, s, index=_check_scatter(x, d, i, s), dim=d)
+        return _flat_if_0d(run, input, index, src)
+    fill = value if src is None else src
+    if fill is None:
+        raise TypeError("scatter() missing 1 required positional argument: 'src' or 'value'")
+    return _flat_if_0d(lambda x, i: ScatterValue.apply(x, index=_check_scatter(x, d, i, None),
+                                                       dim=d, value=fill), input, index)
+
+
+def scatter_add(input, dim, index, src):
+    """A copy of ``input`` with ``src`` added at ``index`` along ``dim``; repeats accumulate."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"scatter_add(): argument 'src' (position 3) must be Tensor, not "
+                        f"{type(src).__name__}")
+    d = _wrap_dim(dim, input.dim())
+    return _flat_if_0d(lambda x, i, s: ScatterAdd.apply(x, s, index=_check_scatter(x, d, i, s),
+                                                        dim=d), input, index, src)
+
+
+scatter_ = in_place(scatter)
+scatter_add_ = in_place(scatter_add)
+
+
+# -- index_select, index_add, index_fill -------------------------------------------------------
+class IndexSelect(Op):
+    @staticmethod
+    def forward(ctx, x, index, dim):
+        ctx.in_shape = x.shape
+        ctx.where = where = (slice(None),) * dim + (index,)
+        return x[where]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return IndexGrad.apply(grad, shape=ctx.in_shape, index=ctx.where)
+
+
+def _out_of_range(idx, size):
+    """The first index (in order) outside ``[0, size)``, or None."""
+    bad = idx[(idx < 0) | (idx >= size)]
+    return int(bad[0]) if bad.size else None
+
+
+def index_select(input, dim, index):
+    """The entries ``index`` (a 1-D int tensor) along ``dim``, in that order (a copy)."""
+    d = _wrap_dim(dim, input.dim())
+    if not isinstance(index, Tensor) or index.dtype not in (_dtype.int64, _dtype.int32):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    if index.dim() > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    idx = index._array.reshape(-1)
+    if input.dim() == 0 and idx.size != 1:
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} "
+                           f"value(s)")
+    bad = _out_of_range(idx, input.shape[d] if input.dim() else 1)
+    if bad is not None:
+        if d == 1 and input.dim() > 1:  # torch's dim-1 fast path words it differently
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} "
+                               f"axis_dim={input.shape[d]}")
+        raise IndexError("index out of range in self")
+    if input.dim() == 0:
+        return reshape(IndexSelect.apply(reshape(input, (1,)), index=idx, dim=0), ())
+    return IndexSelect.apply(input, index=idx, dim=d)
+
+
+class IndexAdd(Op):
+    @staticmethod
+    def forward(ctx, x, source, index, dim, alpha):
+        ctx.where = where = (slice(None),) * dim + (index,)
+        ctx.alpha = alpha
+        out = x.copy()
+        np.add.at(out, where, source if alpha == 1 else source * np.asarray(alpha, x.dtype))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        picked = grad[ctx.where]
+        return grad, picked if ctx.alpha == 1 else picked * ctx.alpha
+
+
+def _check_index_add(input, d, index, source):
+    """torch's checks for index_add, in torch's order; returns the 1-D index array."""
+    if not isinstance(index, Tensor) or index.dtype not in (_dtype.int64, _dtype.int32):
+        word = _dtype.type_word(index.dtype) if isinstance(index, Tensor) else type(index).__name__
+        raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: {word}")
+    if index.dim() > 1:
+        raise IndexError(f"index_add_(): Index is supposed to be a vector, but got dim: "
+                         f"{index.dim()} with type: {_dtype.type_word(index.dtype)} and size: "
+                         f"{list(index.shape)}")
+    idx = index._array.reshape(-1)
+    if source.dim() and d >= source.dim():
+        raise RuntimeError(f"index_add_(): Indexing dim {d} is out of bounds of the source tensor "
+                           f"with dim {source.dim()}")
+    if idx.size != (source.shape[d] if source.dim() else 1):
+        raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to "
+                           f"source.size(dim): ({source.shape[d]}), for dim: {d}")
+    if any(k != d and a != b for k, (a, b) in enumerate(zip(input.shape, source.shape))) or \
+            source.dim() != input.dim():
+        raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the "
+                           f"specified dimension. Got self.shape = {list(input.shape)} "
+                           f"source.shape = {list(source.shape)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"index_add_(): self ({_dtype.type_word(input.dtype)}) and source "
+                           f"({_dtype.type_word(source.dtype)}) must have the same scalar type")
+    bad = _out_of_range(idx, input.shape[d])
+    if bad is not None:
+        if input.dim() <= 1:
+            raise IndexError("index out of range in self")
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size "
+                           f"{input.shape[d]}")
+    return idx
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """A copy of ``input`` with ``alpha * source`` added at ``index`` along ``dim``."""
+    d = _wrap_dim(dim, input.dim())
+    return _flat_if_0d(lambda x, s: IndexAdd.apply(x, s, index=_check_index_add(x, d, index, s),
+                                                   dim=d, alpha=alpha), input, source)
+
+
+index_add_ = in_place(index_add)
+
+
+def index_fill(input, dim, index, value):
+    """A copy of ``input`` with ``value`` at the positions ``index`` along ``dim``."""
+    d = _wrap_dim(dim, input.dim())
+    if not isinstance(index, Tensor) or index.dtype is not _dtype.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    if index.dim() > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    _check_fill_value(value, "index_fill_")
+    size = input.shape[d] if input.dim() else 1
+    idx = index._array.reshape(-1)
+    bad = idx[(idx < -size) | (idx >= size)]
+    if bad.size:
+        raise IndexError(f"index {bad[0]} is out of bounds for dimension {d} with size {size}")
+    chosen = np.zeros(size, dtype=np.bool_)
+    chosen[idx] = True
+    mask = chosen.reshape((size,) + (1,) * (input.dim() - d - 1) if input.dim() else ())
+    return _fill(input, mask, value, IndexFill, IndexFillTensor)
+
+
+index_fill_ = in_place(index_fill)
+
+
+# -- masks -------------------------------------------------------------------------------------
+class MaskedFill(Op):
+    """``x`` with the number ``value`` where ``mask`` (broadcast with x) is True."""
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        ctx.mask = mask
+        return np.where(mask, np.asarray(value).astype(x.dtype), x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return MaskedFill.apply(grad, mask=ctx.mask, value=0)
+
+
+class MaskedFillTensor(Op):
+    """``x`` with a 0-d tensor's value where ``mask`` is True; that tensor gets the sum there."""
+
+    node_name = "MaskedFillBackward1"
+
+    @staticmethod
+    def forward(ctx, x, value, mask):
+        ctx.mask = mask
+        return np.where(mask, value.astype(x.dtype), x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (MaskedFill.apply(grad, mask=ctx.mask, value=0),
+                MaskedFill.apply(grad, mask=~ctx.mask, value=0).sum())
+
+
+class IndexFill(MaskedFill):
+    pass
+
+
+class IndexFillTensor(MaskedFillTensor):
+    node_name = "IndexFillBackward1"
+
+
+def _fill(input, mask, value, number_op, tensor_op):
+    if isinstance(value, Tensor):
+        return tensor_op.apply(input, value, mask=mask)
+    return number_op.apply(input, mask=mask, value=value)
+
+
+def _check_fill_value(value, name):
+    if isinstance(value, Tensor) and value.dim():
+        raise RuntimeError(f"{name} only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.dim()} dimension(s).")
+
+
+# The C++ type names torch uses for a dtype in masked_fill's message.
+_C_TYPES = {"float16": "c10::Half", "float32": "float", "float64": "double", "uint8": "unsigned char",
+            "int8": "signed char", "int16": "short int", "int32": "int", "int64": "long int",
+            "bool": "bool"}
+
+
+def _mask_array(input, mask, message):
+    """``mask``'s array after torch's dtype and broadcast checks."""
+    if not isinstance(mask, Tensor) or mask.dtype is not _dtype.bool:
+        raise RuntimeError(message)
+    broadcast_shape(tuple(mask.shape), tuple(input.shape))
+    return mask._array
+
+
+def masked_fill(input, mask, value):
+    """A copy of ``input`` with ``value`` (a number or 0-d tensor) where ``mask`` is True."""
+    word = _C_TYPES[mask.dtype.name] if isinstance(mask, Tensor) else type(mask).__name__
+    array = _mask_array(input, mask, f"masked_fill_ only supports boolean masks, but got mask with "
+                                      f"dtype {word}")
+    _check_fill_value(value, "masked_fill_")
+    return _fill(input, array, value, MaskedFill, MaskedFillTensor)
+
+
+masked_fill_ = in_place(masked_fill)
+
+
+class MaskedSelect(Op):
+    """The elements where ``mask`` (broadcast with x) is True, as a 1-D tensor."""
+
+    @staticmethod
+    def forward(ctx, x, mask):
+        shape = np.broadcast_shapes(x.shape, mask.shape) or (1,)
+        ctx.shape = shape
+        ctx.where = where = np.nonzero(np.broadcast_to(mask, shape))
+        return np.broadcast_to(x, shape)[where]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return IndexGrad.apply(grad, shape=ctx.shape, index=ctx.where)
+
+
+def masked_select(input, mask):
+    array = _mask_array(input, mask, "masked_select: expected BoolTensor for mask")
+    return MaskedSelect.apply(input, mask=array)
+
+
+# -- flat positions: take and put --------------------------------------------------------------
+class Take(Op):
+    """Elements of the flattened ``x`` at ``index``, in ``index``'s shape."""
+
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.in_shape, ctx.index = x.shape, index
+        return x.reshape(-1)[index.reshape(-1)].reshape(index.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        flat = IndexGrad.apply(grad.reshape(-1), shape=(math.prod(ctx.in_shape),),
+                               index=(ctx.index.reshape(-1),))
+        return flat.reshape(ctx.in_shape)
+
+
+def _flat_index(input, index, name):
+    """``index``'s array after torch's checks for take/put (int64, within the element count)."""
+    if not isinstance(index, Tensor) or index.dtype is not _dtype.int64:
+        word = _dtype.type_word(index.dtype) if isinstance(index, Tensor) else type(index).__name__
+        raise RuntimeError(f"{name}(): Expected a long tensor for index, but got {word}")
+    idx, n = index._array, input.numel()
+    if idx.size and n == 0:
+        raise IndexError(f"{name}(): tried to take from an empty tensor")
+    bad = idx[(idx < -n) | (idx >= n)]
+    if bad.size:
+        raise IndexError(f"out of range: tried to access index {bad[0]} on a tensor of {n} "
+                         f"elements.")
+    return idx
+
+
+def take(input, index):
+    """``input.flatten()[index]``, shaped like ``index``."""
+    return Take.apply(input, index=_flat_index(input, index, "take"))
+
+
+class Put(Op):
+    """``x`` with ``source`` written (or added) at flat positions ``index``."""
+
+    @staticmethod
+    def forward(ctx, x, source, index, accumulate):
+        ctx.index, ctx.accumulate, ctx.src_shape = index, accumulate, source.shape
+        out = x.reshape(-1).copy()
+        if accumulate:
+            np.add.at(out, index, source.reshape(-1))
+        else:
+            out[index] = source.reshape(-1)
+        return out.reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_x = grad
+        if not ctx.accumulate:
+            zeros = Tensor._make(np.zeros(ctx.src_shape, grad._array.dtype))
+            grad_x = Put.apply(grad, zeros, index=ctx.index, accumulate=False)
+        return grad_x, Take.apply(grad, index=ctx.index).reshape(ctx.src_shape)
+
+
+def put(input, index, source, accumulate=False):
+    """A copy of ``input`` with ``source``'s elements at the flat positions ``index``."""
+    idx = _flat_index(input, index, "put_")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got "
+                           f"self.dtype = {_dtype.type_word(input.dtype)} and source.dtype = "
+                           f"{_dtype.type_word(source.dtype)}")
+    if source.numel() != idx.size:
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, "
+                         f"but got source.numel() = {source.numel()}, index.numel() = {idx.size}")
+    return Put.apply(input, source, index=idx.reshape(-1), accumulate=accumulate)
+
+
+put_ = in_place(put)
+
+
+def take_along_dim(input, indices, dim=None):
+    """``gather`` with ``input`` and ``indices`` broadcast against each other (except along
+    ``dim``); with ``dim=None``, along the flattened tensors."""
+    if not isinstance(indices, Tensor) or indices.dtype is not _dtype.int64:
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{_dtype.type_word(indices.dtype)}")
+    if dim is None:
+        return gather(reshape(input, (-1,)), 0, reshape(indices, (-1,)))
+    if input.dim() == 0:
+        raise no_dims_error(dim)
+    d = _wrap_dim(dim, input.dim())
+    if input.dim() != indices.dim():
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number "
+                           f"of dimensions, but got {input.dim()} dimensions for input, and "
+                           f"{indices.dim()} dimensions for indices")
+    index_shape = broadcast_shape(_with_size(input.shape, d, indices.shape[d]), indices.shape)
+    input_shape = broadcast_shape(_with_size(indices.shape, d, input.shape[d]), input.shape)
+    return gather(input.expand(input_shape), d, indices.expand(index_shape))
+
+
+def _with_size(shape, d, size):
+    return tuple(shape[:d]) + (size,) + tuple(shape[d + 1:])
+
+
+# -- repeat_interleave ---------------------------------------------------------------------------
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Repeat each element ``repeats`` times along ``dim`` (the flattened tensor when None).
+
+    ``repeat_interleave(counts)`` alone gives ``0`` counts[0] times, ``1`` counts[1] times …
+    """
+    if repeats is None:
+        return Tensor._make(_repeated_positions(input))
+    if dim is None:
+        input, dim = reshape(input, (-1,)), 0
+    d = _wrap_dim(dim, input.dim())
+    if isinstance(repeats, Tensor):
+        return index_select(input, d, Tensor._make(_repeated_positions(repeats, input, d)))
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    shape = list(input.shape)
+    expanded = input.unsqueeze(d + 1).expand(shape[:d + 1] + [repeats] + shape[d + 1:])
+    return expanded.clone().flatten(d, d + 1)
+
+
+def _repeated_positions(repeats, input=None, d=0):
+    """``[0]*r0 + [1]*r1 + …`` for the counts in ``repeats`` (one count each for ``input``'s
+    dim ``d`` when given; a single count applies to all)."""
+    if repeats.dim() > 1 or (input is None and repeats.dim() == 0):
+        raise RuntimeError("repeats must be 0-dim or 1-dim tensor" if input is not None else
+                           "repeat_interleave only accept 1D vector as repeat")
+    if repeats.dtype not in (_dtype.int64, _dtype.int32):
+        raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for "
+                                  f"'{_dtype.type_word(repeats.dtype)}'")
+    counts = repeats._array.reshape(-1)
+    size = counts.size if input is None else input.shape[d] if input.dim() else 1
+    if counts.size == 1 and input is not None:
+        counts = np.full(size, counts[0])
+    if counts.size != size:
+        raise RuntimeError(f"repeats must have the same size as input along dim, but got "
+                           f"repeats.size(0) = {counts.size} and input.size({d}) = {size}")
+    if (counts < 0).any():
+        raise RuntimeError("repeats can not be negative")
+    return np.repeat(np.arange(size, dtype=repeats._array.dtype), counts)
+
 __all__ = ["getitem", "setitem", "select", "narrow", "unbind", "gather", "cat", "concat",
-           "concatenate", "stack", "nonzero"]
+           "concatenate", "stack", "nonzero", "hstack", "vstack", "row_stack", "dstack",
+           "column_stack", "split", "split_with_sizes", "chunk", "tensor_split", "hsplit", "vsplit",
+           "dsplit", "scatter", "scatter_add", "index_select", "index_add", "index_fill",
+           "masked_fill", "masked_select", "take", "put", "take_along_dim", "repeat_interleave"]
 
 # Also Tensor methods, with the tensor as the first argument: x.f(...) == f(x, ...).
 TENSOR_METHODS = (
-    "select", "narrow", "unbind", "gather", "nonzero",
+    "select", "narrow", "unbind", "gather", "nonzero", "split", "split_with_sizes", "chunk",
+    "tensor_split", "hsplit", "vsplit", "dsplit", "scatter", "scatter_", "scatter_add",
+    "scatter_add_", "index_select", "index_add", "index_add_", "index_fill", "index_fill_",
+    "masked_fill", "masked_fill_", "masked_select", "take", "put", "put_", "take_along_dim",
+    "repeat_interleave",
 )

@@ -381,13 +381,344 @@ def contiguous(input, memory_format=None):
     return input if input._array.flags.c_contiguous else Clone.apply(input, contiguous=True)
 
 
+def in_place(function):
+    """The in-place twin of ``function``: ``x.f_(...)`` writes ``f(x, ...)`` into ``x``.
+
+    Like ``inplace._inplace_of``, for ops defined below ``inplace`` in the import order.
+    """
+    def method(self, *args, **kwargs):
+        from .inplace import apply_inplace  # inplace imports indexing, which imports this module
+        return apply_inplace(self, function, *args, **kwargs)
+    method.__name__ = method.__qualname__ = function.__name__ + "_"
+    method.__doc__ = f"In-place ``{function.__name__}``: writes the result into this tensor."
+    return method
+
+
+# -- at least n dims -------------------------------------------------------------------------
+def _atleast(ndim, tensors):
+    """One tensor in, one out; several (or a list) in, a tuple out (torch's rule)."""
+    if len(tensors) == 1 and isinstance(tensors[0], Tensor):
+        return _raise_to(tensors[0], ndim)
+    if len(tensors) == 1:
+        tensors = tensors[0]
+    return tuple(_raise_to(t, ndim) for t in tensors)
+
+
+def _raise_to(t, ndim):
+    """A view with ``ndim`` dims: 0-d -> (1, ...), 1-d -> (1, n[, 1]), 2-d -> (m, n, 1)."""
+    if t.dim() >= ndim:
+        return t
+    if t.dim() == 0:
+        return reshape(t, (1,) * ndim)
+    if t.dim() == 1:
+        t = unsqueeze(t, 0)
+    return unsqueeze(t, -1) if t.dim() < ndim else t
+
+
+def atleast_1d(*tensors):
+    return _atleast(1, tensors)
+
+
+def atleast_2d(*tensors):
+    return _atleast(2, tensors)
+
+
+def atleast_3d(*tensors):
+    return _atleast(3, tensors)
+
+
+# -- flip, roll, repeat ----------------------------------------------------------------------
+class Flip(Op):
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.flip(x, dims).copy()  # a copy in torch, not a view
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Flip.apply(grad, dims=ctx.dims)
+
+
+def flip(input, *dims):
+    """Reverse the order of elements along ``dims`` (a copy)."""
+    ndim = input.dim()
+    dims = _size_args(dims)
+    wrapped = tuple(_wrap_dim(d, ndim) for d in dims)
+    for d in wrapped:
+        if wrapped.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return Flip.apply(input, dims=wrapped if ndim else ())
+
+
+def fliplr(input):
+    if input.dim() < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, 1)
+
+
+def flipud(input):
+    if input.dim() < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, 0)
+
+
+def no_dims_error(dim):
+    """torch's words for a dim given to a 0-d tensor by ops that do not accept 0 or -1 there."""
+    return IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+
+
+class Roll(Op):
+    """``np.roll``; ``dims=None`` rolls the flattened tensor."""
+
+    @staticmethod
+    def forward(ctx, x, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        return np.roll(x, shifts, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        back = tuple(-s for s in ctx.shifts) if ctx.dims is not None else -ctx.shifts
+        return Roll.apply(grad, shifts=back, dims=ctx.dims)
+
+
+def roll(input, shifts, dims=None):
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    dims = () if dims is None else (dims,) if isinstance(dims, int) else tuple(dims)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if not dims and len(shifts) == 1:
+        return Roll.apply(input, shifts=shifts[0], dims=None)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                           f"dims:{len(dims)}")
+    if input.dim() == 0:
+        raise no_dims_error(dims[0])
+    dims = tuple(_wrap_dim(d, input.dim()) for d in dims)
+    return Roll.apply(input, shifts=shifts, dims=dims)
+
+
+class Repeat(Op):
+    @staticmethod
+    def forward(ctx, x, repeats):
+        padded = (1,) * (len(repeats) - x.ndim) + x.shape
+        ctx.in_shape, ctx.padded, ctx.repeats = x.shape, padded, repeats
+        return np.tile(x.reshape(padded), repeats)
+
+    @staticmethod
+    def backward(ctx, grad):
+        """Each output block is a copy of x: sum the blocks (dims 0, 2, 4 … of the split view)."""
+        pairs = tuple(n for r, s in zip(ctx.repeats, ctx.padded) for n in (r, s))
+        summed = grad.reshape(pairs).sum(tuple(range(0, len(pairs), 2))) if pairs else grad
+        return summed.reshape(ctx.in_shape)
+
+
+def repeat(input, *sizes):
+    """Tile the tensor ``sizes[i]`` times along dim i (leading new dims allowed)."""
+    sizes = _size_args(sizes)
+    if len(sizes) < input.dim():
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
+                           "dimensions of tensor")
+    padded = (1,) * (len(sizes) - input.dim()) + tuple(input.shape)
+    target = [r * s for r, s in zip(sizes, padded)]
+    if any(r < 0 for r in sizes):
+        raise RuntimeError(f"Trying to create tensor with negative dimension "
+                           f"{next(t for t in target if t < 0)}: {target}")
+    return Repeat.apply(input, repeats=sizes)
+
+
+def tile(input, *dims):
+    """``repeat`` with missing leading repeats taken as 1."""
+    dims = _size_args(dims)
+    return repeat(input, (1,) * (input.dim() - len(dims)) + dims)
+
+
+# -- triangles and diagonals -----------------------------------------------------------------
+class Tril(Op):
+    keep = staticmethod(np.tril)
+
+    @classmethod
+    def forward(cls, ctx, x, diagonal):
+        ctx.diagonal = diagonal
+        return cls.keep(x, diagonal)
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        return cls.apply(grad, diagonal=ctx.diagonal)
+
+
+class Triu(Tril):
+    keep = staticmethod(np.triu)
+
+
+def _triangle(op, name):
+    def function(input, diagonal=0):
+        if input.dim() < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+        return op.apply(input, diagonal=int(diagonal))
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"Zero the elements {'above' if name == 'tril' else 'below'} the " \
+                       f"``diagonal``-th diagonal of the last two dims."
+    return function
+
+
+tril = _triangle(Tril, "tril")
+triu = _triangle(Triu, "triu")
+tril_ = in_place(tril)
+triu_ = in_place(triu)
+
+
+def diagonal_view(x, offset, dim1, dim2):
+    """``np.diagonal`` but writable like torch's view (NumPy marks it read-only)."""
+    view = np.diagonal(x, offset, dim1, dim2)
+    if isinstance(view, np.ndarray) and x.flags.writeable:
+        view.flags.writeable = True
+    return view
+
+
+class Diagonal(Op):
+    """The diagonal as a view; backward puts the gradient back on a zero diagonal."""
+
+    @staticmethod
+    def forward(ctx, x, offset, dim1, dim2):
+        ctx.in_shape, ctx.args = x.shape, (offset, dim1, dim2)
+        return diagonal_view(x, offset, dim1, dim2)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return DiagonalGrad.apply(grad, shape=ctx.in_shape, args=ctx.args)
+
+
+class DiagonalCopy(Diagonal):
+    """``diag`` of a matrix: a copy of the diagonal."""
+
+    node_name = "DiagonalBackward0_copy"
+
+    @staticmethod
+    def forward(ctx, x, offset, dim1, dim2):
+        return Diagonal.forward(ctx, x, offset, dim1, dim2).copy()
+
+
+class DiagonalGrad(Op):
+    """Zeros of ``shape`` with ``x`` on the diagonal ``args`` = (offset, dim1, dim2)."""
+
+    node_name = "DiagonalBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape, args):
+        ctx.args = args
+        out = np.zeros(shape, dtype=x.dtype)
+        diagonal_view(out, *args)[...] = x
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Diagonal.apply(grad, offset=ctx.args[0], dim1=ctx.args[1], dim2=ctx.args[2])
+
+
+class DiagEmbed(DiagonalGrad):
+    node_name = "DiagEmbedBackward0"
+
+
+def _diagonal_dims(ndim, dim1, dim2):
+    d1, d2 = _wrap_dim(dim1, ndim), _wrap_dim(dim2, ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return d1, d2
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The ``offset``-th diagonal of the (dim1, dim2) planes, as the last dim of a view."""
+    d1, d2 = _diagonal_dims(input.dim(), dim1, dim2)
+    return as_view(Diagonal.apply(input, offset=offset, dim1=d1, dim2=d2), input)
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """A tensor whose (dim1, dim2) planes have ``input``'s last dim on their diagonal."""
+    ndim = input.dim() + 1
+    d1, d2 = _diagonal_dims(ndim, dim1, dim2)
+    rest = list(input.shape[:-1])
+    n = input.shape[-1] + abs(offset)
+    for d in sorted((d1, d2)):
+        rest.insert(d, n)
+    return DiagEmbed.apply(input, shape=tuple(rest), args=(offset, d1, d2))
+
+
+def diag(input, diagonal=0):
+    """1-D: the square matrix with ``input`` on a diagonal; 2-D: that diagonal (a copy)."""
+    if input.dim() == 1:
+        return diag_embed(input, diagonal, 0, 1)
+    if input.dim() == 2:
+        return DiagonalCopy.apply(input, offset=diagonal, dim1=0, dim2=1)
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.dim()}D")
+
+
+# -- sliding windows -------------------------------------------------------------------------
+class Unfold(Op):
+    """Windows of ``size`` every ``step`` along ``dim``, as a new last dim (a strided view)."""
+
+    @staticmethod
+    def forward(ctx, x, dim, size, step):
+        ctx.in_shape, ctx.args = x.shape, (dim, size, step)
+        count = (x.shape[dim] - size) // step + 1
+        shape = x.shape[:dim] + (count,) + x.shape[dim + 1:] + (size,)
+        strides = x.strides[:dim] + (x.strides[dim] * step,) + x.strides[dim + 1:] + (x.strides[dim],)
+        writeable = x.flags.writeable and step >= size  # overlapping windows stay read-only
+        return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=writeable)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return UnfoldGrad.apply(grad, shape=ctx.in_shape, args=ctx.args)
+
+
+class UnfoldGrad(Op):
+    """Zeros of ``shape`` with each window's gradient added back where the window was."""
+
+    node_name = "UnfoldBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, shape, args):
+        ctx.args = args
+        dim, size, step = args
+        out = np.zeros(shape, dtype=grad.dtype)
+        for k in range(grad.shape[dim]):
+            window = np.moveaxis(np.take(grad, k, axis=dim), -1, dim)
+            out[(slice(None),) * dim + (slice(k * step, k * step + size),)] += window
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        dim, size, step = ctx.args
+        return Unfold.apply(grad, dim=dim, size=size, step=step)
+
+
+
+def unfold(input, dimension, size, step):
+    """``x.unfold(dim, size, step)``: a view of all length-``size`` windows along ``dim``."""
+    if input.dim() == 0:
+        _wrap_dim(dimension, 0)
+        return unfold(reshape(input, (1,)), 0, size, step).reshape(size)
+    d = _wrap_dim(dimension, input.dim())
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if size > input.shape[d]:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {input.shape[d]} but size "
+                           f"is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return as_view(Unfold.apply(input, dim=d, size=size, step=step), input)
+
+
 __all__ = ["view", "view_as", "reshape", "reshape_as", "flatten", "unflatten", "ravel", "permute",
            "transpose", "swapaxes", "swapdims", "t", "movedim", "moveaxis", "squeeze", "unsqueeze",
-           "expand", "expand_as", "broadcast_to", "sum_to_size", "clone", "contiguous"]
+           "expand", "expand_as", "broadcast_to", "sum_to_size", "clone", "contiguous",
+           "atleast_1d", "atleast_2d", "atleast_3d", "flip", "fliplr", "flipud", "roll", "tile",
+           "tril", "triu", "diagonal", "diag_embed", "diag"]
 
 # Also Tensor methods, with the tensor as the first argument: x.f(...) == f(x, ...).
 TENSOR_METHODS = (
     "view", "reshape", "permute", "expand", "sum_to_size", "view_as", "reshape_as", "flatten",
     "unflatten", "ravel", "transpose", "swapaxes", "swapdims", "t", "movedim", "moveaxis", "squeeze",
-    "unsqueeze", "expand_as", "broadcast_to", "clone", "contiguous",
+    "unsqueeze", "expand_as", "broadcast_to", "clone", "contiguous", "flip", "fliplr", "flipud",
+    "roll", "repeat", "tile", "tril", "triu", "tril_", "triu_", "diagonal", "diag_embed", "diag",
+    "unfold",
 )
