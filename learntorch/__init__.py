@@ -30,24 +30,3 @@ def can_cast(from_, to):
 def is_nonzero(input):
     return input.__bool__()
 
-
-def det(input):
-    return linalg.det(input)
-
-
-def inverse(input):
-    return linalg.inv(input)
-
-
-def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    """torch.norm: 'fro' (the 2-norm of all elements, or over ``dim``), 'nuc', or a number p."""
-    if p == "fro":
-        return linalg.vector_norm(input, 2, dim, keepdim, dtype=dtype)
-    if p == "nuc":
-        return linalg.matrix_norm(input, "nuc", dim if dim is not None else (-2, -1), keepdim)
-    return linalg.vector_norm(input, p, dim, keepdim, dtype=dtype)
-
-
-def dist(input, other, p=2):
-    """The p-norm of ``input - other``."""
-    return linalg.vector_norm(input - other, p)

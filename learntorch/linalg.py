@@ -9,6 +9,7 @@ import numpy as np
 from . import _dtype
 from ._tensor import Tensor, _wrap_dim
 from .ops._op import Op
+from .ops.linalg import linalg_cross as cross  # noqa: F401 (torch.linalg.cross)
 
 
 class LinAlgError(RuntimeError):
@@ -84,7 +85,7 @@ class Solve(Op):
         try:
             x = np.linalg.solve(a, b[..., None] if vector else b)
         except np.linalg.LinAlgError:
-            raise LinAlgError("linalg.solve: The solver failed because the input matrix is "
+            raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is "
                               "singular.") from None
         x = x[..., 0] if vector else x
         ctx.vector = vector
@@ -119,15 +120,70 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {_dtype.type_word(x.dtype)}")
     magnitude = x.abs()
+    if ord in (float("inf"), float("-inf")) and _reduces_an_empty_dim(x, dim):
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor "
+                           f"because the operation does not have an identity")
     if ord == float("inf"):
         return magnitude.amax(dim=() if dim is None else dim, keepdim=keepdim)
     if ord == float("-inf"):
         return magnitude.amin(dim=() if dim is None else dim, keepdim=keepdim)
     if ord == 0:
-        return (magnitude != 0).to(x.dtype).sum(dim, keepdim=keepdim)
+        return CountNonzero.apply(x, axes=_axes(dim, x.dim()), keepdim=keepdim)
     if ord == 2:
         return _safe_sqrt((x * x).sum(dim, keepdim=keepdim))
-    return (magnitude ** ord).sum(dim, keepdim=keepdim) ** (1.0 / ord)
+    return PNorm.apply(x, ord=ord, axes=_axes(dim, x.dim()), keepdim=keepdim)
+
+
+class PNorm(Op):
+    """(Σ|x|^p)^(1/p) with torch's backward, which is 0 (not NaN) for a zero vector."""
+
+    node_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, ord, axes, keepdim):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = np.asarray(np.power(np.power(np.abs(x), ord).sum(axis=axes, keepdims=keepdim),
+                                      1.0 / ord), dtype=x.dtype)
+        ctx.ord, ctx.axes, ctx.keepdim = ord, axes, keepdim
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .ops.pointwise import where
+        from .ops.reduction import _expand_back
+        x, norm = ctx.saved_tensors
+        p = ctx.ord
+        grad, norm = (_expand_back(t, x.shape, ctx.axes, ctx.keepdim) for t in (grad, norm))
+        scaled = x.sign() * x.abs() ** (p - 1)
+        if p < 1:
+            return where(x == 0, 0.0, scaled) * grad * norm ** (1 - p)
+        return scaled * where(norm == 0, 0.0, grad / norm ** (p - 1))
+
+
+class CountNonzero(Op):
+    """The 0-"norm": piecewise constant, and torch leaves its input's gradient undefined (None)."""
+
+    node_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        return np.asarray(np.count_nonzero(x, axis=axes, keepdims=keepdim), dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return None
+
+
+def _axes(dim, ndim):
+    if dim is None or ndim == 0:
+        return None
+    return tuple(_wrap_dim(d, ndim) for d in ((dim,) if isinstance(dim, int) else dim)) or None
+
+
+def _reduces_an_empty_dim(x, dim):
+    axes = _axes(dim, x.dim())
+    return x.numel() == 0 and (axes is None or any(x.shape[a] == 0 for a in axes))
 
 
 def _safe_sqrt(t):
@@ -200,8 +256,26 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
     return _values(u, s, vh)
 
 
+class Svdvals(Op):
+    """Singular values; ``dS/dA = U diag(grad) Vᴴ`` (exact while the values are distinct)."""
+
+    node_name = "LinalgSvdBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        ctx.u, ctx.vh = u, vh
+        return s
+
+    @staticmethod
+    def backward(ctx, grad):
+        u, vh = Tensor._make(ctx.u), Tensor._make(ctx.vh)
+        return (u * grad.unsqueeze(-2)) @ vh
+
+
 def svdvals(A, *, driver=None, out=None):
-    return _values(np.linalg.svd(A._array, compute_uv=False))[0]
+    """Singular values, descending; differentiable (nuclear and spectral norms use it)."""
+    return Svdvals.apply(A)
 
 
 def qr(A, mode="reduced", *, out=None):
@@ -216,8 +290,20 @@ def cholesky(A, *, upper=False, out=None):
         lower = np.linalg.cholesky(A._array)
     except np.linalg.LinAlgError:
         raise LinAlgError("linalg.cholesky: The factorization could not be completed because the "
-                          "input is not positive-definite.") from None
+                          f"input is not positive-definite (the leading minor of order "
+                          f"{_first_bad_minor(A._array)} is not positive-definite).") from None
     return _values(np.swapaxes(lower, -1, -2) if upper else lower)[0]
+
+
+def _first_bad_minor(a):
+    """The order of the first leading minor that is not positive-definite (torch's message)."""
+    for matrix in a.reshape((-1,) + a.shape[-2:]):
+        for k in range(1, matrix.shape[-1] + 1):
+            try:
+                np.linalg.cholesky(matrix[:k, :k])
+            except np.linalg.LinAlgError:
+                return k
+    return a.shape[-1]
 
 
 def eigh(A, UPLO="L", *, out=None):

@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.grad_mode import _State
-from . import pointwise, unary
+from . import linalg, pointwise, reduction, unary
 from ._op import Op
 from .indexing import check_inplace, take_history
 
@@ -117,6 +117,20 @@ floor_ = _inplace_of(unary.floor)
 trunc_ = _inplace_of(unary.trunc)
 round_ = _inplace_of(unary.round)
 nan_to_num_ = _inplace_of(unary.nan_to_num)
+atan2_ = arctan2_ = _inplace_of(pointwise.atan2)
+hypot_ = _inplace_of(pointwise.hypot)
+fmod_ = _inplace_of(pointwise.fmod)
+xlogy_ = _inplace_of(pointwise.xlogy)
+lerp_ = _inplace_of(pointwise.lerp)
+addcmul_ = _inplace_of(pointwise.addcmul)
+addcdiv_ = _inplace_of(pointwise.addcdiv)
+cumsum_ = _inplace_of(reduction.cumsum)
+cumprod_ = _inplace_of(reduction.cumprod)
+addmm_ = _inplace_of(linalg.addmm)
+addmv_ = _inplace_of(linalg.addmv)
+addr_ = _inplace_of(linalg.addr)
+addbmm_ = _inplace_of(linalg.addbmm)
+baddbmm_ = _inplace_of(linalg.baddbmm)
 
 
 class Fill(Op):
@@ -183,7 +197,9 @@ __all__ = ["add_", "sub_", "mul_", "div_", "pow_", "remainder_", "floor_divide_"
            "sin_", "cos_", "tanh_", "sigmoid_", "relu_", "acos_", "asin_", "atan_", "cosh_",
            "sinh_", "tan_", "exp2_", "expm1_", "log1p_", "log2_", "log10_", "reciprocal_", "rsqrt_",
            "erf_", "erfinv_", "square_", "frac_", "ceil_", "floor_", "trunc_", "round_",
-           "nan_to_num_", "fill_", "zero_", "copy_"]
+           "nan_to_num_", "fill_", "zero_", "copy_", "atan2_", "arctan2_", "hypot_", "fmod_",
+           "xlogy_", "lerp_", "addcmul_", "addcdiv_", "cumsum_", "cumprod_", "addmm_", "addmv_",
+           "addr_", "addbmm_", "baddbmm_"]
 
 # Also Tensor methods, with the tensor as the first argument: x.f(...) == f(x, ...).
 TENSOR_METHODS = tuple(__all__)

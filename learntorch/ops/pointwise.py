@@ -687,6 +687,366 @@ def _check_integer_division(a, b):
             raise RuntimeError("ZeroDivisionError")
 
 
+# -- two-tensor math: extremes, atan2, hypot, logaddexp, fmod, xlogy -------------------------
+def _require_tensors(name, input, other):
+    """These ops take no Python-number operand in torch (``maximum(x, 2)`` is a TypeError)."""
+    for position, (arg, value) in enumerate((("input", input), ("other", other)), 1):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, not "
+                            f"{type(value).__name__}")
+
+
+def _require_float(name, input, other):
+    dt = _dtype.result_type(input, other)
+    if not dt.is_floating_point:
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_type_word(dt)}\'')
+
+
+class Maximum(Op):
+    """Ties split the gradient in half; a NaN (which wins) passes it to both, as in torch."""
+
+    ufunc = staticmethod(np.maximum)
+    sign = 1
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return cls.ufunc(a, b)
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        a, b = ctx.saved_tensors
+        a_loses, b_loses = (a < b, a > b) if cls.sign > 0 else (a > b, a < b)
+        shared = where(a == b, grad * 0.5, grad)
+        return (where(a_loses, 0.0, shared) if ctx.needs_input_grad[0] else None,
+                where(b_loses, 0.0, shared) if ctx.needs_input_grad[1] else None)
+
+
+class Minimum(Maximum):
+    ufunc = staticmethod(np.minimum)
+    sign = -1
+
+
+class Fmax(Op):
+    """NaN-ignoring max; the whole gradient goes to ``input`` on ties, as in torch."""
+
+    ufunc = staticmethod(np.fmax)
+    input_wins = staticmethod(lambda a, b: (a >= b) | b.isnan())
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return cls.ufunc(a, b)
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        a, b = ctx.saved_tensors
+        wins = cls.input_wins(a, b)
+        return (where(wins, grad, 0.0) if ctx.needs_input_grad[0] else None,
+                where(wins, 0.0, grad) if ctx.needs_input_grad[1] else None)
+
+
+class Fmin(Fmax):
+    ufunc = staticmethod(np.fmin)
+    input_wins = staticmethod(lambda a, b: (a <= b) | b.isnan())
+
+
+def maximum(input, other, *, out=None):
+    """Elementwise max of two tensors; NaN propagates."""
+    _require_tensors("maximum", input, other)
+    return _out(binary(Maximum, input, other), out)
+
+
+def minimum(input, other, *, out=None):
+    _require_tensors("minimum", input, other)
+    return _out(binary(Minimum, input, other), out)
+
+
+def fmax(input, other, *, out=None):
+    """Elementwise max that prefers a number over NaN."""
+    _require_tensors("fmax", input, other)
+    return _out(binary(Fmax, input, other), out)
+
+
+def fmin(input, other, *, out=None):
+    _require_tensors("fmin", input, other)
+    return _out(binary(Fmin, input, other), out)
+
+
+class Atan2(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.arctan2(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        scale = grad / (a * a + b * b)
+        return (scale * b if ctx.needs_input_grad[0] else None,
+                -scale * a if ctx.needs_input_grad[1] else None)
+
+
+def atan2(input, other, *, out=None):
+    """Angle of the point (other, input); integers give the default float dtype."""
+    _require_tensors("atan2", input, other)
+    return _out(binary(Atan2, input, other, to_float=True), out)
+
+
+arctan2 = atan2
+
+
+class Hypot(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.hypot(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        scale = grad / out
+        return (scale * a if ctx.needs_input_grad[0] else None,
+                scale * b if ctx.needs_input_grad[1] else None)
+
+
+def hypot(input, other, *, out=None):
+    """``sqrt(input² + other²)`` without overflow; floating point only."""
+    _require_tensors("hypot", input, other)
+    _require_float("hypot", input, other)
+    return _out(binary(Hypot, input, other), out)
+
+
+class Logaddexp(Op):
+    """``log(eˣ + eʸ)``; its gradients are the softmax weights of the two inputs."""
+
+    ufunc = staticmethod(np.logaddexp)
+    power = staticmethod(exp)
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return cls.ufunc(a, b)
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        a, b = ctx.saved_tensors
+        return (grad / (1 + cls.power(b - a)) if ctx.needs_input_grad[0] else None,
+                grad / (1 + cls.power(a - b)) if ctx.needs_input_grad[1] else None)
+
+
+class Logaddexp2(Logaddexp):
+    ufunc = staticmethod(np.logaddexp2)
+    power = staticmethod(lambda t: pow(2.0, t))
+
+
+def logaddexp(input, other, *, out=None):
+    _require_tensors("logaddexp", input, other)
+    _require_float("logaddexp", input, other)
+    return _out(binary(Logaddexp, input, other), out)
+
+
+def logaddexp2(input, other, *, out=None):
+    _require_tensors("logaddexp2", input, other)
+    _require_float("logaddexp2", input, other)
+    return _out(binary(Logaddexp2, input, other), out)
+
+
+class Fmod(Op):
+    """C's remainder: the sign of the dividend (``remainder`` takes the divisor's)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.fmod(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return grad, -grad * div(a, b, rounding_mode="trunc") if ctx.needs_input_grad[1] else None
+
+
+def fmod(input, other, *, out=None):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"fmod(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    if _dtype.result_type(input, other) is _dtype.bool:
+        raise NotImplementedError("\"fmod_cpu\" not implemented for 'Bool'")
+    _check_integer_division(input, other)
+    return _out(binary(Fmod, input, other), out)
+
+
+class Xlogy(Op):
+    """``x · log(y)``, defined as 0 where x == 0 (unless y is NaN)."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        dt = np.result_type(x, y)  # a Python-number side must not widen the result (NEP 50)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.asarray(np.multiply(x, np.log(np.asarray(y, dtype=dt)), dtype=dt))
+        out[np.equal(x, 0) & ~np.isnan(y)] = 0
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        # torch: xlogy(grad, y), except 0 where x == 0 and y <= 0 (log would be -inf or NaN)
+        return (where((x == 0) & (y <= 0), 0.0, xlogy(grad, y)) if ctx.needs_input_grad[0] else None,
+                grad * x / y if ctx.needs_input_grad[1] else None)
+
+
+def xlogy(input, other, *, out=None):
+    """Either side may be a Python number; integers give the default float dtype."""
+    return _out(binary(Xlogy, input, other, to_float=True), out)
+
+
+# -- fused multiply-adds and interpolation ----------------------------------------------------
+class Addcmul(Op):
+    """``input + value · t1 · t2`` in one pass over a fresh array (no extra copies)."""
+
+    combine = staticmethod(np.multiply)
+
+    @classmethod
+    def forward(cls, ctx, input, t1, t2, value):
+        ctx.value = value
+        ctx.save_for_backward(t1, t2)
+        out = np.asarray(cls.combine(t1, t2))
+        if value != 1:
+            out *= value
+        if out.shape == np.broadcast_shapes(out.shape, np.shape(input)):
+            out += input
+            return out
+        return np.add(out, input)
+
+    @staticmethod
+    def backward(ctx, grad):
+        t1, t2 = ctx.saved_tensors
+        scaled = grad * ctx.value if ctx.value != 1 else grad
+        return (grad,
+                scaled * t2 if ctx.needs_input_grad[1] else None,
+                scaled * t1 if ctx.needs_input_grad[2] else None)
+
+
+class Addcdiv(Addcmul):
+    combine = staticmethod(np.true_divide)
+
+    @staticmethod
+    def backward(ctx, grad):
+        t1, t2 = ctx.saved_tensors
+        scaled = (grad * ctx.value if ctx.value != 1 else grad) / t2
+        return (grad,
+                scaled if ctx.needs_input_grad[1] else None,
+                -scaled * t1 / t2 if ctx.needs_input_grad[2] else None)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    """``input + value * tensor1 * tensor2`` (value is truncated to an int for integer results)."""
+    return _out(_fused(Addcmul, input, tensor1, tensor2, value), out)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    """``input + value * tensor1 / tensor2``; integer ``tensor1``/``tensor2`` are refused."""
+    if not tensor1.is_floating_point() and not tensor2.is_floating_point():
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release "
+            "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
+            "behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2))"
+            ".to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for "
+            "float inputs. The future addcdiv behavior is just the latter implementation: "
+            "(input + value * tensor1 / tensor2), for all dtypes.")
+    return _out(_fused(Addcdiv, input, tensor1, tensor2, value), out)
+
+
+def _fused(op, input, t1, t2, value):
+    """Promote all three like torch, type ``value`` for the result (int for integer results)."""
+    if isinstance(value, Tensor):
+        raise TypeError("addcmul(): argument 'value' must be Number, not Tensor")
+    dt = _dtype.result_type(input, t1, t2)
+    value = float(value) if dt.is_floating_point else int(value)
+    arrays = tuple(t._array if t._array.dtype == dt.np else t._array.astype(dt.np)
+                   for t in (input, t1, t2))
+    try:
+        return op.run((input, t1, t2), arrays, {"value": value})
+    except ValueError:
+        raise broadcast_error(input.shape, t1.shape, t2.shape) from None
+
+
+class Lerp(Op):
+    """``start + weight · (end - start)``; ``weight`` is an array or a Python number."""
+
+    node_name = "LerpBackward1"
+
+    @staticmethod
+    def forward(ctx, start, end, weight):
+        ctx.save_for_backward(start, end, weight)
+        out = np.asarray(np.subtract(end, start))
+        if out.shape == np.broadcast_shapes(out.shape, weight.shape):
+            out *= weight  # in place when weight does not enlarge the shape
+        else:
+            out = np.multiply(out, weight)
+        out += start
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        start, end, weight = ctx.saved_tensors
+        needs = ctx.needs_input_grad
+        return (grad * (1 - weight) if needs[0] else None,
+                grad * weight if needs[1] else None,
+                grad * (end - start) if needs[2] else None)
+
+
+class LerpScalar(Lerp):
+    node_name = "LerpBackward0"
+
+    @staticmethod
+    def forward(ctx, start, end, weight):
+        ctx.weight = weight
+        out = np.subtract(end, start)
+        out *= weight
+        out += start
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        w = ctx.weight
+        return (grad * (1 - w) if ctx.needs_input_grad[0] else None,
+                grad * w if ctx.needs_input_grad[1] else None)
+
+
+def lerp(input, end, weight, *, out=None):
+    """Linear interpolation; ``end`` and a tensor ``weight`` must have ``input``'s dtype."""
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for '
+                                  f"'{_type_word(input.dtype)}'")
+    _same_dtype(input, end, "end")
+    if isinstance(weight, Tensor):
+        if weight.dim():  # a 0-d weight of another float dtype is accepted, as in torch
+            _same_dtype(input, weight, "weight")
+        try:
+            result = Lerp.run((input, end, weight), (input._array, end._array,
+                                                     weight._array.astype(input._array.dtype,
+                                                                          copy=False)), {})
+        except ValueError:
+            raise broadcast_error(input.shape, end.shape, weight.shape) from None
+    else:
+        try:
+            result = LerpScalar.run((input, end), (input._array, end._array), {"weight": float(weight)})
+        except ValueError:
+            raise broadcast_error(input.shape, end.shape) from None
+    return _out(result, out)
+
+
+def _same_dtype(input, other, name):
+    if other.dtype is not input.dtype:
+        words = {"float32": "float", "float64": "double", "float16": "c10::Half"}
+        raise RuntimeError(f"expected dtype {words.get(input.dtype.name, input.dtype.name)} for "
+                           f"`{name}` but got dtype {words.get(other.dtype.name, other.dtype.name)}")
+
+
 # -- results written into ``out=`` ------------------------------------------------------------
 def _out(result, out):
     """Support ``out=``: copy the result into ``out`` (resizing it like torch when empty)."""
@@ -713,5 +1073,6 @@ TENSOR_METHODS = (
     "relu", "sign", "clamp", "clip", "clamp_min", "clamp_max", "eq", "ne", "lt", "le", "gt", "ge",
     "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and", "logical_or",
     "logical_xor", "logical_not", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor",
-    "floor_divide", "remainder",
+    "floor_divide", "remainder", "maximum", "minimum", "fmax", "fmin", "atan2", "arctan2",
+    "hypot", "logaddexp", "logaddexp2", "fmod", "xlogy", "addcmul", "addcdiv", "lerp",
 )

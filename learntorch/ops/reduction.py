@@ -178,14 +178,14 @@ class MinDim(Gather):
 def max(input, dim=None, keepdim=False, *, out=None):
     """``max(x)``: the largest value; ``max(x, dim)``: (values, indices); ``max(x, y)``: elementwise."""
     if isinstance(dim, Tensor):
-        from .extra import maximum
+        from .pointwise import maximum
         return maximum(input, dim)
     return _extreme(input, dim, keepdim, "max", MaxAll, MaxDim, np.argmax, return_types.max)
 
 
 def min(input, dim=None, keepdim=False, *, out=None):
     if isinstance(dim, Tensor):
-        from .extra import minimum
+        from .pointwise import minimum
         return minimum(input, dim)
     return _extreme(input, dim, keepdim, "min", MinAll, MinDim, np.argmin, return_types.min)
 
@@ -252,6 +252,322 @@ def _arg(fn, input, dim, keepdim, name):
     return Tensor._make(fn(input._array, axis=d, keepdims=keepdim).astype(np.int64, copy=False))
 
 
+# -- products -----------------------------------------------------------------------------------
+def _result_dtype(input, dtype):
+    """torch's accumulate type: integers and bools reduce to int64 unless ``dtype`` is given."""
+    if dtype is not None:
+        return _dtype.to_dtype(dtype)
+    return input.dtype if input.is_floating_point() else _dtype.int64
+
+
+def _cast(input, dt):
+    array = input._array
+    return array if array.dtype == dt.np else array.astype(dt.np)
+
+
+def _products_of_others(x, axis):
+    """For each element, the product of the *other* elements along ``axis`` (exact with zeros):
+    the product of everything before it times the product of everything after it."""
+    ones = np.ones_like(np.take(x, [0], axis=axis))
+    before = np.cumprod(np.concatenate([ones, np.delete(x, -1, axis=axis)], axis=axis), axis=axis)
+    after = np.flip(np.cumprod(np.flip(np.concatenate([np.delete(x, 0, axis=axis), ones],
+                                                      axis=axis), axis), axis=axis), axis)
+    return before * after
+
+
+class Prod(Op):
+    """Backward is ``grad · out / x`` unless x holds a zero; then the product of the others."""
+
+    @staticmethod
+    def forward(ctx, x, axis, keepdim):
+        ctx.axis, ctx.keepdim = axis, keepdim
+        out = np.prod(x, axis=axis, keepdims=keepdim)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        axes = None if ctx.axis is None else (ctx.axis,)
+        grad = _expand_back(grad, x.shape, axes, ctx.keepdim)
+        if x.dim() == 0 or x.numel() == 0:
+            return grad
+        if (x._array != 0).all():
+            return grad * _expand_back(out, x.shape, axes, ctx.keepdim) / x
+        flat = x._array.reshape(-1) if ctx.axis is None else x._array
+        others = _products_of_others(flat, 0 if ctx.axis is None else ctx.axis)
+        return grad * Tensor._make(others.reshape(x.shape))
+
+
+class ProdDim(Prod):
+    node_name = "ProdBackward1"
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """Product of all elements, or along one ``dim`` (an int, not a tuple, as in torch)."""
+    if dim is not None and not isinstance(dim, int):
+        raise TypeError(f"prod(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
+    dt = _result_dtype(input, dtype)
+    axis = None if dim is None or input.dim() == 0 else _wrap_dim(dim, input.dim())
+    if dim is not None and input.dim() == 0:
+        _wrap_dim(dim, 0)
+    op = Prod if dim is None else ProdDim
+    return op.run((input,), (_cast(input, dt),), {"axis": axis, "keepdim": keepdim and dim is not None})
+
+
+# -- spread: var and std -----------------------------------------------------------------------
+class Var(Op):
+    """Σ(x − mean)² / max(0, N − correction); backward ``grad · 2(x − mean) / (N − correction)``."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, correction):
+        centered = np.asarray(x - x.mean(axis=axes, keepdims=True)) if x.size else x.copy()
+        np.multiply(centered, centered, out=centered)
+        total = centered.sum(axis=axes, keepdims=keepdim)
+        divisor = np.maximum(0, _count(x.shape, axes) - correction)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.asarray(np.true_divide(total, divisor, dtype=x.dtype))
+        ctx.axes, ctx.keepdim, ctx.divisor = axes, keepdim, divisor
+        ctx.save_for_backward(x, out)
+        return out
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        x, out = ctx.saved_tensors
+        centered = x - x.mean(dim=ctx.axes, keepdim=True)
+        return _expand_back(cls.scale(grad, out), x.shape, ctx.axes, ctx.keepdim) * centered \
+            * (2.0 / ctx.divisor if ctx.divisor else float("inf"))
+
+    @staticmethod
+    def scale(grad, out):
+        return grad
+
+
+class Std(Var):
+    """``sqrt(var)``: the var gradient scaled by ``1 / (2·std)``."""
+
+    @classmethod
+    def forward(cls, ctx, x, axes, keepdim, correction):
+        out = np.sqrt(Var.forward(ctx, x, axes, keepdim, correction))
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def scale(grad, out):
+        from .pointwise import where
+        return where(out == 0, 0.0, grad / (2 * out))  # torch: no gradient through std == 0
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Variance; ``correction`` (default 1, Bessel's) or the older ``unbiased`` flag."""
+    return _spread(Var, "var", input, dim, unbiased, keepdim, correction)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Standard deviation: ``sqrt(var(...))`` with the same arguments."""
+    return _spread(Std, "std", input, dim, unbiased, keepdim, correction)
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(var, mean)`` in one call (a plain tuple, as torch returns)."""
+    dim, unbiased = _split_legacy(dim, unbiased)
+    return (var(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, _all_if_none(dim, input), keepdim))
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    dim, unbiased = _split_legacy(dim, unbiased)
+    return (std(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, _all_if_none(dim, input), keepdim))
+
+
+def _all_if_none(dim, input):
+    """``mean(x, None, keepdim=True)`` would drop keepdim; name every dim instead."""
+    return tuple(range(input.dim())) if dim is None else dim
+
+
+def _split_legacy(dim, unbiased):
+    """``std(x, False)`` is the ``std(input, unbiased)`` overload: a bool is never a dim."""
+    if isinstance(dim, bool):
+        return None, dim
+    return dim, unbiased
+
+
+def _spread(op, name, input, dim, unbiased, keepdim, correction):
+    dim, unbiased = _split_legacy(dim, unbiased)
+    if not input.is_floating_point():
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    if unbiased is not None and correction is not None:
+        raise TypeError(f"{name}(): pass either correction= or unbiased=, not both")
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    axes = reduction_axes(dim, input.dim())
+    return op.apply(input, axes=axes, keepdim=keepdim, correction=correction)
+
+
+# -- cumulative ops -----------------------------------------------------------------------------
+class Cumsum(Op):
+    """Backward: the reversed cumulative sum of the gradient."""
+
+    @staticmethod
+    def forward(ctx, x, axis):
+        ctx.axis = axis
+        return np.cumsum(x, axis=axis) if x.ndim else x.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        if grad.dim() == 0:
+            return grad
+        return _reverse_cumsum(grad, ctx.axis)
+
+
+def _reverse_cumsum(t, axis):
+    """Σ over j ≥ k, as total − cumsum + self (no flip op needed; exact for the test tolerances)."""
+    return t.sum(axis, keepdim=True) - t.cumsum(axis) + t
+
+
+class Cumprod(Op):
+    """Backward: ``revcumsum(grad · out) / x`` before the first zero of each line; at that zero,
+    the product before it times ``revcumsum(grad · product after it)``; zero after it."""
+
+    @staticmethod
+    def forward(ctx, x, axis):
+        ctx.axis = axis
+        out = np.cumprod(x, axis=axis) if x.ndim else x.copy()
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        if x.dim() == 0:
+            return grad
+        axis = ctx.axis
+        if (x._array != 0).all():
+            return _reverse_cumsum(grad * out, axis) / x
+        return Tensor._make(_cumprod_grad_with_zeros(x._array, grad._array, axis))
+
+
+def _cumprod_grad_with_zeros(x, g, axis):
+    is_zero = x == 0
+    zeros_so_far = np.cumsum(is_zero, axis=axis)
+    before_first = zeros_so_far == 0
+    first_zero = is_zero & (zeros_so_far == 1)
+    safe_x = np.where(before_first, x, 1)
+    prefix = np.cumprod(safe_x, axis=axis)  # at the first zero: the product of what precedes it
+    out = np.cumprod(x, axis=axis)
+    result = np.where(before_first, _np_reverse_cumsum(g * out, axis) / safe_x, 0)
+    after = np.cumprod(np.where(before_first | first_zero, 1, x), axis=axis)
+    at_zero = prefix * _np_reverse_cumsum(np.where(before_first, 0, g * after), axis)
+    return np.where(first_zero, at_zero, result).astype(x.dtype, copy=False)
+
+
+def _np_reverse_cumsum(a, axis):
+    return np.flip(np.cumsum(np.flip(a, axis), axis=axis), axis)
+
+
+def cumsum(input, dim, *, dtype=None, out=None):
+    """Running sum along ``dim``; integers and bools accumulate as int64."""
+    return _cumulative(Cumsum, input, dim, dtype)
+
+
+def cumprod(input, dim, *, dtype=None, out=None):
+    """Running product along ``dim``; its gradient is exact when the input holds zeros."""
+    return _cumulative(Cumprod, input, dim, dtype)
+
+
+def _cumulative(op, input, dim, dtype):
+    axis = _wrap_dim(dim, input.dim())
+    return op.run((input,), (_cast(input, _result_dtype(input, dtype)),), {"axis": axis})
+
+
+class Cummax(Gather):
+    """The running max, already computed; backward (Gather's) sends the gradient to the
+    positions ``index`` names."""
+
+    @staticmethod
+    def forward(ctx, x, index, dim, keepdim=True, values=None):
+        ctx.in_shape, ctx.index, ctx.dim, ctx.keepdim = x.shape, index, dim, keepdim
+        return values
+
+
+class Cummin(Cummax):
+    pass
+
+
+def cummax(input, dim):
+    """Running max and the index it came from (the latest one on ties; NaN wins)."""
+    return _cumulative_extreme(input, dim, np.maximum, Cummax, return_types.cummax)
+
+
+def cummin(input, dim):
+    return _cumulative_extreme(input, dim, np.minimum, Cummin, return_types.cummin)
+
+
+def _cumulative_extreme(input, dim, ufunc, op, result_type):
+    axis = _wrap_dim(dim, input.dim())
+    x = input._array
+    if x.ndim == 0:
+        index, running = np.zeros((), np.int64), x.copy()
+    else:
+        running = ufunc.accumulate(x, axis=axis) if x.size else x.copy()
+        positions = np.arange(x.shape[axis], dtype=np.int64).reshape(
+            [-1 if d == axis else 1 for d in range(x.ndim)])
+        takes_over = (x == running) | (x != x)  # a new extreme, a tie, or a NaN
+        index = np.maximum.accumulate(np.where(takes_over, positions, 0), axis=axis) \
+            if x.size else np.zeros(x.shape, np.int64)
+    values = op.apply(input, index=index, dim=axis, keepdim=True, values=running)
+    return result_type(values, Tensor._make(index))
+
+
+# -- logsumexp, aminmax --------------------------------------------------------------------------
+class Logsumexp(Op):
+    """``m + log Σ exp(x − m)`` with m the max (finite ones only), so nothing overflows."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if x.size:
+                m = np.asarray(np.max(x, axis=axes, keepdims=True))
+                m[~np.isfinite(m)] = 0
+            else:
+                m = np.zeros((), x.dtype)
+            shifted = np.asarray(np.subtract(x, m))
+            np.exp(shifted, out=shifted)
+            out = np.asarray(np.log(shifted.sum(axis=axes, keepdims=True)))
+            out += m
+        ctx.axes, ctx.keepdim = axes, keepdim
+        ctx.save_for_backward(x, out)
+        return out if keepdim else np.squeeze(out, axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors  # ``out`` was saved with the reduced dims kept
+        return _expand_back(grad, x.shape, ctx.axes, ctx.keepdim) * (x - out).exp()
+
+
+def logsumexp(input, dim, keepdim=False, *, out=None):
+    """``log(sum(exp(x), dim))``, computed stably; integers give the default float dtype."""
+    axes = reduction_axes(dim, input.dim())
+    if axes is None:
+        axes = tuple(range(input.dim()))
+    from ._promote import float_array
+    return Logsumexp.run((input,), (float_array(input),), {"axes": axes, "keepdim": keepdim})
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """``(min, max)`` in one call, as ``torch.return_types.aminmax``."""
+    if input.numel() == 0 and (dim is None or input.shape[_wrap_dim(dim, input.dim())] == 0):
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                           "operation has no identity.")
+    if dim is None:
+        if keepdim:
+            dims = tuple(range(input.dim()))
+            return return_types.aminmax(amin(input, dims, True), amax(input, dims, True))
+        return return_types.aminmax(amin(input), amax(input))
+    return return_types.aminmax(amin(input, dim, keepdim), amax(input, dim, keepdim))
+
+
 def all(input, dim=None, keepdim=False):
     """True where every element (along ``dim``) is non-zero; a bool tensor."""
     axes = reduction_axes(dim, input.dim())
@@ -265,10 +581,11 @@ def any(input, dim=None, keepdim=False):
 
 
 __all__ = ["sum", "nansum", "mean", "nanmean", "max", "min", "amax", "amin", "argmax", "argmin",
-           "all", "any"]
+           "all", "any", "prod", "var", "std", "var_mean", "std_mean", "cumsum", "cumprod", "cummax",
+           "cummin", "logsumexp", "aminmax"]
 
 # Also Tensor methods, with the tensor as the first argument: x.f(...) == f(x, ...).
 TENSOR_METHODS = (
     "sum", "nansum", "mean", "nanmean", "max", "min", "amax", "amin", "argmax", "argmin", "all",
-    "any",
+    "any", "prod", "var", "std", "cumsum", "cumprod", "cummax", "cummin", "logsumexp", "aminmax",
 )
