@@ -24,7 +24,7 @@ def result_type(tensor1, tensor2):
 
 
 def can_cast(from_, to):
-    return ops.inplace._can_cast(from_, to)
+    return ops._mutation.can_cast(from_, to)
 
 
 def is_nonzero(input):

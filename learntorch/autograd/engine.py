@@ -35,7 +35,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """``autograd.grad``: the gradients of ``outputs`` w.r.t. ``inputs``, without touching ``.grad``."""
     outputs = _as_tuple(outputs)
-    single_input = not isinstance(inputs, (tuple, list))
     inputs = _as_tuple(inputs)
     if allow_unused is None:
         allow_unused = materialize_grads
@@ -75,7 +74,7 @@ def _make_grads(outputs, grads):
     """The starting gradients: ``ones`` for scalar outputs, else the caller's, shape-checked."""
     from .. import ops
     if len(grads) != len(outputs):
-        raise RuntimeError(f"grad can be implicitly created only for scalar outputs" if not grads else
+        raise RuntimeError("grad can be implicitly created only for scalar outputs" if not grads else
                            f"Mismatch in number of gradients: expected {len(outputs)}, got {len(grads)}")
     result = []
     for out, g in zip(outputs, grads):

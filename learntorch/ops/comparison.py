@@ -5,9 +5,8 @@ at the indices, so their gradient flows back to exactly the chosen elements.
 """
 import numpy as np
 
-from .. import _dtype, return_types
+from .. import return_types
 from .._tensor import Tensor, _wrap_dim
-from ._op import Op
 from .indexing import Gather
 from .reduction import _EvenExtreme
 

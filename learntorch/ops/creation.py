@@ -12,6 +12,7 @@ import numpy as np
 from .. import _device, _dtype
 from .. import random as _random
 from .._tensor import Tensor, _shape_arg, _to_nested_data
+from ._mutation import apply_inplace
 from ._op import Op
 from ._promote import broadcast_shape
 
@@ -440,7 +441,6 @@ def _check_multinomial(input, num_samples, replacement):
 def _fill_random(self, node, values):
     """Write ``values`` into ``self`` as the in-place op ``node`` (a zero gradient to the old
     values, as in torch; a leaf that requires grad needs ``no_grad``)."""
-    from .inplace import apply_inplace  # inplace imports modules that import this one
     values = np.asarray(values).astype(self._array.dtype)
     return apply_inplace(self, lambda x: _DRAWS[node].apply(x, values=values))
 

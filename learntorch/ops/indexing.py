@@ -12,9 +12,10 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import _State
+from ._mutation import check_inplace, inplace_of, take_history
 from ._op import Op
 from ._promote import broadcast_shape
-from .shape import as_view, atleast_1d, atleast_2d, atleast_3d, in_place, no_dims_error, reshape
+from .shape import as_view, atleast_1d, atleast_2d, atleast_3d, no_dims_error, reshape
 
 
 # -- turning a torch index into a NumPy one ----------------------------------------------------
@@ -267,24 +268,6 @@ def _check_index_put_dtype(input, np_index, value):
     raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                        f"{_type_word(input.dtype)} for the destination and "
                        f"{_type_word(value.dtype)} for the source.")
-
-
-def check_inplace(tensor):
-    """Raise torch's error for in-place changes autograd cannot follow."""
-    if tensor._grad_fn is None and tensor._requires_grad:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-    if tensor._base is not None and (tensor._base._requires_grad or tensor._requires_grad):
-        raise RuntimeError(
-            "learntorch does not support in-place changes to a view of a tensor that requires grad "
-            "(torch rewrites the base's history here). Change the base tensor itself, or clone() the "
-            "view first.")
-
-
-def take_history(tensor, result):
-    """After an in-place op: ``tensor`` now has ``result``'s place in the graph."""
-    tensor._grad_fn = result._grad_fn
-    tensor._output_nr = result._output_nr
-    tensor._requires_grad = result._requires_grad
 
 
 # -- gather and friends --------------------------------------------------------------------
@@ -716,8 +699,8 @@ def scatter_add(input, dim, index, src):
                                                         dim=d), input, index, src)
 
 
-scatter_ = in_place(scatter)
-scatter_add_ = in_place(scatter_add)
+scatter_ = inplace_of(scatter)
+scatter_add_ = inplace_of(scatter_add)
 
 
 # -- index_select, index_add, index_fill -------------------------------------------------------
@@ -816,7 +799,7 @@ def index_add(input, dim, index, source, *, alpha=1):
                                                    dim=d, alpha=alpha), input, source)
 
 
-index_add_ = in_place(index_add)
+index_add_ = inplace_of(index_add)
 
 
 def index_fill(input, dim, index, value):
@@ -838,7 +821,7 @@ def index_fill(input, dim, index, value):
     return _fill(input, mask, value, IndexFill, IndexFillTensor)
 
 
-index_fill_ = in_place(index_fill)
+index_fill_ = inplace_of(index_fill)
 
 
 # -- masks -------------------------------------------------------------------------------------
@@ -914,7 +897,7 @@ def masked_fill(input, mask, value):
     return _fill(input, array, value, MaskedFill, MaskedFillTensor)
 
 
-masked_fill_ = in_place(masked_fill)
+masked_fill_ = inplace_of(masked_fill)
 
 
 class MaskedSelect(Op):
@@ -1008,7 +991,7 @@ def put(input, index, source, accumulate=False):
     return Put.apply(input, source, index=idx.reshape(-1), accumulate=accumulate)
 
 
-put_ = in_place(put)
+put_ = inplace_of(put)
 
 
 def take_along_dim(input, indices, dim=None):

@@ -7,7 +7,8 @@ import math
 
 import numpy as np
 
-from .._tensor import Tensor, _shape_arg, _wrap_dim
+from .._tensor import Tensor, _wrap_dim
+from ._mutation import inplace_of
 from ._op import Op
 
 
@@ -381,19 +382,6 @@ def contiguous(input, memory_format=None):
     return input if input._array.flags.c_contiguous else Clone.apply(input, contiguous=True)
 
 
-def in_place(function):
-    """The in-place twin of ``function``: ``x.f_(...)`` writes ``f(x, ...)`` into ``x``.
-
-    Like ``inplace._inplace_of``, for ops defined below ``inplace`` in the import order.
-    """
-    def method(self, *args, **kwargs):
-        from .inplace import apply_inplace  # inplace imports indexing, which imports this module
-        return apply_inplace(self, function, *args, **kwargs)
-    method.__name__ = method.__qualname__ = function.__name__ + "_"
-    method.__doc__ = f"In-place ``{function.__name__}``: writes the result into this tensor."
-    return method
-
-
 # -- at least n dims -------------------------------------------------------------------------
 def _atleast(ndim, tensors):
     """One tensor in, one out; several (or a list) in, a tuple out (torch's rule)."""
@@ -563,8 +551,8 @@ def _triangle(op, name):
 
 tril = _triangle(Tril, "tril")
 triu = _triangle(Triu, "triu")
-tril_ = in_place(tril)
-triu_ = in_place(triu)
+tril_ = inplace_of(tril)
+triu_ = inplace_of(triu)
 
 
 def diagonal_view(x, offset, dim1, dim2):
