@@ -10,6 +10,7 @@ settings.register_profile(
     "ci",
     deadline=None,
     derandomize=True,
+    database=None,  # no replay of examples saved by earlier runs: every run is the same run
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )

@@ -351,7 +351,10 @@ def test_op_matches_torch_including_gradients(name, style, data):
     size-0 dims, negative dims, keyword arguments, mixed dtypes."""
     strategy, _ = CASES[name]
     inputs, call = data.draw(strategy())
-    check_op(_runner(lt, name, style, call), _runner(torch, name, style, call), *inputs)
+    # Backward of repeat/tile/scatter_add/index_add sums many upstream values in float32; torch
+    # sums them in another order, so gradients agree to float32 summation error, not to 1e-6.
+    check_op(_runner(lt, name, style, call), _runner(torch, name, style, call), *inputs,
+             grad_rtol=1e-4, grad_atol=1e-5)
 
 
 # -- joining lists of tensors ------------------------------------------------------------------
