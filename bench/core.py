@@ -1,0 +1,156 @@
+"""What a workload is, and how one step is timed."""
+import itertools
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+
+LABELS = {"learntorch": "learntorch", "numpy": "NumPy", "torch": "torch"}
+
+# A workload's inputs are NumPy arrays made once by ``setup``; each library's ``make`` turns
+# them into its own objects and returns the zero-argument step that is timed.
+Inputs = dict
+Step = Callable[[], object]
+Make = Callable[..., Step]
+
+
+@dataclass(frozen=True)
+class Target:
+    """learntorch's time must be at most ``max_ratio`` times ``baseline``'s ("numpy" or "torch")."""
+    baseline: str
+    max_ratio: float
+
+    def met(self, ratio):
+        return ratio <= self.max_ratio
+
+    def __str__(self):
+        return f"<= {self.max_ratio}x {LABELS[self.baseline]}"
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One table row: the same computation written for learntorch, NumPy and torch.
+
+    ``setup(rng)`` returns the NumPy inputs as a dict; ``learntorch``, ``numpy`` and ``torch``
+    are called with them as keyword arguments and return the step to time.  A step returns its
+    result (an array, tensor, or tuple of them) so that the three can be checked against each
+    other before timing.  ``ops`` is how many operations one step counts as, for a per-op time.
+    """
+    name: str
+    setup: Callable[[np.random.Generator], Inputs]
+    learntorch: Make
+    numpy: Make
+    torch: Make
+    target: Optional[Target] = None
+    ops: Optional[int] = None
+    note: str = ""
+
+    def make(self, library, inputs):
+        return getattr(self, library)(**inputs)
+
+
+def time_per_iteration(step, min_time, repeats):
+    """Seconds per call of ``step``: the best of ``repeats`` loops that each last >= min_time.
+
+    The loop length doubles until one loop lasts ``min_time``; those calibration loops are the
+    warm-up, and the last of them counts as the first repeat.
+    """
+    number = 1
+    while True:
+        elapsed = _loop(step, number)
+        if elapsed >= min_time:
+            break
+        number *= 2
+    best = elapsed
+    for _ in range(repeats - 1):
+        best = min(best, _loop(step, number))
+    return best / number
+
+
+def _loop(step, number):
+    start = time.perf_counter()
+    for _ in itertools.repeat(None, number):
+        step()
+    return time.perf_counter() - start
+
+
+@dataclass
+class Result:
+    """One workload's outcome: seconds per step by library, and what went wrong where."""
+    workload: Workload
+    seconds: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)       # library -> the exception, described
+    mismatches: dict = field(default_factory=dict)   # library -> how its result differs
+
+    def ratio(self, baseline):
+        """learntorch's time over ``baseline``'s, or None if either is missing."""
+        if "learntorch" in self.seconds and baseline in self.seconds:
+            return self.seconds["learntorch"] / self.seconds[baseline]
+        return None
+
+    def target_met(self):
+        """None when there is no target, or no trustworthy learntorch time to hold against it."""
+        target = self.workload.target
+        if target is None or self.ratio(target.baseline) is None or "learntorch" in self.mismatches:
+            return None
+        return target.met(self.ratio(target.baseline))
+
+
+def measure(workload, min_time, repeats, seed=0):
+    """Run ``workload`` for each library: check its first result against NumPy's, then time it."""
+    inputs = workload.setup(np.random.default_rng(seed))
+    result = Result(workload)
+    reference = None
+    for library in ("numpy", "learntorch", "torch"):   # NumPy first: its result is the reference
+        try:
+            step = workload.make(library, inputs)
+            output = step()
+            if library == "numpy":
+                reference = output
+            elif reference is not None:
+                difference = _difference(output, reference)
+                if difference:
+                    result.mismatches[library] = difference
+            result.seconds[library] = time_per_iteration(step, min_time, repeats)
+        except Exception as error:   # reported in the table and its notes, never hidden
+            result.errors[library] = _describe(error)
+    return result
+
+
+def _difference(got, want):
+    """How ``got`` (a tensor, array, or tuple of them) differs from NumPy's ``want``, or ''."""
+    if isinstance(want, tuple):
+        if not isinstance(got, tuple) or len(got) != len(want):
+            return f"returned {type(got).__name__}, expected a {len(want)}-tuple"
+        return "; ".join(filter(None, map(_difference, got, want)))
+    got = np.asarray(got.detach().numpy() if hasattr(got, "detach") else got)
+    want = np.asarray(want)
+    if got.shape != want.shape:
+        return f"shape {got.shape}, NumPy's {want.shape}"
+    if got.dtype != want.dtype:
+        return f"dtype {got.dtype}, NumPy's {want.dtype}"
+    scale = max(1.0, float(np.max(np.abs(want), initial=0)))
+    if not np.allclose(got, want, rtol=1e-3, atol=1e-3 * scale):
+        return f"values differ (max abs difference {float(np.max(np.abs(got - want))):.3g})"
+    return ""
+
+
+def _describe(error):
+    """``Type: message``, where the bench made the call, and where it was raised."""
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames if Path(f.filename).parent == Path(__file__).parent]
+    where = []
+    if ours:
+        call = ours[-1]
+        where.append(f"called at {Path(call.filename).name}:{call.lineno} `{call.line}`")
+    if frames and frames[-1] is not (ours[-1] if ours else None):
+        where.append(f"raised at {_short(frames[-1].filename)}:{frames[-1].lineno}")
+    return f"{type(error).__name__}: {error}" + (f" ({'; '.join(where)})" if where else "")
+
+
+def _short(filename):
+    parts = Path(filename).parts
+    return str(Path(*parts[parts.index("learntorch"):])) if "learntorch" in parts else filename

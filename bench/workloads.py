@@ -1,0 +1,10 @@
+"""The registry: every workload, in the order of the table."""
+from . import matmul, mlp, overhead, pointwise, reduction
+
+WORKLOADS = [
+    *overhead.WORKLOADS,
+    *matmul.WORKLOADS,
+    *pointwise.WORKLOADS,
+    *reduction.WORKLOADS,
+    *mlp.WORKLOADS,
+]
