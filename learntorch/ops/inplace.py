@@ -11,6 +11,12 @@ from ._op import Op
 from ._mutation import apply_inplace, inplace_of
 
 
+eq_ = inplace_of(pointwise.eq)   # x.eq_(y): x becomes 1/0 in its own dtype, as in torch
+ne_ = inplace_of(pointwise.ne)
+lt_ = inplace_of(pointwise.lt)
+le_ = inplace_of(pointwise.le)
+gt_ = inplace_of(pointwise.gt)
+ge_ = inplace_of(pointwise.ge)
 add_ = inplace_of(pointwise.add)
 sub_ = inplace_of(pointwise.sub)
 mul_ = inplace_of(pointwise.mul)
@@ -129,7 +135,7 @@ def copy_(self, src, non_blocking=False):
     return apply_inplace(self, lambda x, s: Copy.run((x, s), (x._array, s._array), {}), src)
 
 
-__all__ = ["add_", "sub_", "mul_", "div_", "pow_", "remainder_", "floor_divide_", "clamp_",
+__all__ = ["eq_", "ne_", "lt_", "le_", "gt_", "ge_", "add_", "sub_", "mul_", "div_", "pow_", "remainder_", "floor_divide_", "clamp_",
            "clip_", "clamp_min_", "clamp_max_", "neg_", "abs_", "sign_", "exp_", "log_", "sqrt_",
            "sin_", "cos_", "tanh_", "sigmoid_", "relu_", "acos_", "asin_", "atan_", "cosh_",
            "sinh_", "tan_", "exp2_", "expm1_", "log1p_", "log2_", "log10_", "reciprocal_", "rsqrt_",

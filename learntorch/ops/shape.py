@@ -703,7 +703,29 @@ __all__ = ["view", "view_as", "reshape", "reshape_as", "flatten", "unflatten", "
            "tril", "triu", "diagonal", "diag_embed", "diag"]
 
 # Also Tensor methods, with the tensor as the first argument: x.f(...) == f(x, ...).
+def _restride_in_place(view_op):
+    """``x.t_()``-style ops: ``x`` itself becomes the view (same memory, new shape/strides)."""
+    def method(self, *args):
+        result = view_op(self, *args)
+        self._array = result._array
+        if result._grad_fn is not None:
+            self._grad_fn, self._output_nr = result._grad_fn, result._output_nr
+        return self
+    method.__name__ = method.__qualname__ = view_op.__name__ + "_"
+    method.__doc__ = f"In-place ``{view_op.__name__}``: this tensor takes the new shape and strides."
+    return method
+
+
+transpose_ = swapaxes_ = swapdims_ = _restride_in_place(transpose)
+t_ = _restride_in_place(t)
+squeeze_ = _restride_in_place(squeeze)
+unsqueeze_ = _restride_in_place(unsqueeze)
+
+__all__ += ["transpose_", "swapaxes_", "swapdims_", "t_", "squeeze_", "unsqueeze_"]
+
+
 TENSOR_METHODS = (
+    "transpose_", "swapaxes_", "swapdims_", "t_", "squeeze_", "unsqueeze_",
     "view", "reshape", "permute", "expand", "sum_to_size", "view_as", "reshape_as", "flatten",
     "unflatten", "ravel", "transpose", "swapaxes", "swapdims", "t", "movedim", "moveaxis", "squeeze",
     "unsqueeze", "expand_as", "broadcast_to", "clone", "contiguous", "flip", "fliplr", "flipud",
