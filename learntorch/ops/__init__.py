@@ -4,6 +4,8 @@ Tensor methods such as ``x.exp()`` are these same functions: each module's
 ``TENSOR_METHODS`` names them, and this file attaches them to ``Tensor`` (torch has both
 ``torch.exp(x)`` and ``x.exp()``).
 """
+import warnings
+
 from .._tensor import Tensor
 from . import (comparison, creation, indexing, inplace, linalg, pointwise, reduction, shape,
                unary)
@@ -21,6 +23,11 @@ from .unary import *  # noqa: F401,F403
 # is torch.linalg's namespace, not ops/linalg.py).
 __all__ = [name for module in (comparison, creation, indexing, inplace, linalg, pointwise,
                                reduction, shape, unary) for name in module.__all__]
+
+# torch computes log(0) = -inf and 0/0 = nan silently; NumPy warns. Silence NumPy's
+# floating-point warnings raised inside learntorch's own code (the user's NumPy calls keep
+# theirs). A filter costs nothing per call, unlike wrapping every op in np.errstate (~2 µs).
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"learntorch\.")
 
 # Each module lists which of its functions are also Tensor methods (x.exp() is exp(x)).
 for _module in (comparison, indexing, inplace, linalg, pointwise, reduction, shape, unary):

@@ -257,8 +257,7 @@ class Log(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(x)
+        return np.log(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -269,8 +268,7 @@ class Log(Op):
 class Sqrt(Op):
     @staticmethod
     def forward(ctx, x):
-        with np.errstate(invalid="ignore"):
-            out = np.sqrt(x)
+        out = np.sqrt(x)
         ctx.save_for_backward(out)
         return out
 
@@ -649,8 +647,7 @@ def bitwise_xor(input, other):
 class FloorDivide(Op):
     @staticmethod
     def forward(ctx, a, b):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.floor_divide(a, b)
+        return np.floor_divide(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -661,8 +658,7 @@ class Remainder(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.remainder(a, b)
+        return np.remainder(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -859,8 +855,7 @@ class Fmod(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.fmod(a, b)
+        return np.fmod(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -885,8 +880,7 @@ class Xlogy(Op):
     def forward(ctx, x, y):
         ctx.save_for_backward(x, y)
         dt = np.result_type(x, y)  # a Python-number side must not widen the result (NEP 50)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.asarray(np.multiply(x, np.log(np.asarray(y, dtype=dt)), dtype=dt))
+        out = np.asarray(np.multiply(x, np.log(np.asarray(y, dtype=dt)), dtype=dt))
         out[np.equal(x, 0) & ~np.isnan(y)] = 0
         return out
 

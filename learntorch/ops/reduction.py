@@ -3,7 +3,6 @@
 The backward of a reduction spreads the gradient back over the reduced dims: ``sum``
 copies it, ``mean`` divides by the count, ``max`` sends it to the winning element.
 """
-import warnings
 
 import numpy as np
 
@@ -86,10 +85,9 @@ class Mean(Op):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.in_shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
-        ctx.count = _count(x.shape, axes)
-        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # "Mean of empty slice": torch gives NaN silently
-            return np.mean(x, axis=axes, keepdims=keepdim)
+        ctx.count = count = _count(x.shape, axes)
+        # sum / count rather than np.mean: the mean of nothing is NaN without NumPy's warning
+        return np.true_divide(x.sum(axis=axes, keepdims=keepdim), count, dtype=x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -325,8 +323,7 @@ class Var(Op):
         np.multiply(centered, centered, out=centered)
         total = centered.sum(axis=axes, keepdims=keepdim)
         divisor = np.maximum(0, _count(x.shape, axes) - correction)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.asarray(np.true_divide(total, divisor, dtype=x.dtype))
+        out = np.asarray(np.true_divide(total, divisor, dtype=x.dtype))
         ctx.axes, ctx.keepdim, ctx.divisor = axes, keepdim, divisor
         ctx.save_for_backward(x, out)
         return out
