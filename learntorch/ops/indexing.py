@@ -264,10 +264,9 @@ def _check_index_put_dtype(input, np_index, value):
     arrays = [i for i in (split[1] if split else np_index) if isinstance(i, np.ndarray)]
     if len(arrays) == 1 and arrays[0].dtype == np.bool_ and arrays[0].ndim and value.numel() == 1:
         return
-    from .pointwise import _type_word
     raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                       f"{_type_word(input.dtype)} for the destination and "
-                       f"{_type_word(value.dtype)} for the source.")
+                       f"{_dtype.type_word(input.dtype)} for the destination and "
+                       f"{_dtype.type_word(value.dtype)} for the source.")
 
 
 # -- gather and friends --------------------------------------------------------------------

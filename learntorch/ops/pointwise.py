@@ -9,7 +9,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ._op import Op
-from ._promote import binary, broadcast_error, float_array
+from ._promote import binary, broadcast_error
 
 
 # -- arithmetic ------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ class PowTensor(Op):
         if ctx.needs_input_grad[0]:
             grad_base = where(exponent == 0, 0.0, grad * exponent * base ** (exponent - 1))
         if ctx.needs_input_grad[1]:
-            grad_exp = where((base == 0) & (exponent >= 0), 0.0, grad * out * log(base))
+            grad_exp = where((base == 0) & (exponent >= 0), 0.0, grad * out * base.log())
         return grad_base, grad_exp
 
 
@@ -231,132 +231,6 @@ def float_power(input, exponent):
     """``pow`` computed in float64, as torch does."""
     to64 = (lambda v: v.double() if isinstance(v, Tensor) else float(v))
     return pow(to64(input), to64(exponent))
-
-
-# -- unary float functions ---------------------------------------------------------------------
-def _unary(op, input):
-    """Integer inputs become the default float dtype first (``exp(int tensor)`` is float32)."""
-    array = float_array(input)
-    return op.run((input,), (array,), {})
-
-
-class Exp(Op):
-    @staticmethod
-    def forward(ctx, x):
-        out = np.exp(x)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return grad * out
-
-
-class Log(Op):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return np.log(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, = ctx.saved_tensors
-        return grad / x
-
-
-class Sqrt(Op):
-    @staticmethod
-    def forward(ctx, x):
-        out = np.sqrt(x)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return grad / (2 * out)
-
-
-class Sin(Op):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return np.sin(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, = ctx.saved_tensors
-        return grad * cos(x)
-
-
-class Cos(Op):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return np.cos(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, = ctx.saved_tensors
-        return -grad * sin(x)
-
-
-class Tanh(Op):
-    @staticmethod
-    def forward(ctx, x):
-        out = np.tanh(x)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return grad * (1 - out * out)
-
-
-class Sigmoid(Op):
-    @staticmethod
-    def forward(ctx, x):
-        # exp of a large negative x would overflow; tanh form is stable: σ(x) = (1 + tanh(x/2)) / 2
-        out = np.tanh(x * 0.5)
-        out += 1
-        out *= 0.5
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return grad * out * (1 - out)
-
-
-def exp(input, *, out=None):
-    return _out(_unary(Exp, input), out)
-
-
-def log(input, *, out=None):
-    return _out(_unary(Log, input), out)
-
-
-def sqrt(input, *, out=None):
-    return _out(_unary(Sqrt, input), out)
-
-
-def sin(input, *, out=None):
-    return _out(_unary(Sin, input), out)
-
-
-def cos(input, *, out=None):
-    return _out(_unary(Cos, input), out)
-
-
-def tanh(input, *, out=None):
-    return _out(_unary(Tanh, input), out)
-
-
-def sigmoid(input, *, out=None):
-    return _out(_unary(Sigmoid, input), out)
 
 
 # -- functions that keep integer dtypes ---------------------------------------------------------
@@ -511,7 +385,7 @@ def where(condition, input=None, other=None, *, out=None):
         return nonzero(condition, as_tuple=True)
     if condition.dtype is not _dtype.bool:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with "
-                           f"dtype {_type_word(condition.dtype)}")
+                           f"dtype {_dtype.type_word(condition.dtype)}")
     dt = _dtype.result_type(input, other)
     x = input if isinstance(input, Tensor) else _full_like_scalar_dtype(input, dt)
     y = other if isinstance(other, Tensor) else _full_like_scalar_dtype(other, dt)
@@ -524,12 +398,6 @@ def where(condition, input=None, other=None, *, out=None):
 
 def _full_like_scalar_dtype(value, dt):
     return Tensor._make(np.asarray(value, dtype=dt.np))
-
-
-def _type_word(dt):
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}[dt.name]
 
 
 # -- comparisons and logic (results are bool tensors, never differentiable) ---------------------
@@ -695,7 +563,7 @@ def _require_tensors(name, input, other):
 def _require_float(name, input, other):
     dt = _dtype.result_type(input, other)
     if not dt.is_floating_point:
-        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_type_word(dt)}\'')
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_dtype.type_word(dt)}\'')
 
 
 class Maximum(Op):
@@ -818,7 +686,7 @@ class Logaddexp(Op):
     """``log(eˣ + eʸ)``; its gradients are the softmax weights of the two inputs."""
 
     ufunc = staticmethod(np.logaddexp)
-    power = staticmethod(exp)
+    power = staticmethod(lambda t: t.exp())
 
     @classmethod
     def forward(cls, ctx, a, b):
@@ -1015,7 +883,7 @@ def lerp(input, end, weight, *, out=None):
     """Linear interpolation; ``end`` and a tensor ``weight`` must have ``input``'s dtype."""
     if not input.is_floating_point():
         raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for '
-                                  f"'{_type_word(input.dtype)}'")
+                                  f"'{_dtype.type_word(input.dtype)}'")
     _same_dtype(input, end, "end")
     if isinstance(weight, Tensor):
         if weight.dim():  # a 0-d weight of another float dtype is accepted, as in torch
@@ -1063,7 +931,7 @@ __all__ = [name for name in dir() if not name.startswith("_") and name not in
 # Also Tensor methods, with the tensor as the first argument: x.f(...) == f(x, ...).
 TENSOR_METHODS = (
     "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg", "negative",
-    "pow", "float_power", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "abs", "absolute",
+    "pow", "float_power", "abs", "absolute",
     "relu", "sign", "clamp", "clip", "clamp_min", "clamp_max", "eq", "ne", "lt", "le", "gt", "ge",
     "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and", "logical_or",
     "logical_xor", "logical_not", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor",

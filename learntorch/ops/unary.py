@@ -15,28 +15,38 @@ from .special import erf_array, erfinv_array
 
 
 class UnaryOp(Op):
-    """``forward`` applies ``function``; backward multiplies by ``derivative(x, out)``."""
+    """``forward`` applies ``function``; backward multiplies by the local derivative.
+
+    ``derivative`` is a function of the one tensor it needs, which ``uses`` names:
+    ``"input"`` or ``"output"`` (only that one is saved, as torch saves only what its
+    formula reads), or a constant when ``uses`` is None.
+    """
 
     function = None     # array -> array
-    derivative = None   # (x, out) tensors -> tensor
+    derivative = None   # tensor -> tensor, or a number
+    uses = "input"
 
     @classmethod
     def forward(cls, ctx, x):
         out = cls.function(x)
-        ctx.save_for_backward(x, out)
+        if cls.uses is not None:
+            ctx.save_for_backward(x if cls.uses == "input" else out)
         return out
 
     @classmethod
     def backward(cls, ctx, grad):
-        x, out = ctx.saved_tensors
-        return grad * cls.derivative(x, out)
+        if cls.uses is None:
+            return grad * cls.derivative if cls.derivative else grad.new_zeros(grad.shape)
+        saved, = ctx.saved_tensors
+        return grad * cls.derivative(saved)
 
 
-def _unary(name, function, derivative, float_only=True):
+def _unary(name, function, derivative, uses="input", float_only=True):
     """Make the Op class ``{name}`` and the public function that applies it."""
     op = type(name, (UnaryOp,), {"function": staticmethod(function),
-                                 "derivative": staticmethod(derivative),
-                                 "__module__": __name__})
+                                 "derivative": staticmethod(derivative) if callable(derivative)
+                                 else derivative,
+                                 "uses": uses, "__module__": __name__})
 
     def apply(input, *, out=None):
         array = float_array(input) if float_only else input._array
@@ -51,39 +61,52 @@ def _unary(name, function, derivative, float_only=True):
     return op, apply
 
 
+def _stable_sigmoid(a):
+    """σ(a) = (1 + tanh(a/2)) / 2: no overflow for large |a|, unlike 1 / (1 + exp(-a))."""
+    out = np.tanh(a * 0.5)
+    out += 1
+    out *= 0.5
+    return out
+
+
 _LN2, _LN10 = math.log(2), math.log(10)
+_OUT = "output"
+_SQRT_PI = math.sqrt(math.pi)
 
-# name        forward on arrays              derivative on tensors (x = input, out = result)
-Acos, acos = _unary("Acos", np.arccos, lambda x, out: -(1 - x * x).rsqrt())
-Asin, asin = _unary("Asin", np.arcsin, lambda x, out: (1 - x * x).rsqrt())
-Atan, atan = _unary("Atan", np.arctan, lambda x, out: 1 / (1 + x * x))
-Cosh, cosh = _unary("Cosh", np.cosh, lambda x, out: x.sinh())
-Sinh, sinh = _unary("Sinh", np.sinh, lambda x, out: x.cosh())
-Tan, tan = _unary("Tan", np.tan, lambda x, out: 1 + out * out)
-Asinh, asinh = _unary("Asinh", np.arcsinh, lambda x, out: (x * x + 1).rsqrt())
-Acosh, acosh = _unary("Acosh", np.arccosh, lambda x, out: (x * x - 1).rsqrt())
-Atanh, atanh = _unary("Atanh", np.arctanh, lambda x, out: 1 / (1 - x * x))
-Exp2, exp2 = _unary("Exp2", np.exp2, lambda x, out: out * _LN2)
-Expm1, expm1 = _unary("Expm1", np.expm1, lambda x, out: out + 1)
-Log1p, log1p = _unary("Log1p", np.log1p, lambda x, out: 1 / (x + 1))
-Log2, log2 = _unary("Log2", np.log2, lambda x, out: 1 / (x * _LN2))
-Log10, log10 = _unary("Log10", np.log10, lambda x, out: 1 / (x * _LN10))
-Reciprocal, reciprocal = _unary("Reciprocal", np.reciprocal, lambda x, out: -out * out)
-Rsqrt, rsqrt = _unary("Rsqrt", lambda a: 1 / np.sqrt(a), lambda x, out: -0.5 * out * out * out)
-Erf, erf = _unary("Erf", erf_array, lambda x, out: (2 / math.sqrt(math.pi)) * (-x * x).exp())
-Erfc, erfc = _unary("Erfc", lambda a: 1 - erf_array(a),
-                    lambda x, out: (-2 / math.sqrt(math.pi)) * (-x * x).exp())
-Erfinv, erfinv = _unary("Erfinv", erfinv_array,
-                        lambda x, out: (math.sqrt(math.pi) / 2) * (out * out).exp())
-Square, _square = _unary("Square", np.square, lambda x, out: 2 * x, float_only=False)
-Frac, frac = _unary("Frac", lambda a: a - np.trunc(a), lambda x, out: x.new_ones(()),
-                    float_only=False)
+# name                 forward on arrays   derivative, of the input x or the output y   uses
+Exp, exp = _unary("Exp", np.exp, lambda y: y, _OUT)
+Log, log = _unary("Log", np.log, lambda x: 1 / x)
+Sqrt, sqrt = _unary("Sqrt", np.sqrt, lambda y: 0.5 / y, _OUT)
+Sin, sin = _unary("Sin", np.sin, lambda x: x.cos())
+Cos, cos = _unary("Cos", np.cos, lambda x: -x.sin())
+Tanh, tanh = _unary("Tanh", np.tanh, lambda y: 1 - y * y, _OUT)
+Sigmoid, sigmoid = _unary("Sigmoid", _stable_sigmoid, lambda y: y * (1 - y), _OUT)
+Acos, acos = _unary("Acos", np.arccos, lambda x: -(1 - x * x).rsqrt())
+Asin, asin = _unary("Asin", np.arcsin, lambda x: (1 - x * x).rsqrt())
+Atan, atan = _unary("Atan", np.arctan, lambda x: 1 / (1 + x * x))
+Cosh, cosh = _unary("Cosh", np.cosh, lambda x: x.sinh())
+Sinh, sinh = _unary("Sinh", np.sinh, lambda x: x.cosh())
+Tan, tan = _unary("Tan", np.tan, lambda y: 1 + y * y, _OUT)
+Asinh, asinh = _unary("Asinh", np.arcsinh, lambda x: (x * x + 1).rsqrt())
+Acosh, acosh = _unary("Acosh", np.arccosh, lambda x: (x * x - 1).rsqrt())
+Atanh, atanh = _unary("Atanh", np.arctanh, lambda x: 1 / (1 - x * x))
+Exp2, exp2 = _unary("Exp2", np.exp2, lambda y: y * _LN2, _OUT)
+Expm1, expm1 = _unary("Expm1", np.expm1, lambda y: y + 1, _OUT)
+Log1p, log1p = _unary("Log1p", np.log1p, lambda x: 1 / (x + 1))
+Log2, log2 = _unary("Log2", np.log2, lambda x: 1 / (x * _LN2))
+Log10, log10 = _unary("Log10", np.log10, lambda x: 1 / (x * _LN10))
+Reciprocal, reciprocal = _unary("Reciprocal", np.reciprocal, lambda y: -y * y, _OUT)
+Rsqrt, rsqrt = _unary("Rsqrt", lambda a: 1 / np.sqrt(a), lambda y: -0.5 * y * y * y, _OUT)
+Erf, erf = _unary("Erf", erf_array, lambda x: (2 / _SQRT_PI) * (-x * x).exp())
+Erfc, erfc = _unary("Erfc", lambda a: 1 - erf_array(a), lambda x: (-2 / _SQRT_PI) * (-x * x).exp())
+Erfinv, erfinv = _unary("Erfinv", erfinv_array, lambda y: (_SQRT_PI / 2) * (y * y).exp(), _OUT)
+Square, _square = _unary("Square", np.square, lambda x: 2 * x, float_only=False)
+Frac, frac = _unary("Frac", lambda a: a - np.trunc(a), 1, uses=None, float_only=False)
 
-# Rounding: piecewise constant, so the gradient is zero (torch: ``grad * 0``).
-_ZERO = (lambda x, out: x.new_zeros(()))
-Ceil, ceil = _unary("Ceil", np.ceil, _ZERO, float_only=False)
-Floor, floor = _unary("Floor", np.floor, _ZERO, float_only=False)
-Trunc, trunc = _unary("Trunc", np.trunc, _ZERO, float_only=False)
+# Rounding: piecewise constant, so the gradient is zero.
+Ceil, ceil = _unary("Ceil", np.ceil, 0, uses=None, float_only=False)
+Floor, floor = _unary("Floor", np.floor, 0, uses=None, float_only=False)
+Trunc, trunc = _unary("Trunc", np.trunc, 0, uses=None, float_only=False)
 fix = trunc
 
 
@@ -103,7 +126,7 @@ class Round(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0
+        return grad.new_zeros(grad.shape)
 
 
 def round(input, *, decimals=0, out=None):
@@ -135,7 +158,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
 
 arccos, arcsin, arctan = acos, asin, atan
 
-__all__ = ["acos", "asin", "atan", "arccos", "arcsin", "arctan", "cosh", "sinh", "tan", "asinh",
+__all__ = ["exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "acos", "asin", "atan", "arccos", "arcsin", "arctan", "cosh", "sinh", "tan", "asinh",
            "acosh", "atanh", "exp2", "expm1", "log1p", "log2", "log10", "reciprocal", "rsqrt", "erf",
            "erfc", "erfinv", "square", "frac", "ceil", "floor", "trunc", "fix", "round",
            "nan_to_num"]
