@@ -1,13 +1,14 @@
 """``learntorch.linalg``: norms, inverses, determinants, solves and factorizations.
 
-``inv``, ``det`` and ``solve`` are differentiable; the factorizations (``eig``, ``eigh``,
-``svd``, ``qr``, ``cholesky``) compute values only for now: their results do not
-record a graph, and the docstrings say so.
+``inv``, ``det``, ``solve`` and the factorizations ``cholesky``, ``qr``, ``svd``,
+``svdvals``, ``eigh`` and ``eigvalsh`` are differentiable (torch's backward formulas);
+``eig``, ``matrix_rank`` and ``pinv`` compute values only.
 """
 import numpy as np
 
 from . import _dtype
 from ._tensor import Tensor, _wrap_dim
+from .autograd.function import Function
 from .ops._op import Op
 from .ops.linalg import linalg_cross as cross  # noqa: F401 (torch.linalg.cross)
 
@@ -245,15 +246,116 @@ def norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
     return vector_norm(A, ord, dim, keepdim, dtype=dtype)
 
 
-# -- factorizations (values only) ---------------------------------------------------------------
+# -- factorizations ------------------------------------------------------------------------------
+# cholesky is a one-output ``Op``; svd, qr and eigh return several tensors, so they are
+# ``autograd.Function``s (one node, several outputs, zeros never materialised: a ``None``
+# gradient means "this output was not used", which keeps S⁻¹ out of the formulas when
+# only S was used).  The backward formulas are torch's (FunctionsManual.cpp), real case.
 def _values(*arrays):
     return tuple(Tensor._make(np.ascontiguousarray(a)) for a in arrays)
 
 
+def _torch_node_name(fn, name):
+    """Give a Function's grad_fn class torch's name (e.g. ``LinalgSvdBackward0``)."""
+    fn._backward_cls.__name__ = fn._backward_cls.__qualname__ = name
+    return fn
+
+
+def _diag_embed(v):
+    n = v.shape[-1]
+    eye = Tensor._make(np.eye(n, dtype=v._array.dtype))
+    return v.unsqueeze(-1) * eye
+
+
+def _with_unit_diagonal(E):
+    """E with its diagonal set to 1 (a division by E then leaves the diagonal alone)."""
+    n = E.shape[-1]
+    eye = np.eye(n, dtype=E._array.dtype)
+    return E * Tensor._make(1.0 - eye) + Tensor._make(eye)
+
+
+def _zero_diagonal(X):
+    return X * Tensor._make(1.0 - np.eye(X.shape[-1], dtype=X._array.dtype))
+
+
+def _solve_right(B, M):
+    """X with X @ M = B."""
+    return _mT(solve(_mT(M), _mT(B)))
+
+
+class _Svd(Function):
+    @staticmethod
+    def forward(ctx, A, full_matrices):
+        u, s, vh = np.linalg.svd(A._array, full_matrices=full_matrices)
+        U, S, Vh = _values(u, s, vh)
+        ctx.full_matrices = full_matrices
+        ctx.set_materialize_grads(False)
+        ctx.save_for_backward(U, S, Vh)
+        return U, S, Vh
+
+    @staticmethod
+    def backward(ctx, gU, gS, gVh):
+        U, S, Vh = ctx.saved_tensors
+        if ctx.full_matrices:  # torch's choice: only the first k = min(m, n) vectors count
+            k = S.shape[-1]
+            U, Vh = U[..., :, :k], Vh[..., :k, :]
+            gU = None if gU is None else gU[..., :, :k]
+            gVh = None if gVh is None else gVh[..., :k, :]
+        return _svd_backward(gU, gS, gVh, U, S, Vh), None
+
+
+_torch_node_name(_Svd, "LinalgSvdBackward0")
+
+
+def _svd_backward(gU, gS, gVh, U, S, Vh):
+    """torch's svd_backward (thin SVD, distinct non-zero singular values when U or V is used):
+
+    gA = U [(skew(UᵀgU) S + S skew(VᵀgV)) / E + diag(gS)] Vᵀ
+         + (I − UUᵀ) gU S⁻¹ Vᵀ + U S⁻¹ gVᵀ (I − VVᵀ),   E_jk = s_k² − s_j² (1 on the diagonal).
+    """
+    m, n = U.shape[-2], Vh.shape[-1]
+    k = S.shape[-1]
+    if gU is None and gVh is None:
+        if gS is None:
+            return None
+        return (U * gS.unsqueeze(-2)) @ Vh
+    V = _mT(Vh)
+    gV = None if gVh is None else _mT(gVh)
+    S2 = S * S
+    E = _with_unit_diagonal(S2.unsqueeze(-2) - S2.unsqueeze(-1))
+    gA = None
+    if gU is not None:
+        UhgU = _mT(U) @ gU
+        gA = (UhgU - _mT(UhgU)) * S.unsqueeze(-2)
+    if gV is not None:
+        VhgV = _mT(V) @ gV
+        term = S.unsqueeze(-1) * (VhgV - _mT(VhgV))
+        gA = term if gA is None else gA + term
+    gA = gA / E
+    if gS is not None:
+        gA = gA + _diag_embed(gS)
+    if m > k and gU is not None:
+        gA = U @ gA
+        gUSinv = gU / S.unsqueeze(-2)
+        gA = gA + gUSinv - U @ (_mT(U) @ gUSinv)
+        return gA @ Vh
+    if n > k and gV is not None:
+        gA = gA @ Vh
+        SinvgVh = _mT(gV) / S.unsqueeze(-1)
+        gA = gA + SinvgVh - (SinvgVh @ V) @ Vh
+        return U @ gA
+    return U @ gA @ Vh
+
+
 def svd(A, full_matrices=True, *, driver=None, out=None):
-    """U, S, Vh with A = U diag(S) Vh.  No gradient (values only)."""
-    u, s, vh = np.linalg.svd(A._array, full_matrices=full_matrices)
-    return _values(u, s, vh)
+    """U, S, Vh with A = U diag(S) Vh; differentiable like torch's.
+
+    The gradient is exact while the singular values are distinct (and non-zero where U or
+    Vh is used); the loss must not depend on each vector's sign.  With ``full_matrices=True``
+    (m ≠ n) only the first min(m, n) columns of U / rows of Vh carry gradient — the extra
+    ones are not unique — which is what torch's backward does too.
+    """
+    return _Svd.apply(A, full_matrices=full_matrices)
 
 
 class Svdvals(Op):
@@ -278,21 +380,120 @@ def svdvals(A, *, driver=None, out=None):
     return Svdvals.apply(A)
 
 
+class _Qr(Function):
+    @staticmethod
+    def forward(ctx, A, mode):
+        a = A._array
+        if mode == "r":
+            q, r = np.zeros((0,), dtype=a.dtype), np.linalg.qr(a, mode="r")
+        else:
+            q, r = np.linalg.qr(a, mode=mode)
+        Q, R = _values(q, r)
+        ctx.mode = mode
+        ctx.set_materialize_grads(False)
+        ctx.save_for_backward(Q, R)
+        return Q, R
+
+    @staticmethod
+    def backward(ctx, gQ, gR):
+        Q, R = ctx.saved_tensors
+        n = R.shape[-1]
+        if ctx.mode == "r":
+            raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed "
+                               "when mode='r'. Please use linalg.qr(A, mode='reduced') if you are "
+                               "going to differentiate through linalg.qr.")
+        if ctx.mode == "complete" and Q.shape[-2] > n:
+            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' "
+                               "and nrows > ncols.")
+        if gQ is None and gR is None:
+            return None, None
+        m = Q.shape[-2]
+        if m >= n:
+            return _qr_backward_tall(gQ, gR, Q, R), None
+        # m < n: A = [X | Y] with X = Q U (square), R = [U | V], V = Qᵀ Y.
+        from .ops.indexing import cat
+        U = R[..., :, :m]
+        gU = None if gR is None else gR[..., :, :m]
+        gV = None if gR is None else gR[..., :, m:]
+        Y = Q @ R[..., :, m:]
+        if gV is not None:
+            extra = Y @ _mT(gV)
+            gQ = extra if gQ is None else gQ + extra
+        gX = _qr_backward_tall(gQ, gU, Q, U)
+        gY = Q @ gV if gV is not None else Tensor._make(
+            np.zeros(Y.shape, dtype=Y._array.dtype))
+        return cat([gX, gY], -1), None
+
+
+_torch_node_name(_Qr, "LinalgQrBackward0")
+
+
+def _qr_backward_tall(gQ, gR, Q, R):
+    """m ≥ n: gA = (gQ + Q syminvadj(triu(gR Rᵀ − Qᵀ gQ))) R⁻ᵀ (torch's linalg_qr_backward),
+    with syminvadj(X) = X + Xᵀ with the diagonal halved."""
+    M = None
+    if gR is not None:
+        M = gR @ _mT(R)
+    if gQ is not None:
+        QhgQ = _mT(Q) @ gQ
+        M = -QhgQ if M is None else M - QhgQ
+    M = M.triu()
+    sym = M + _mT(_zero_diagonal(M))
+    gA = Q @ sym
+    if gQ is not None:
+        gA = gA + gQ
+    return _solve_right(gA, _mT(R))
+
+
 def qr(A, mode="reduced", *, out=None):
-    """Q, R with A = QR.  No gradient (values only)."""
-    return _values(*np.linalg.qr(A._array, mode=mode))
+    """Q, R with A = QR; differentiable like torch's.
+
+    ``mode='reduced'`` (any shape) and ``mode='complete'`` with m ≤ n have gradients (R must
+    have a non-zero diagonal).  As in torch, backward raises for ``mode='complete'`` with
+    m > n (Q's extra columns are not unique) and for ``mode='r'`` (Q is not computed; Q is
+    then an empty tensor).
+    """
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
+                           f"'reduced' (default), 'r', or 'complete'")
+    return _Qr.apply(A, mode=mode)
+
+
+class Cholesky(Op):
+    """L with A = L Lᵀ (Lᵀ when ``upper``); backward as torch's cholesky_backward (Murray 2016):
+
+    gA = L⁻ᵀ Φ(Lᵀ gL) L⁻¹, Φ(X) = ½ (tril(X) + tril(X, −1)ᵀ)  (symmetric).
+    """
+
+    node_name = "LinalgCholeskyExBackward0"
+
+    @staticmethod
+    def forward(ctx, a, upper):
+        try:
+            lower = np.linalg.cholesky(a)
+        except np.linalg.LinAlgError:
+            raise LinAlgError("linalg.cholesky: The factorization could not be completed because "
+                              f"the input is not positive-definite (the leading minor of order "
+                              f"{_first_bad_minor(a)} is not positive-definite).") from None
+        out = np.ascontiguousarray(np.swapaxes(lower, -1, -2) if upper else lower)
+        ctx.upper = upper
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        L, gL = (_mT(out), _mT(grad)) if ctx.upper else (out, grad)
+        gA = (_mT(L) @ gL).tril()
+        gA = 0.5 * (gA + _mT(gA.tril(-1)))
+        gA = solve(_mT(L), gA)           # L⁻ᵀ gA
+        return _solve_right(gA, L)       # … L⁻¹
 
 
 def cholesky(A, *, upper=False, out=None):
-    """L lower-triangular with A = L Lᴴ.  No gradient (values only)."""
+    """L lower-triangular with A = L Lᴴ (reads the lower triangle); differentiable."""
     _square(A, "cholesky")
-    try:
-        lower = np.linalg.cholesky(A._array)
-    except np.linalg.LinAlgError:
-        raise LinAlgError("linalg.cholesky: The factorization could not be completed because the "
-                          f"input is not positive-definite (the leading minor of order "
-                          f"{_first_bad_minor(A._array)} is not positive-definite).") from None
-    return _values(np.swapaxes(lower, -1, -2) if upper else lower)[0]
+    return Cholesky.apply(A, upper=upper)
 
 
 def _first_bad_minor(a):
@@ -306,14 +507,55 @@ def _first_bad_minor(a):
     return a.shape[-1]
 
 
+class _Eigh(Function):
+    @staticmethod
+    def forward(ctx, A, UPLO):
+        w, v = np.linalg.eigh(A._array, UPLO=UPLO)
+        L, V = _values(w, v)
+        ctx.set_materialize_grads(False)
+        ctx.save_for_backward(L, V)
+        return L, V
+
+    @staticmethod
+    def backward(ctx, gL, gV):
+        L, V = ctx.saved_tensors
+        return _eigh_backward(gL, gV, L, V), None
+
+
+_torch_node_name(_Eigh, "LinalgEighBackward0")
+
+
+def _eigh_backward(gL, gV, L, V):
+    """torch's linalg_eig_backward for Hermitian input:
+
+    gA = V (diag(gL) + skew½(Vᵀ gV) / E) Vᵀ,  E_ij = λ_j − λ_i (exact for distinct eigenvalues).
+    """
+    if gV is None:
+        if gL is None:
+            return None
+        return (V * gL.unsqueeze(-2)) @ _mT(V)
+    VhgV = _mT(V) @ gV
+    VhgV = 0.5 * (VhgV - _mT(VhgV))
+    inner = VhgV / _with_unit_diagonal(L.unsqueeze(-2) - L.unsqueeze(-1))
+    if gL is not None:
+        inner = inner + _diag_embed(gL)
+    return V @ inner @ _mT(V)
+
+
 def eigh(A, UPLO="L", *, out=None):
-    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix.  No gradient."""
+    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix (one triangle is read).
+
+    Differentiable like torch's: exact for distinct eigenvalues, and the loss must not
+    depend on each eigenvector's sign.  The gradient is symmetric.
+    """
     _square(A, "eigh")
-    return _values(*np.linalg.eigh(A._array, UPLO=UPLO))
+    return _Eigh.apply(A, UPLO=UPLO)
 
 
 def eigvalsh(A, UPLO="L", *, out=None):
-    return _values(np.linalg.eigvalsh(A._array, UPLO=UPLO))[0]
+    """Eigenvalues of a symmetric matrix, ascending; differentiable (gA = V diag(g) Vᵀ)."""
+    _square(A, "eigh")
+    return eigh(A, UPLO)[0]
 
 
 def eig(A, *, out=None):
