@@ -149,7 +149,7 @@ ROWS = [
         ("inv", lambda m: m.linalg.inv(_sq(m))),
         ("det", lambda m: m.linalg.det(_sq(m))),
         ("solve", lambda m: m.linalg.solve(_sq(m), _v(m)[:2])),
-        ("eig", None), ("eigh", None),
+        ("eig", None), ("eigh", lambda m: m.linalg.eigh(_sq(m))[0]),
         ("svd", lambda m: m.linalg.svd(_x(m), full_matrices=False)[1]),
         ("qr", lambda m: m.linalg.qr(_sq(m))[1]),
         ("cholesky", lambda m: m.linalg.cholesky(_sq(m))),
