@@ -41,7 +41,7 @@ class Task:
 def show(value):
     """One short, deterministic line for any value a student might return."""
     if isinstance(value, Tensor):
-        text = "tensor(" + _show_array(value.detach().numpy()) + ")"
+        text = repr(value.detach())  # exactly what printing it in the notebook shows
     elif isinstance(value, np.ndarray):
         text = "array(" + _show_array(value) + ")"
     elif isinstance(value, (float, np.floating)):
