@@ -83,7 +83,7 @@ def returns(args, expected, hint, *, given=None, compare=None):
 def describe(args):
     """The inputs as values when that is short, else tensors by their shapes."""
     text = ", ".join(show(a) for a in args)
-    if len(text) <= 80:
+    if len(text) <= 160:  # room for three small tensors with their dtype
         return text
     return ", ".join(f"a tensor of shape {tuple(a.shape)}" if isinstance(a, Tensor) else show(a)
                      for a in args)
