@@ -5,6 +5,7 @@ Views share the array's memory and a version counter with their base, so a write
 through one is seen by the other, and autograd can tell when a saved value changed.
 Math lives in ``learntorch.ops``; the methods here only forward to it.
 """
+import warnings
 import weakref
 
 import numpy as np
@@ -187,7 +188,6 @@ class Tensor:
     @property
     def grad(self):
         if self._grad_fn is not None and not self._retains_grad and _State.enabled:
-            import warnings
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
                 ".grad attribute won't be populated during autograd.backward(). If you indeed want "
@@ -534,7 +534,17 @@ class Tensor:
 
     @property
     def T(self):
-        return _ops.permute(self, tuple(range(self._array.ndim - 1, -1, -1)))
+        ndim = self._array.ndim
+        if ndim > 2:
+            warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their "
+                          "shape is deprecated and it will throw an error in a future release. "
+                          "Consider `x.mT` to transpose batches of matrices or "
+                          "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions "
+                          "of a tensor", UserWarning, stacklevel=2)
+        elif ndim == 0:
+            warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in "
+                          "these cases.", UserWarning, stacklevel=2)
+        return _ops.permute(self, tuple(range(ndim - 1, -1, -1)))
 
     @property
     def mT(self):
