@@ -50,7 +50,7 @@ $(STAMP): $(LOCK) pyproject.toml | $(VPY)
 	@touch $@
 
 setup: $(STAMP)
-	@bash tools/ensure_graphviz.sh
+	@bash tools/ensure_program.sh dot graphviz "graphviz 'dot' not found: install it with 'sudo apt-get install graphviz' (or 'brew install graphviz'); graph tests will report that they need it."
 
 # Two pytest runs, both always run; make test fails if either fails:
 #   1. exercises/ with --nbval-lax (skipped, with a note, when there are none);
@@ -58,11 +58,11 @@ setup: $(STAMP)
 #      --nbval, last so that its summary closes the output.
 # pytest exits 5 when it collected no tests: that fails run 2 (tests/ is never
 # empty); in run 1 it only means no exercise cell was collected or selected.
-# Before the runs: Chromium for the browser test (tools/ensure_chromium.sh), and
+# Before the runs: Chromium for the browser test (tools/ensure_program.sh), and
 # matplotlib's font cache, built here so that no notebook prints "building the
 # font cache" on a fresh machine.
 test: setup
-	@bash tools/ensure_chromium.sh
+	@bash tools/ensure_program.sh chromium chromium "chromium not found: install it with 'sudo apt-get install chromium'; the browser smoke test will be skipped."
 	@$(VPY) -c "import matplotlib.font_manager"
 	@rc=0; \
 	if [ -n "$(strip $(EXERCISE_NOTEBOOKS))" ]; then \
