@@ -141,6 +141,9 @@ class AccumulateGrad(Node):
 
 def edge_of(tensor):
     """Where a gradient for ``tensor`` must be sent: ``(node, output_nr)`` or ``(None, 0)``."""
+    if tensor._base is not None and tensor._view_version != tensor._version_counter[0]:
+        from ..ops._mutation import refresh_view  # its base changed in place since it was taken
+        refresh_view(tensor)
     if tensor._grad_fn is not None:
         return (tensor._grad_fn, tensor._output_nr)
     if tensor._requires_grad:

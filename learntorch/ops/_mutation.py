@@ -8,9 +8,12 @@ copied aside, so a backward formula that needs it still finds it.
 It imports no op module, so every op module can define its in-place twins with
 ``inplace_of`` right next to the op.
 """
+import numpy as np
+
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.grad_mode import _State
+from ._op import Op
 
 
 OVERLAP_MESSAGE = ("unsupported operation: more than one element of the written-to tensor refers to "
@@ -22,6 +25,8 @@ def apply_inplace(self, op, *args, **kwargs):
     """``self = op(self, *args)`` in ``self``'s memory; returns ``self``."""
     recording = _State.enabled and (self._requires_grad or any(
         isinstance(a, Tensor) and a._requires_grad for a in args))
+    if recording and self._base is not None:
+        return _inplace_on_view(self, lambda source: op(source, *args, **kwargs))
     source = self
     if recording:
         check_inplace(self)
@@ -31,6 +36,121 @@ def apply_inplace(self, op, *args, **kwargs):
     if recording:
         take_history(self, result)
     return self
+
+
+# -- in-place changes through a view ------------------------------------------------------------
+# ``v = b[0]; v.mul_(2)`` changes b too, so b's history must change: like torch, b becomes
+# CopySlices(old b, new v), and v becomes a strided window onto the new b.  A window is
+# described by where the view sits in its base's memory: (base shape, shape, strides,
+# byte offset); ``window`` applies it to any C-contiguous array shaped like the base.
+def window_of(view):
+    """The view's place in its base's memory, or None when the base is not C-contiguous."""
+    base = view._base._array
+    if type(base) is not np.ndarray or not base.flags.c_contiguous:
+        return None
+    offset = view._array.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+    return (base.shape, view._array.shape, view._array.strides, offset)
+
+
+def window(array, spec):
+    _, shape, strides, offset = spec
+    return np.ndarray(shape, array.dtype, np.ascontiguousarray(array), offset, strides)
+
+
+class CopySlices(Op):
+    """The base after an in-place change through a view (its memory is already written)."""
+
+    node_name = "CopySlices"
+    torch_name = "torch::autograd::CopySlices"
+
+    @staticmethod
+    def forward(ctx, base, result, spec):
+        ctx.spec = spec
+        return base
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (WindowFill.apply(grad, spec=ctx.spec),
+                WindowRead.apply(grad, spec=ctx.spec, copy=True))
+
+
+class WindowRead(Op):
+    """The window of an array: a view (to regenerate a view's history) or a copy (a gradient)."""
+
+    node_name = "AsStridedBackward0"
+
+    @staticmethod
+    def forward(ctx, x, spec, copy):
+        ctx.spec = spec
+        out = window(x, spec)
+        return out.copy() if copy else out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return WindowWrite.apply(grad, spec=ctx.spec)
+
+
+class WindowWrite(Op):
+    """Zeros shaped like the base with ``grad`` in the window (WindowRead's adjoint)."""
+
+    @staticmethod
+    def forward(ctx, grad, spec):
+        ctx.spec = spec
+        out = np.zeros(spec[0], dtype=grad.dtype)
+        window(out, spec)[...] = grad
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return WindowRead.apply(grad, spec=ctx.spec, copy=True)
+
+
+class WindowFill(Op):
+    """``grad`` with the window zeroed: the overwritten values of the base get no gradient."""
+
+    @staticmethod
+    def forward(ctx, grad, spec):
+        ctx.spec = spec
+        out = np.array(grad, order="C")
+        window(out, spec)[...] = 0
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return WindowFill.apply(grad, spec=ctx.spec)
+
+
+def _inplace_on_view(view, compute):
+    base = view._base
+    if base._grad_fn is None and base._requires_grad:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
+    spec = window_of(view)
+    if spec is None:
+        raise RuntimeError("learntorch: in-place change of a view whose base is not contiguous; "
+                           "clone() the base first.")
+    refresh_view(view)
+    result = compute(_snapshot(view))
+    write_into(view, result)
+    old_base = Tensor._make(base._array)
+    old_base._grad_fn, old_base._output_nr = base._grad_fn, base._output_nr
+    old_base._requires_grad = base._requires_grad
+    take_history(base, CopySlices.run((old_base, result), (base._array, result._array),
+                                      {"spec": spec}))
+    view._view_version = -1  # its history is the old one: rebuild it from the new base
+    refresh_view(view)
+    return view
+
+
+def refresh_view(view):
+    """Give a view whose base changed in place a history that reads it from the new base."""
+    if view._base is None or view._view_version == view._version_counter[0]:
+        return
+    base = view._base
+    spec = window_of(view)
+    if base._requires_grad and spec is not None and _State.enabled:
+        take_history(view, WindowRead.run((base,), (base._array,), {"spec": spec, "copy": False}))
+    view._view_version = view._version_counter[0]
 
 
 def _snapshot(t):
@@ -76,11 +196,6 @@ def check_inplace(tensor):
     """Raise torch's error for in-place changes autograd cannot follow."""
     if tensor._grad_fn is None and tensor._requires_grad:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-    if tensor._base is not None and (tensor._base._requires_grad or tensor._requires_grad):
-        raise RuntimeError(
-            "learntorch does not support in-place changes to a view of a tensor that requires grad "
-            "(torch rewrites the base's history here). Change the base tensor itself, or clone() the "
-            "view first.")
 
 
 def take_history(tensor, result):

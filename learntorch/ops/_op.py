@@ -35,6 +35,9 @@ class OpNode(Node):
 
     op = None  # the Op subclass this node differentiates
 
+    def name(self):
+        return self.op.torch_name or type(self).__name__
+
     def apply(self, *grads):
         grads = self.op.backward(self, *grads)
         if type(grads) is not tuple:
@@ -52,7 +55,8 @@ class Op:
     gives back the matching tensors, version-checked.
     """
 
-    node_name = None
+    node_name = None   # the grad_fn class name, when it is not f"{ClassName}Backward0"
+    torch_name = None  # what name() returns, when torch's differs from the class name
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -12,7 +12,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import _State
-from ._mutation import check_inplace, inplace_of, take_history
+from ._mutation import apply_inplace, check_inplace, inplace_of, take_history
 from ._op import Op
 from ._promote import broadcast_shape
 from .shape import as_view, atleast_1d, atleast_2d, atleast_3d, no_dims_error, reshape
@@ -210,6 +210,7 @@ class IndexPut(Op):
     """``x[index] = value`` written into x's own memory; torch calls this node CopySlices."""
 
     node_name = "CopySlices"
+    torch_name = "torch::autograd::CopySlices"
 
     @staticmethod
     def forward(ctx, x, value, index):
@@ -243,6 +244,9 @@ def setitem(input, index, value):
     else:
         value_t = Tensor._make(np.asarray(value, dtype=input._array.dtype))
     recording = _State.enabled and (input._requires_grad or value_t._requires_grad)
+    if recording and input._base is not None:  # writing through a view: the base's history changes
+        apply_inplace(input, lambda source: _put(source.clone(), np_index, value_t))
+        return
     if recording:
         check_inplace(input)
     try:
@@ -255,6 +259,12 @@ def setitem(input, index, value):
     input._version_counter[0] += 1
     if recording:
         take_history(input, out)
+
+
+def _put(target, np_index, value):
+    """``target[index] = value`` on a tensor that is not a view; returns ``target``."""
+    setitem(target, np_index, value)
+    return target
 
 
 def _check_index_put_dtype(input, np_index, value):

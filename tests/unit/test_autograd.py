@@ -367,7 +367,49 @@ def test_setitem_on_a_non_leaf_is_differentiable():
     (y * torch.tensor([1., 2., 3.])).sum().backward()
     assert close(x.grad, [1., 0., 3.])
     assert close(v.grad, 2.)
-    assert y.grad_fn.name() == "CopySlices"
+    assert y.grad_fn.name() == "torch::autograd::CopySlices"
+    assert type(y.grad_fn).__name__ == "CopySlices"
+
+
+def test_in_place_change_through_a_view_rewrites_the_base_history():
+    x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    y = x * 1
+    row = y[0]
+    row.mul_(10)                       # changes y too
+    assert y.tolist() == [[10., 20.], [3., 4.]]
+    assert y.grad_fn.name() == "torch::autograd::CopySlices"
+    assert row.grad_fn.name() == "AsStridedBackward0"
+    (y * torch.tensor([[1., 2.], [3., 4.]])).sum().backward()
+    assert close(x.grad, [[10., 20.], [3., 4.]])
+
+
+def test_a_view_taken_before_its_base_changed_sees_the_new_history():
+    x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    y = x * 1
+    other_row = y[1]
+    y[0] = 5.                          # y changes after other_row was taken
+    (other_row * 2).sum().backward()
+    assert close(x.grad, [[0., 0.], [2., 2.]])
+
+
+def test_setitem_through_a_view_and_a_value_from_elsewhere():
+    x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    y = x * 1
+    column = y[:, 1]
+    column[0] = 7.
+    y.sum().backward()
+    assert close(x.grad, [[1., 0.], [1., 1.]])
+    x.grad = None
+    y = x * 1
+    y[0].add_(x[1])
+    (y * y).sum().backward()
+    assert close(x.grad, [[8., 12.], [14., 20.]])   # matches torch
+
+
+def test_in_place_through_a_view_of_a_leaf_that_requires_grad_raises():
+    x = torch.ones(2, 2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+        x[0].mul_(2)
 
 
 # -- custom Functions --------------------------------------------------------------------------
