@@ -336,8 +336,8 @@ def clamp(input, min=None, max=None, *, out=None):
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         inf = float("inf")
-        low = min if isinstance(min, Tensor) else _full_like_scalar(input, -inf if min is None else min)
-        high = max if isinstance(max, Tensor) else _full_like_scalar(input, inf if max is None else max)
+        low = min if isinstance(min, Tensor) else _scalar_tensor(-inf if min is None else min, input)
+        high = max if isinstance(max, Tensor) else _scalar_tensor(inf if max is None else max, input)
         dt = _dtype.result_type(input, low, high)
         arrays = tuple(t._array.astype(dt.np, copy=False) for t in (input, low, high))
         return _out(ClampTensor.run((input, low, high), arrays, {}), out)
@@ -359,8 +359,9 @@ def clamp_max(input, max):
     return clamp(input, max=max)
 
 
-def _full_like_scalar(like, value):
-    return Tensor._make(np.asarray(value, dtype=_dtype.result_type(like, value).np))
+def _scalar_tensor(value, like=None, dt=None):
+    """A 0-d tensor for a Python number: of ``dt``, or of the dtype ``like op value`` has."""
+    return Tensor._make(np.asarray(value, dtype=(dt or _dtype.result_type(like, value)).np))
 
 
 class Where(Op):
@@ -387,17 +388,13 @@ def where(condition, input=None, other=None, *, out=None):
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with "
                            f"dtype {_dtype.type_word(condition.dtype)}")
     dt = _dtype.result_type(input, other)
-    x = input if isinstance(input, Tensor) else _full_like_scalar_dtype(input, dt)
-    y = other if isinstance(other, Tensor) else _full_like_scalar_dtype(other, dt)
+    x = input if isinstance(input, Tensor) else _scalar_tensor(input, dt=dt)
+    y = other if isinstance(other, Tensor) else _scalar_tensor(other, dt=dt)
     arrays = (condition._array, x._array.astype(dt.np, copy=False), y._array.astype(dt.np, copy=False))
     try:
         return _out(Where.run((condition, x, y), arrays, {}), out)
     except ValueError:
         raise broadcast_error(condition.shape, x.shape, y.shape) from None
-
-
-def _full_like_scalar_dtype(value, dt):
-    return Tensor._make(np.asarray(value, dtype=dt.np))
 
 
 # -- comparisons and logic (results are bool tensors, never differentiable) ---------------------

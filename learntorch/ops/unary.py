@@ -11,6 +11,7 @@ import numpy as np
 
 from ._op import Op
 from ._promote import float_array
+from .pointwise import _out
 from .special import erf_array, erfinv_array
 
 
@@ -50,11 +51,7 @@ def _unary(name, function, derivative, uses="input", float_only=True):
 
     def apply(input, *, out=None):
         array = float_array(input) if float_only else input._array
-        result = op.run((input,), (array,), {})
-        if out is not None:
-            from .pointwise import _out
-            return _out(result, out)
-        return result
+        return _out(op.run((input,), (array,), {}), out)
 
     apply.__name__ = apply.__qualname__ = name.lower()
     apply.__doc__ = f"Elementwise ``{name.lower()}``; its derivative is written next to it in {__name__}."
@@ -130,11 +127,7 @@ class Round(Op):
 
 
 def round(input, *, decimals=0, out=None):
-    result = Round.run((input,), (input._array,), {"decimals": decimals})
-    if out is not None:
-        from .pointwise import _out
-        return _out(result, out)
-    return result
+    return _out(Round.run((input,), (input._array,), {"decimals": decimals}), out)
 
 
 class NanToNum(Op):
