@@ -14,6 +14,7 @@ from .serialization import load, save
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, \
     set_rng_state
+from . import nn  # noqa: E402  (after the tensor API it is built on)
 
 __version__ = "0.1.0"
 

@@ -1,0 +1,4 @@
+"""learntorch.nn: layers, losses and the Module they are built on (torch.nn)."""
+from .parameter import *  # noqa: F401,F403
+from .modules import *  # noqa: F401,F403
+from . import functional, init, utils  # noqa: F401

@@ -1,0 +1,1 @@
+"""learntorch.nn.init: how torch fills a layer's parameters."""

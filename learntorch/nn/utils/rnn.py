@@ -1,0 +1,1 @@
+"""learntorch.nn.utils.rnn: PackedSequence and padding helpers (torch.nn.utils.rnn)."""
