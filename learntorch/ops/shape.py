@@ -348,7 +348,16 @@ def sum_to_size(input, *size):
     shape = _size_args(size)
     if tuple(input.shape) == shape:
         return input
+    if not _expandable(shape, input.shape):
+        raise RuntimeError(f"size {{{_fmt(shape)}}} is not expandable to size "
+                           f"{{{_fmt(input.shape)}}}.")
     return SumToSize.apply(input, shape=shape)
+
+
+def _expandable(shape, target):
+    """True when ``shape`` broadcasts to ``target`` without growing it (torch's is_expandable_to)."""
+    extra = len(target) - len(shape)
+    return extra >= 0 and all(s == t or s == 1 for s, t in zip(shape, target[extra:]))
 
 
 class Clone(Op):
