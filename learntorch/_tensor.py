@@ -38,8 +38,7 @@ class Size(tuple):
 class Tensor:
     """A multi-dimensional array that can record how it was computed.
 
-    ``Tensor(data)`` is torch's legacy constructor: it always copies and gives float32
-    (``Tensor(2, 3)`` gives an uninitialised 2×3 tensor).  Prefer ``learntorch.tensor``.
+    ``Tensor(...)`` is torch's legacy constructor (prefer ``learntorch.tensor``), see ``__new__``.
     """
 
     __slots__ = ("_array", "_requires_grad", "_grad_fn", "_version_counter", "__dict__",
@@ -56,12 +55,36 @@ class Tensor:
     _hooks = None
     _retains_grad = False
 
-    def __init__(self, *args, device=None):
-        if len(args) == 1 and not isinstance(args[0], int):
-            array = np.array(_to_nested_data(args[0]), dtype=np.float32)
+    def __new__(cls, *args, device=None):
+        """torch's ``Tensor(...)``, case by case as torch 2.13 does it.
+
+        ``Tensor(2, 3)`` or ``Tensor(Size([2, 3]))`` allocates (zeros here, like ``empty``);
+        ``Tensor(t)`` is a view of ``t``: its dtype, its memory, its history (``AliasBackward0``);
+        ``Tensor(ndarray)`` shares the array's memory when it has the default dtype, as
+        ``from_numpy`` would; any other array or sequence is copied into the default dtype.
+        """
+        default = _dtype.get_default_dtype().np
+        data = args[0] if len(args) == 1 else Size(args)
+        if isinstance(data, Tensor):
+            if device is not None:
+                raise RuntimeError("Legacy tensor constructor of the form torch.Tensor(tensor, "
+                                   "device=device) is not supported.  Use torch.tensor(...) or "
+                                   "torch.as_tensor(...) instead.")
+            return _ops.shape._alias(data)
+        if isinstance(data, Size) or _is_int(data):
+            array = np.zeros(_shape_arg(args) if args else (0,), dtype=default)
+        elif isinstance(data, np.ndarray):
+            _dtype.from_numpy_dtype(data.dtype)
+            array = data if data.dtype == default else data.astype(default)
+        elif isinstance(data, (list, tuple)):
+            array = _ops.creation._infer_array(data).astype(default, copy=False)
+        elif isinstance(data, str):
+            raise TypeError("new(): invalid data type 'str'")
         else:
-            array = np.zeros(_shape_arg(args) if args else (0,), dtype=np.float32)
-        self._init(_device.move(array, _device.to_device(device)))
+            kind = type(data)
+            name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+            raise TypeError(f"new(): data must be a sequence (got {name})")
+        return cls._make(_device.move(array, _device.to_device(device)))
 
     def _init(self, array):
         self._array = array
@@ -588,13 +611,20 @@ def _shape_arg(args):
     for s in args:
         if isinstance(s, Tensor):
             s = s.item()
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+        if not _is_int(s):
             raise TypeError(f"size must be a tuple of ints, but got an element of type "
                             f"{type(s).__name__}")
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(args)}")
         shape.append(int(s))
     return tuple(shape)
+
+
+def _is_int(s):
+    """An integer as torch reads a size: Python or NumPy, or a 0-d integer array; not a bool."""
+    if isinstance(s, np.ndarray):
+        return s.ndim == 0 and s.dtype.kind in "iu"
+    return isinstance(s, (int, np.integer)) and not isinstance(s, bool)
 
 
 def _to_nested_data(data):

@@ -86,6 +86,22 @@ class UnsafeView(Op):
         return grad.reshape(ctx.in_shape)
 
 
+class Alias(Op):
+    """``Tensor(t)``: the same tensor under a new name, as torch's legacy constructor gives it."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.view()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def _alias(input):
+    return as_view(Alias.apply(input), input)
+
+
 def view(input, *shape):
     shape = _infer_shape(_size_args(shape), input.numel())
     return as_view(View.apply(input, shape=shape), input)
