@@ -1,1 +1,374 @@
-__all__ = []
+"""Convolution as im2col + one matmul, and its backward, which is a convolution too.
+
+Forward: the padded input is viewed as every window at once (``as_strided``, no copy),
+the view is copied into columns ``(N, C·k…, L)`` and one batched matmul with the weight
+``(O, C·k…)`` gives the output, already in torch's ``(N, O, *out)`` layout.
+
+Backward of ``y = conv(x, w)`` (a bilinear map):
+  * ``dx`` = the transposed convolution of ``dy`` with ``w``: ``dcols = wᵀ @ dy``, then each
+    kernel offset's slice of ``dcols`` is added back where its window came from
+    (k₁·k₂… strided adds, never ``np.add.at``);
+  * ``dw`` = the correlation of ``x`` with ``dy``: ``dy @ colsᵀ`` summed over the batch.
+Both are ops of this file (``Convolution`` with ``transposed=True`` and ``ConvolutionWeight``),
+and each one's backward is again one of them, so double backward works.
+"""
+import itertools
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ... import _dtype
+from ...ops._op import Op
+
+# -- arrays ----------------------------------------------------------------------------------
+
+
+def pad_array(x, pads, value=0):
+    """``x`` with its last ``len(pads)`` dims padded by ``(lo, hi)`` pairs, filled with ``value``."""
+    if not any(lo or hi for lo, hi in pads):
+        return x
+    lead = x.ndim - len(pads)
+    out = np.full(x.shape[:lead] + tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[lead:], pads)),
+                  value, dtype=x.dtype)
+    out[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(x.shape[lead:], pads))] = x
+    return out
+
+
+def crop_array(x, pads, shape):
+    """The part of padded ``x`` that is not padding (``shape`` = the unpadded spatial sizes)."""
+    if not any(lo or hi for lo, hi in pads):
+        return x
+    return np.ascontiguousarray(x[(Ellipsis,) + tuple(slice(lo, lo + s)
+                                                     for s, (lo, _) in zip(shape, pads))])
+
+
+def out_size(padded, kernel, stride, dilation):
+    """Window positions along each dim: ``(padded - d·(k-1) - 1) // s + 1``."""
+    return tuple((p - d * (k - 1) - 1) // s + 1
+                 for p, k, s, d in zip(padded, kernel, stride, dilation))
+
+
+def windows(xp, kernel, stride, dilation):
+    """A read-only view ``(…, *kernel, *out)`` of every window of ``xp``'s trailing dims."""
+    n = len(kernel)
+    lead, spatial = xp.shape[:-n], xp.shape[-n:]
+    out = out_size(spatial, kernel, stride, dilation)
+    steps = xp.strides[-n:]
+    return as_strided(xp, lead + tuple(kernel) + out,
+                      xp.strides[:-n] + tuple(st * d for st, d in zip(steps, dilation))
+                      + tuple(st * s for st, s in zip(steps, stride)), writeable=False)
+
+
+def col2im(cols, padded, stride, dilation):
+    """The adjoint of ``windows``: every window ``(…, *kernel, *out)`` added back into ``padded``.
+
+    One strided add per kernel offset; windows that overlap add up.
+    """
+    n = len(padded)
+    kernel, out = cols.shape[-2 * n:-n], cols.shape[-n:]
+    lead = cols.shape[:-2 * n]
+    result = np.zeros(lead + tuple(padded), dtype=cols.dtype)
+    for offset in itertools.product(*map(range, kernel)):
+        region = tuple(slice(i * d, i * d + s * (o - 1) + 1, s)
+                       for i, d, s, o in zip(offset, dilation, stride, out))
+        result[(Ellipsis,) + region] += cols[(Ellipsis,) + offset + (slice(None),) * n]
+    return result
+
+
+def _columns(x, kernel, stride, pads, dilation, groups):
+    """im2col: ``(N, groups, C/groups·prod(kernel), L)`` and the output's spatial shape."""
+    view = windows(pad_array(x, pads), kernel, stride, dilation)
+    out = view.shape[-len(kernel):]
+    return np.ascontiguousarray(view).reshape(x.shape[0], groups, -1, math.prod(out)), out
+
+
+def conv_forward(x, w, stride, pads, dilation, groups):
+    """``y = conv(x, w)`` and the columns it was computed from."""
+    cols, out = _columns(x, w.shape[2:], stride, pads, dilation, groups)
+    y = np.matmul(w.reshape(groups, w.shape[0] // groups, -1), cols)
+    return y.reshape((x.shape[0], w.shape[0]) + out), cols
+
+
+def conv_input_grad(g, w, shape, stride, pads, dilation, groups):
+    """The transposed convolution: ``dx`` of spatial ``shape`` for ``dy = g``."""
+    n, channels = g.shape[0], w.shape[1] * groups
+    kernel = w.shape[2:]
+    wr = w.reshape(groups, w.shape[0] // groups, -1)
+    dcols = np.matmul(wr.transpose(0, 2, 1), g.reshape(n, groups, wr.shape[1], -1))
+    dcols = dcols.reshape((n, channels) + kernel + g.shape[2:])
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(shape, pads))
+    return crop_array(col2im(dcols, padded, stride, dilation), pads, shape)
+
+
+_CHUNK = 1 << 22  # elements of the per-sample weight gradients summed at a time
+
+
+def conv_weight_grad(x, g, kernel_shape, stride, pads, dilation, groups, cols=None):
+    """``dw = Σₙ dyₙ @ colsₙᵀ`` for ``y = conv(x, w)``, ``dy = g``."""
+    if cols is None:
+        cols, _ = _columns(x, kernel_shape[2:], stride, pads, dilation, groups)
+    n = g.shape[0]
+    gr = g.reshape(n, groups, kernel_shape[0] // groups, -1)
+    cols_t = cols.transpose(0, 1, 3, 2)
+    step = max(1, _CHUNK // max(1, math.prod(kernel_shape)))
+    total = np.zeros((groups, gr.shape[2], cols.shape[2]), dtype=g.dtype)
+    for start in range(0, n, step):
+        total += np.matmul(gr[start:start + step], cols_t[start:start + step]).sum(0)
+    return total.reshape(kernel_shape)
+
+
+# -- ops -------------------------------------------------------------------------------------
+class Convolution(Op):
+    """``conv(x, w) + b``, or with ``transposed`` its adjoint in ``x`` (``conv_transpose``).
+
+    ``geometry`` is ``(stride, pads, dilation, groups)`` with ``pads`` as ``(lo, hi)`` pairs;
+    a transposed convolution also needs the spatial ``shape`` of what it produces.
+    """
+
+    node_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, x, w, b=None, *, geometry, transposed=False, shape=None):
+        if transposed:
+            y = conv_input_grad(x, w, shape, *geometry)
+        else:
+            y, ctx.cols = conv_forward(x, w, *geometry)
+        if b is not None:
+            y += b.reshape((-1,) + (1,) * (y.ndim - 2))
+        ctx.save_for_backward(x, w)
+        ctx.geometry, ctx.transposed = geometry, transposed
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w = ctx.saved_tensors
+        geometry, need = ctx.geometry, ctx.needs_input_grad
+        gx = gw = gb = None
+        if ctx.transposed:  # z = conv(·, w)ᵀ x: dx = conv(dz, w), dw = correlation of dz with x
+            if need[0]:
+                gx = Convolution.apply(grad, w, geometry=geometry)
+            if need[1]:
+                gw = ConvolutionWeight.apply(grad, x, geometry=geometry, kernel_shape=w.shape)
+        else:
+            if need[0]:
+                gx = Convolution.apply(grad, w, geometry=geometry, transposed=True,
+                                       shape=x.shape[2:])
+            if need[1]:
+                gw = ConvolutionWeight.apply(x, grad, geometry=geometry, kernel_shape=w.shape,
+                                             cols=ctx.cols)
+        if len(need) > 2 and need[2]:
+            gb = grad.sum((0,) + tuple(range(2, grad.dim())))
+        return gx, gw, gb
+
+
+class ConvolutionWeight(Op):
+    """``dw`` of ``y = conv(x, w)`` for ``dy = g``: bilinear in ``(x, g)``, so its backward is
+    a transposed convolution (for ``x``) and a convolution (for ``g``)."""
+
+    node_name = "ConvolutionBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, x, g, *, geometry, kernel_shape, cols=None):
+        ctx.save_for_backward(x, g)
+        ctx.geometry = geometry
+        return conv_weight_grad(x, g, kernel_shape, *geometry, cols=cols)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, g = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gx = (Convolution.apply(g, grad, geometry=ctx.geometry, transposed=True, shape=x.shape[2:])
+              if need[0] else None)
+        gg = Convolution.apply(x, grad, geometry=ctx.geometry) if need[1] else None
+        return gx, gg
+
+
+# -- argument checks (torch's messages) ------------------------------------------------------
+def expand_arg(value, n, name):
+    """An int or a length-``n`` sequence as an ``n``-tuple, with torch's error otherwise."""
+    if isinstance(value, (int, np.integer)):
+        return (int(value),) * n
+    value = tuple(int(v) for v in value)
+    if len(value) == 1:
+        return value * n
+    if len(value) != n:
+        raise RuntimeError(f"expected {name} to be a single integer value or a list of {n} values "
+                           f"to match the convolution dimensions, but got {name}={list(value)}")
+    return value
+
+
+def _c_name(d):
+    """The C++ type name torch's messages use: ``float``, ``double``, ``long int``."""
+    word = _dtype.type_word(d)
+    return "long int" if word == "Long" else word.lower()
+
+
+def _shape(t):
+    return f"[{', '.join(map(str, t.shape))}]"
+
+
+def _check_rank(input, dim, name):
+    if input.dim() not in (dim + 1, dim + 2):
+        raise RuntimeError(f"Expected {dim + 1}D (unbatched) or {dim + 2}D (batched) input to "
+                           f"{name}, but got input of size: {list(input.shape)}")
+
+
+def _check_common(input, weight, bias, stride, padding, dilation, groups, transposed):
+    if weight.dim() != input.dim():
+        raise RuntimeError(f"Expected {weight.dim()}-dimensional input for {weight.dim()}-dimensional "
+                           f"weight {_shape(weight)}, but got {input.dim()}-dimensional input of "
+                           f"size {_shape(input)} instead")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("non-positive dilation is not supported")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"expected scalar type {_dtype.type_word(input.dtype)} but found "
+                           f"{_dtype.type_word(weight.dtype)}")
+    if bias is not None and bias.dtype is not input.dtype:
+        raise RuntimeError(f"Input type ({_c_name(input.dtype)}) and bias type "
+                           f"({_c_name(bias.dtype)}) should be the same")
+    if weight.shape[0] == 0 or weight.shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be "
+                           + ("at least 1" if weight.shape[0] == 0 else f"divisible by {groups}")
+                           + f" at dimension 0, but got weight of size {_shape(weight)} instead")
+    expected = weight.shape[0] if transposed else weight.shape[1] * groups
+    if input.shape[1] != expected:
+        given = "transposed=1" if transposed else f"groups={groups}"
+        raise RuntimeError(f"Given {given}, weight of size {_shape(weight)}, expected input"
+                           f"{_shape(input)} to have {expected} channels, but got {input.shape[1]} "
+                           f"channels instead")
+    out_channels = weight.shape[1] * groups if transposed else weight.shape[0]
+    if bias is not None and (bias.dim() != 1 or bias.shape[0] != out_channels):
+        raise RuntimeError(f"Given weight of size {_shape(weight)}, expected bias to be 1-dimensional "
+                           f"with {out_channels} elements, but got bias of size {_shape(bias)} "
+                           f"instead")
+
+
+def _check_kernel_fits(input, weight, pads, dilation):
+    padded = [s + lo + hi for s, (lo, hi) in zip(input.shape[2:], pads)]
+    kernel = [d * (k - 1) + 1 for k, d in zip(weight.shape[2:], dilation)]
+    if any(p < k for p, k in zip(padded, kernel)):
+        raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}"
+                           f"). Kernel size: ({' x '.join(map(str, kernel))}). Kernel size can't be "
+                           f"greater than actual input size")
+
+
+def _padding_pairs(padding, kernel, stride, dilation):
+    """``(lo, hi)`` per dim from an int/tuple or torch's ``'same'``/``'valid'``."""
+    n = len(kernel)
+    if isinstance(padding, str):
+        if padding == "valid":
+            return ((0, 0),) * n, (0,) * n
+        if padding != "same":
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+        if any(s != 1 for s in stride):
+            raise RuntimeError("padding='same' is not supported for strided convolutions")
+        totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
+        return tuple((t // 2, t - t // 2) for t in totals), (0,) * n
+    padding = expand_arg(padding, n, "padding")
+    return tuple((p, p) for p in padding), padding
+
+
+def _batched(input, dim, run):
+    """torch accepts one unbatched sample ``(C, *spatial)``: run on a batch of one."""
+    if input.dim() == dim + 1:
+        return run(input.unsqueeze(0)).squeeze(0)
+    return run(input)
+
+
+def _conv(name, dim, input, weight, bias, stride, padding, dilation, groups):
+    _check_rank(input, dim, name)
+
+    def run(x):
+        s = expand_arg(stride, dim, "stride")
+        d = expand_arg(dilation, dim, "dilation")
+        pads, plain = _padding_pairs(padding, weight.shape[2:], s, d)
+        _check_common(x, weight, bias, s, plain, d, groups, transposed=False)
+        _check_kernel_fits(x, weight, pads, d)
+        tensors = (x, weight) if bias is None else (x, weight, bias)
+        return Convolution.apply(*tensors, geometry=(s, pads, d, groups))
+    return _batched(input, dim, run)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D cross-correlation of ``(N, C, L)`` with ``weight (O, C/groups, k)``."""
+    return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D cross-correlation of ``(N, C, H, W)`` with ``weight (O, C/groups, kH, kW)``."""
+    return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-D cross-correlation of ``(N, C, D, H, W)`` with ``weight (O, C/groups, kD, kH, kW)``."""
+    return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
+def _check_output_padding(output_padding, stride, dilation):
+    for op, s, d in zip(output_padding, stride, dilation):
+        if op >= s and op >= d:
+            names = ["height", "width"] if len(stride) == 2 else None
+            if names is None:
+                raise RuntimeError("output padding must be smaller than either stride or dilation, "
+                                   f"but got output_padding={list(output_padding)} "
+                                   f"stride={list(stride)} dilation={list(dilation)}")
+            raise RuntimeError(
+                "output padding must be smaller than either stride or dilation, but got "
+                f"output_padding_height: {output_padding[0]} output_padding_width: "
+                f"{output_padding[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
+                f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
+
+
+def _conv_transpose(name, dim, input, weight, bias, stride, padding, output_padding, groups,
+                    dilation):
+    _check_rank(input, dim, name)
+
+    def run(x):
+        s = expand_arg(stride, dim, "stride")
+        d = expand_arg(dilation, dim, "dilation")
+        p = expand_arg(padding, dim, "padding")
+        op = expand_arg(output_padding, dim, "output_padding")
+        _check_common(x, weight, bias, s, p, d, groups, transposed=True)
+        _check_output_padding(op, s, d)
+        shape = tuple((i - 1) * st - 2 * pp + dd * (k - 1) + o + 1 for i, st, pp, dd, k, o in
+                      zip(x.shape[2:], s, p, d, weight.shape[2:], op))
+        if any(v <= 0 for v in shape):
+            raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, x.shape[2:]))})"
+                               f". Calculated output size per channel: "
+                               f"({' x '.join(map(str, shape))}). Output size is too small")
+        tensors = (x, weight) if bias is None else (x, weight, bias)
+        return Convolution.apply(*tensors, geometry=(s, tuple((v, v) for v in p), d, groups),
+                                 transposed=True, shape=shape)
+    return _batched(input, dim, run)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """The adjoint of ``conv1d`` in its input ("deconvolution"); ``weight (C_in, O/groups, k)``."""
+    return _conv_transpose("conv_transpose1d", 1, input, weight, bias, stride, padding,
+                           output_padding, groups, dilation)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """The adjoint of ``conv2d`` in its input; ``weight (C_in, O/groups, kH, kW)``."""
+    return _conv_transpose("conv_transpose2d", 2, input, weight, bias, stride, padding,
+                           output_padding, groups, dilation)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """The adjoint of ``conv3d`` in its input; ``weight (C_in, O/groups, kD, kH, kW)``."""
+    return _conv_transpose("conv_transpose3d", 3, input, weight, bias, stride, padding,
+                           output_padding, groups, dilation)
+
+
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+           "conv_transpose3d"]
