@@ -1,1 +1,339 @@
-__all__ = []
+"""Normalization: batch, layer, group, instance, RMS and local-response norm, and ``normalize``.
+
+Batch, layer, group and instance norm are one idea: standardize ``x`` over some axes,
+``x̂ = (x − mean) / sqrt(var + eps)``, then scale and shift per channel, ``y = x̂·w + b``.
+They differ only in *which* axes are averaged and which axes the weight runs along, so
+one ``Op`` (``_Standardize``) serves all four; its backward is the textbook formula
+
+    dx = invstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)),   dx̂ = dy · w,
+
+written in tensor ops, so that it can itself be differentiated (double backward).
+"""
+import math
+from collections import namedtuple
+
+import numpy as np
+
+from ..._tensor import Tensor
+from ...autograd.grad_mode import _State, no_grad
+from ...ops._op import Op
+
+_wrap = Tensor._make
+
+# How a norm sees its input: ``view`` is the shape it is computed in (None: the input's own),
+# ``axes`` are averaged over, the weight is reshaped to ``param_shape`` to broadcast, and its
+# gradient sums over ``param_axes``.
+Layout = namedtuple("Layout", "view axes param_shape param_axes")
+
+
+def _moments(x, axes):
+    """Mean and biased variance of the array ``x`` over ``axes`` (kept as size-1 dims)."""
+    mean = x.mean(axis=axes, keepdims=True)
+    centered = x - mean
+    np.square(centered, out=centered)
+    return mean, centered.mean(axis=axes, keepdims=True)
+
+
+def _invstd(var, eps):
+    out = np.sqrt(var + eps)
+    return np.reciprocal(out, out=out)
+
+
+class _Standardize(Op):
+    """``y = (x − mean)·invstd·w + b`` for given statistics (arrays shaped like ``layout.axes``).
+
+    ``batch_stats`` says whether ``mean``/``invstd`` were computed from this ``x`` (training)
+    or came from outside (running statistics): only then does the gradient flow through them.
+    """
+
+    @staticmethod
+    def forward(ctx, x, *affine, mean, invstd, layout, has_weight, batch_stats, eps):
+        xv = x.reshape(layout.view) if layout.view else x
+        out = xv - mean
+        out *= invstd
+        weight, bias = _split_affine(affine, has_weight)
+        if weight is not None:
+            out *= weight.reshape(layout.param_shape)
+        if bias is not None:
+            out += bias.reshape(layout.param_shape)
+        ctx.mean, ctx.invstd, ctx.layout, ctx.has_weight = mean, invstd, layout, has_weight
+        ctx.batch_stats, ctx.eps, ctx.in_shape = batch_stats, eps, x.shape
+        ctx.bias_shape = None if bias is None else bias.shape
+        ctx.save_for_backward(x, weight)
+        return out.reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        layout = ctx.layout
+        if layout.view:
+            x, grad = x.reshape(layout.view), grad.reshape(layout.view)
+        xhat, invstd = _standardized(ctx, x)
+        needs = ctx.needs_input_grad
+        grads = [None]
+        if needs[0]:
+            dxhat = grad * weight.reshape(layout.param_shape) if weight is not None else grad
+            if ctx.batch_stats:
+                dxhat = dxhat - dxhat.mean(layout.axes, keepdim=True) \
+                    - xhat * (dxhat * xhat).mean(layout.axes, keepdim=True)
+            grads[0] = (dxhat * invstd).reshape(ctx.in_shape)
+        if weight is not None:
+            grads.append(_sum(grad * xhat, layout.param_axes).reshape(weight.shape)
+                         if needs[1] else None)
+        if ctx.bias_shape is not None:
+            grads.append(_sum(grad, layout.param_axes).reshape(ctx.bias_shape)
+                         if needs[-1] else None)
+        return tuple(grads)
+
+
+def _split_affine(affine, has_weight):
+    if has_weight:
+        return affine[0], (affine[1] if len(affine) > 1 else None)
+    return None, (affine[0] if affine else None)
+
+
+def _standardized(ctx, x):
+    """``x̂`` and ``invstd`` as tensors for the backward.
+
+    In a differentiable backward (``create_graph=True``) batch statistics are recomputed
+    from ``x`` with tensor ops, so that their dependence on ``x`` is part of the new graph.
+    """
+    if _State.enabled and ctx.batch_stats:
+        axes = ctx.layout.axes
+        centered = x - x.mean(axes, keepdim=True)
+        invstd = ((centered * centered).mean(axes, keepdim=True) + ctx.eps).rsqrt()
+        return centered * invstd, invstd
+    invstd = _wrap(ctx.invstd)
+    return (x - _wrap(ctx.mean)) * invstd, invstd
+
+
+def _sum(t, axes):
+    return t.sum(axes) if axes else t
+
+
+class NativeBatchNorm(_Standardize):
+    pass
+
+
+class NativeLayerNorm(_Standardize):
+    pass
+
+
+class NativeGroupNorm(_Standardize):
+    pass
+
+
+def _standardize(op, input, weight, bias, mean, invstd, layout, batch_stats, eps):
+    affine = tuple(t for t in (weight, bias) if t is not None)
+    return op.run((input,) + affine, [t._array for t in (input,) + affine],
+                  {"mean": mean, "invstd": invstd, "layout": layout,
+                   "has_weight": weight is not None, "batch_stats": batch_stats, "eps": eps})
+
+
+# -- batch norm --------------------------------------------------------------------------------
+def _verify_batch_size(size):
+    count = size[0]
+    for s in size[2:]:
+        count *= s
+    if count == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size "
+                         f"{size}")
+
+
+def _channel_layout(ndim, channel_axes=(1,), stats_axes=None):
+    """Statistics over every axis but the channel (batch norm), or over ``stats_axes``."""
+    other = tuple(a for a in range(ndim) if a not in channel_axes)
+    param_shape = tuple(-1 if a in channel_axes else 1 for a in range(ndim))
+    return Layout(None, other if stats_axes is None else stats_axes, param_shape, other)
+
+
+def _check_channel_vectors(input, named):
+    channels = input.shape[1] if input.dim() > 1 else 0
+    for name, t in named:
+        if t is not None and t.numel() != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
+
+
+def _check_same_dtype(input, *tensors):
+    if any(t is not None and t.dtype != input.dtype for t in tensors):
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    """Normalize each channel (dim 1) over the batch and every spatial position.
+
+    In training the batch's statistics are used and the running ones (if given) move
+    towards them by ``momentum``, the variance unbiased; otherwise the running ones are used.
+    """
+    if training:
+        _verify_batch_size(input.shape)
+    if training and eps <= 0.0:
+        raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+    if eps < 0.0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    _check_channel_vectors(input, (("weight", weight), ("bias", bias),
+                                   ("running_mean", running_mean), ("running_var", running_var)))
+    _check_same_dtype(input, weight, bias, running_mean, running_var)
+    layout = _channel_layout(input.dim())
+    use_batch = training or running_mean is None or running_var is None
+    if use_batch:
+        mean, var = _moments(input._array, layout.axes)
+        if training:
+            _update_running(running_mean, running_var, mean, var, input.numel() // input.shape[1],
+                            momentum)
+    else:
+        shape = layout.param_shape
+        mean, var = running_mean._array.reshape(shape), running_var._array.reshape(shape)
+    return _standardize(NativeBatchNorm, input, weight, bias, mean, _invstd(var, eps), layout,
+                        use_batch, eps)
+
+
+def _update_running(running_mean, running_var, mean, var, count, momentum):
+    """``running ← (1 − momentum)·running + momentum·batch`` (in place, as torch)."""
+    with no_grad():
+        if running_mean is not None:
+            running_mean.mul_(1 - momentum).add_(_wrap(mean.reshape(running_mean.shape)
+                                                       .astype(running_mean._array.dtype)),
+                                                 alpha=momentum)
+        if running_var is not None:
+            unbiased = var * (count / (count - 1)) if count > 1 else np.full_like(var, np.nan)
+            running_var.mul_(1 - momentum).add_(_wrap(unbiased.reshape(running_var.shape)
+                                                      .astype(running_var._array.dtype)),
+                                                alpha=momentum)
+
+
+# -- instance norm -----------------------------------------------------------------------------
+def _verify_spatial_size(size):
+    count = 1
+    for s in size[2:]:
+        count *= s
+    if count == 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size "
+                         f"{size}")
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-5):
+    """Normalize each (sample, channel) over its spatial positions; the running statistics
+    move towards the batch-average of the per-instance ones."""
+    if use_input_stats:
+        _verify_spatial_size(input.shape)
+    _check_channel_vectors(input, (("weight", weight), ("bias", bias)))
+    spatial = tuple(range(2, input.dim()))
+    layout = _channel_layout(input.dim(), stats_axes=spatial)
+    use_batch = use_input_stats or running_mean is None or running_var is None
+    if use_batch:
+        mean, var = _moments(input._array, spatial)
+        if use_input_stats:
+            count = math.prod(input.shape[2:])
+            _update_running(running_mean, running_var, mean.mean(0), var.mean(0), count, momentum)
+    else:
+        shape = layout.param_shape
+        mean, var = running_mean._array.reshape(shape), running_var._array.reshape(shape)
+    return _standardize(NativeBatchNorm, input, weight, bias, mean, _invstd(var, eps), layout,
+                        use_batch, eps)
+
+
+# -- layer norm and RMS norm -------------------------------------------------------------------
+def _normalized_shape(normalized_shape, fn="layer_norm"):
+    if isinstance(normalized_shape, int) or not all(isinstance(s, int) for s in normalized_shape):
+        raise TypeError(f"{fn}(): argument 'normalized_shape' (position 2) must be tuple of ints, "
+                        f"not {type(normalized_shape).__name__}")
+    shape = tuple(normalized_shape)
+    if not shape:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing "
+                           "at least one element, but got normalized_shape = []")
+    return shape
+
+
+def _check_trailing(input, shape, star="*, "):
+    k = len(shape)
+    if input.dim() < k or tuple(input.shape[input.dim() - k:]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
+                           f"[{star}{', '.join(map(str, shape))}], but got input of size"
+                           f"{list(input.shape)}")
+
+
+def _check_param_shape(name, t, shape):
+    if t is not None and tuple(t.shape) != shape:
+        raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} "
+                           f"of shape {list(t.shape)} and normalized_shape = {list(shape)}")
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalize over the last ``len(normalized_shape)`` dims of each sample."""
+    shape = _normalized_shape(normalized_shape)
+    _check_param_shape("weight", weight, shape)
+    _check_param_shape("bias", bias, shape)
+    _check_trailing(input, shape)
+    lead = input.dim() - len(shape)
+    layout = Layout(None, tuple(range(lead, input.dim())), shape, tuple(range(lead)))
+    mean, var = _moments(input._array, layout.axes)
+    return _standardize(NativeLayerNorm, input, weight, bias, mean, _invstd(var, eps), layout,
+                        True, eps)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """``x / sqrt(mean(x²) + eps) · w`` over the trailing dims; ``eps`` defaults to the dtype's."""
+    shape = _normalized_shape(normalized_shape, "rms_norm")
+    _check_trailing(input, shape, star="*")
+    if eps is None:
+        eps = float(np.finfo(input._array.dtype).eps)
+    dims = tuple(range(input.dim() - len(shape), input.dim()))
+    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    return out * weight if weight is not None else out
+
+
+# -- group norm --------------------------------------------------------------------------------
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Split the channels into ``num_groups`` groups; normalize each sample's group."""
+    if input.dim() < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{input.dim()}")
+    n, c = input.shape[0], input.shape[1]
+    _verify_batch_size([n * c // num_groups, num_groups] + list(input.shape[2:]))
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, "
+                           f"but got input of shape {list(input.shape)} and num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.dim() != 1 or t.numel() != c):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
+                               f"channels in input, but got {name} of shape {list(t.shape)} and "
+                               f"input of shape {list(input.shape)}")
+    view = (n, num_groups, c // num_groups, math.prod(input.shape[2:]))
+    layout = Layout(view, (2, 3), (1, num_groups, c // num_groups, 1), (0, 3))
+    mean, var = _moments(input._array.reshape(view), layout.axes)
+    return _standardize(NativeGroupNorm, input, weight, bias, mean, _invstd(var, eps), layout,
+                        True, eps)
+
+
+# -- local response norm and normalize -------------------------------------------------------
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """``x / (k + alpha · mean of x² over `size` neighbouring channels) ** beta``."""
+    dim = input.dim()
+    if dim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality                          input "
+                         f"(got {dim} dimensions)")
+    if input.numel() == 0:
+        return input
+    from ...ops.indexing import cat
+    squares = input * input
+    n, channels, spatial = input.shape[0], input.shape[1], tuple(input.shape[2:])
+    padded = cat([squares.new_zeros((n, size // 2) + spatial), squares,
+                  squares.new_zeros((n, (size - 1) // 2) + spatial)], 1)
+    window = padded[:, 0:channels]
+    for offset in range(1, size):  # one shifted slice per neighbour: `size` is small
+        window = window + padded[:, offset:offset + channels]
+    return input / (window * (alpha / size) + k).pow(beta)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """``v / max(‖v‖_p, eps)`` for every vector ``v`` along ``dim``."""
+    from ...ops.pointwise import div
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    return input / denom if out is None else div(input, denom, out=out)
+
+
+__all__ = ["batch_norm", "instance_norm", "layer_norm", "rms_norm", "group_norm",
+           "local_response_norm", "normalize"]
