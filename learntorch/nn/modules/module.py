@@ -711,8 +711,6 @@ class Module:
                                 input_param.requires_grad_(param.requires_grad)
                         setattr(self, name, input_param)
                     else:
-                        if lazy:
-                            param.materialize(input_param.shape)
                         param.copy_(input_param)
             except Exception as ex:
                 error_msgs.append(
