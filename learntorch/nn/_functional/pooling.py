@@ -1,1 +1,627 @@
-__all__ = []
+"""Pooling: max and average over windows, and their adaptive, fractional, Lp and unpool kin.
+
+Windows are strided views of the padded input (``conv.windows``); a reduction over a
+window runs as one NumPy op per kernel offset over the whole output (``np.maximum`` of
+k₁·k₂ slices), never as a slow reduction over a tiny trailing axis.
+
+Every max pool ends in the same two ops: ``GatherAt`` (the values at the flat spatial
+indices of the maxima) and its adjoint ``ScatterAt`` (the gradient sent back to those
+indices, summed with ``np.bincount``).  Each is the other's backward, so double backward
+works.  Average pooling is a linear map and its adjoint (``AvgPool``/``AvgPoolGrad``).
+"""
+import itertools
+import math
+
+import numpy as np
+
+from ..._tensor import Tensor
+from ...autograd.grad_mode import _State
+from ...ops._op import Op
+from .conv import col2im, crop_array, pad_array, windows
+
+_WORDS = {1: "one", 2: "two", 3: "three"}
+
+
+# -- gather / scatter at flat spatial indices ------------------------------------------------
+def _gather(x, index, n):
+    """Values of ``x (…, *spatial)`` at ``index (…, *out)``, flat over the ``n`` spatial dims."""
+    lead = x.shape[:x.ndim - n]
+    flat = x.reshape(lead + (-1,))
+    return np.take_along_axis(flat, index.reshape(lead + (-1,)), -1).reshape(index.shape)
+
+
+def _scatter(g, index, shape, n):
+    """Zeros of ``shape`` with ``g`` added at ``index`` (flat over the ``n`` spatial dims)."""
+    rows, size = math.prod(shape[:len(shape) - n]), math.prod(shape[len(shape) - n:])
+    flat = index.reshape(rows, -1) + (np.arange(rows) * size)[:, None]
+    out = np.bincount(flat.ravel(), weights=g.reshape(-1), minlength=rows * size)
+    return out.astype(g.dtype, copy=False).reshape(shape)
+
+
+class GatherAt(Op):
+    """``x`` at flat spatial ``index`` (``values``: the same, already computed by the caller)."""
+
+    @staticmethod
+    def forward(ctx, x, *, index, n, values=None):
+        ctx.index, ctx.n, ctx.shape = index, n, x.shape
+        return _gather(x, index, n) if values is None else values
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ScatterAt.apply(grad, index=ctx.index, n=ctx.n, shape=ctx.shape)
+
+
+class ScatterAt(Op):
+    """Zeros of ``shape`` plus ``g`` summed in at flat spatial ``index`` (``GatherAt``'s adjoint)."""
+
+    @staticmethod
+    def forward(ctx, g, *, index, n, shape):
+        ctx.index, ctx.n = index, n
+        return _scatter(g, index, shape, n)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return GatherAt.apply(grad, index=ctx.index, n=ctx.n)
+
+
+def _gather_op(name):
+    """A ``GatherAt`` whose ``grad_fn`` has torch's name (``MaxPool2DWithIndicesBackward0``)."""
+    return type(name, (GatherAt,), {"node_name": f"{name}Backward0", "__module__": __name__})
+
+
+_MAX_POOL_OPS = {n: _gather_op(f"MaxPool{n}DWithIndices") for n in (1, 2, 3)}
+_ADAPTIVE_MAX_OPS = {n: _gather_op(f"AdaptiveMaxPool{n}D") for n in (1, 2, 3)}
+_FRACTIONAL_MAX_OPS = {n: _gather_op(f"FractionalMaxPool{n}D") for n in (2, 3)}
+_UNPOOL_OPS = {n: type(f"MaxUnpool{n}D", (ScatterAt,), {"__module__": __name__}) for n in (1, 2, 3)}
+
+
+# -- arguments -------------------------------------------------------------------------------
+def _tuple(value, n, name, op):
+    if isinstance(value, (int, np.integer)):
+        return (int(value),) * n
+    value = tuple(int(v) for v in value)
+    if len(value) == 1:
+        return value * n
+    if len(value) != n:
+        raise RuntimeError(f"{op}: {name} must either be a single int, or a tuple of "
+                           f"{_WORDS[n]} ints")
+    return value
+
+
+def _pool_args(op, n, kernel_size, stride, padding, dilation):
+    kernel = _tuple(kernel_size, n, "kernel_size", op)
+    stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
+        else _tuple(stride, n, "stride", op)
+    padding = _tuple(padding, n, "padding", op)
+    dilation = _tuple(dilation, n, "dilation", op)
+    if any(k <= 0 for k in kernel):
+        raise RuntimeError(f"kernel size should be greater than zero, but got kH: {kernel[0]} kW: "
+                           f"{kernel[-1]}" if n == 2 else "kernel size should be greater than zero")
+    if any(s == 0 for s in stride):
+        raise RuntimeError("stride should not be zero")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    for k, p, d in zip(kernel, padding, dilation):
+        if p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={p}, kernel_size={k} and dilation={d}")
+    return kernel, stride, padding, dilation
+
+
+def _pooled_size(size, k, s, p, d, ceil_mode):
+    """torch's output length: floor (or ceil) of the window count, no window starting in padding."""
+    span = size + 2 * p - d * (k - 1) - 1
+    out = (-(-span // s) if ceil_mode else span // s) + 1
+    if ceil_mode and (out - 1) * s >= size + p:
+        out -= 1
+    return out
+
+
+def _out_shape(input, n, kernel, stride, padding, dilation, ceil_mode, name=None):
+    spatial = input.shape[-n:]
+    out = tuple(_pooled_size(*a, ceil_mode) for a in zip(spatial, kernel, stride, padding, dilation))
+    if any(o <= 0 for o in out):
+        if n == 1 and name:
+            raise RuntimeError(f"{name}() Invalid computed output size: {out[0]}")
+        channels = input.shape[-n - 1]
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, (channels,) + spatial))}). "
+                           f"Calculated output size: ({'x'.join(map(str, (channels,) + out))}). "
+                           f"Output size is too small")
+    return out
+
+
+def _pads(spatial, out, kernel, stride, padding, dilation):
+    """``(lo, hi)`` pairs: ``padding`` each side, plus what ceil_mode's last window needs."""
+    return tuple((p, max(p, (o - 1) * s + d * (k - 1) + 1 - size - p))
+                 for size, o, k, s, p, d in zip(spatial, out, kernel, stride, padding, dilation))
+
+
+def _check_rank(input, n, message):
+    if input.dim() not in (n + 1, n + 2) or (input.dim() == n + 2 and 0 in input.shape[1:]) \
+            or (input.dim() == n + 1 and 0 in input.shape):
+        raise RuntimeError(message)
+
+
+def _lowest(dtype):
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+# -- max pooling -----------------------------------------------------------------------------
+def _window_max(x, kernel, stride, pads, dilation, out, want_index):
+    """Max over each window and, if wanted, the flat index (into ``x``'s spatial dims) of it.
+
+    One pass per kernel offset; ties keep the first maximum and NaN wins, as in torch.
+    """
+    n = len(kernel)
+    view = windows(pad_array(x, pads, _lowest(x.dtype)), kernel, stride, dilation)
+    offsets = list(itertools.product(*map(range, kernel)))
+    pick = [slice(None)] * view.ndim
+
+    def at(offset):
+        pick[view.ndim - 2 * n:view.ndim - n] = offset
+        return view[tuple(pick)]
+    best = at(offsets[0]).copy()
+    which = np.zeros(best.shape, np.intp) if want_index else None
+    for j, offset in enumerate(offsets[1:], 1):
+        candidate = at(offset)
+        if want_index:
+            better = candidate > best
+            if x.dtype.kind == "f":
+                better |= candidate != candidate
+            np.copyto(best, candidate, where=better)
+            np.copyto(which, j, where=better)
+        else:
+            np.maximum(best, candidate, out=best)  # NaN wins here too, as in torch
+    if not want_index:
+        return best, None
+    # flat index = Σ_dims (o·s − lo + k·d) · (stride of that dim in x's spatial layout)
+    spatial = x.shape[-n:]
+    steps = [math.prod(spatial[i + 1:]) for i in range(n)]
+    parts = np.unravel_index(which, kernel)
+    index = np.zeros(which.shape, np.int64)
+    for i in range(n):
+        grid = (np.arange(out[i]) * stride[i] - pads[i][0]).reshape((-1,) + (1,) * (n - 1 - i))
+        index += (grid + parts[i] * dilation[i]) * steps[i]
+    return best, index
+
+
+def _max_pool(n, name, message, input, kernel_size, stride, padding, dilation, ceil_mode,
+              return_indices):
+    _check_rank(input, n, message)
+    kernel, stride, padding, dilation = _pool_args(name, n, kernel_size, stride, padding, dilation)
+    out = _out_shape(input, n, kernel, stride, padding, dilation, ceil_mode,
+                     name if n == 1 else None)
+    pads = _pads(input.shape[-n:], out, kernel, stride, padding, dilation)
+    x = input._array
+    need_grad = input.requires_grad and _State.enabled
+    values, index = _window_max(x, kernel, stride, pads, dilation, out,
+                                return_indices or need_grad)
+    if index is None:
+        return Tensor._make(values)
+    result = _MAX_POOL_OPS[n].apply(input, index=index, n=n, values=values)
+    return (result, Tensor._make(index)) if return_indices else result
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return _max_pool(1, "max_pool1d", "max_pool1d: Expected 2D or 3D (batch mode) tensor with "
+                     f"optional 0 dim batch size for input, but got:{list(input.shape)}",
+                     input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return _max_pool(2, "max_pool2d", "non-empty 3D or 4D (batch mode) tensor expected for input",
+                     input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return _max_pool(3, "max_pool3d", "non-empty 4D or 5D (batch mode) tensor expected for input",
+                     input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=True):
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=True):
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=True):
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+# -- max unpooling ---------------------------------------------------------------------------
+def _unpool(n, input, indices, kernel_size, stride, padding, output_size):
+    kernel = _tuple(kernel_size, n, "kernel_size", f"max_unpool{n}d")
+    stride = kernel if stride is None else _tuple(stride, n, "stride", f"max_unpool{n}d")
+    padding = _tuple(padding, n, "padding", f"max_unpool{n}d")
+    default = tuple((i - 1) * s - 2 * p + k for i, s, p, k in
+                    zip(input.shape[-n:], stride, padding, kernel))
+    if output_size is None:
+        size = default
+    else:
+        size = tuple(output_size)[-n:]
+        if len(tuple(output_size)) not in (n, input.dim()):
+            raise ValueError(f"output_size should be a sequence containing {n} or {n + 2} "
+                             f"elements, but it has a length of '{len(tuple(output_size))}'")
+        for d, (want, base, s) in enumerate(zip(size, default, stride)):
+            if not base - s < want < base + s:
+                raise ValueError(f'invalid output_size "{list(size)}" (dim {d} must be between '
+                                 f'{base - s} and {base + s})')
+    index = indices._array
+    limit = math.prod(size)
+    if index.size and (index.min() < 0 or index.max() >= limit):
+        bad = int(index.max() if index.max() >= limit else index.min())
+        raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size "
+                           f"{'x'.join(map(str, size))})")
+    shape = tuple(input.shape[:-n]) + size
+    return _UNPOOL_OPS[n].apply(input, index=index, n=n, shape=shape)
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _unpool(1, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _unpool(2, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _unpool(3, input, indices, kernel_size, stride, padding, output_size)
+
+
+# -- average pooling -------------------------------------------------------------------------
+class AvgPool(Op):
+    """Sum over each window times ``scale`` (1 / the divisor, per output position)."""
+
+    @staticmethod
+    def forward(ctx, x, *, geometry, scale):
+        kernel, stride, pads, shape = geometry
+        ctx.geometry, ctx.scale = geometry, scale
+        view = windows(pad_array(x, pads), kernel, stride, (1,) * len(kernel))
+        n = len(kernel)
+        pick = [slice(None)] * view.ndim
+        total = None
+        for offset in itertools.product(*map(range, kernel)):
+            pick[view.ndim - 2 * n:view.ndim - n] = offset
+            part = view[tuple(pick)]
+            total = part.copy() if total is None else np.add(total, part, out=total)
+        total *= scale
+        return total
+
+    @staticmethod
+    def backward(ctx, grad):
+        return AvgPoolGrad.apply(grad, geometry=ctx.geometry, scale=ctx.scale)
+
+
+class AvgPoolGrad(Op):
+    """The adjoint of ``AvgPool``: each output's share added back over its window."""
+
+    @staticmethod
+    def forward(ctx, g, *, geometry, scale):
+        kernel, stride, pads, shape = geometry
+        ctx.geometry, ctx.scale = geometry, scale
+        n = len(kernel)
+        share = g * scale
+        spread = np.broadcast_to(share[(Ellipsis,) + (None,) * n + (slice(None),) * n],
+                                 share.shape[:-n] + tuple(kernel) + share.shape[-n:])
+        padded = tuple(s + lo + hi for s, (lo, hi) in zip(shape, pads))
+        return crop_array(col2im(spread, padded, stride, (1,) * n), pads, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return AvgPool.apply(grad, geometry=ctx.geometry, scale=ctx.scale)
+
+
+def _avg_op(n):
+    return type(f"AvgPool{n}D", (AvgPool,), {"__module__": __name__})
+
+
+_AVG_OPS = {n: _avg_op(n) for n in (1, 2, 3)}
+
+
+def _avg_scale(spatial, out, kernel, stride, padding, count_include_pad, divisor_override, dtype):
+    """1 / divisor per output position, as torch counts it (separable over dims)."""
+    if divisor_override is not None:
+        return np.asarray(1 / divisor_override, dtype)
+    scale = np.ones((), np.float64)
+    for size, o, k, s, p in zip(spatial, out, kernel, stride, padding):
+        start = np.arange(o) * s - p
+        end = np.minimum(start + k, size + p)
+        count = end - start if count_include_pad else \
+            np.minimum(end, size) - np.maximum(start, 0)
+        scale = scale[..., None] / count
+    return scale.astype(dtype)
+
+
+def _avg_pool(n, name, message, input, kernel_size, stride, padding, ceil_mode,
+              count_include_pad, divisor_override=None):
+    _check_rank(input, n, message)
+    kernel, stride, padding, _ = _pool_args(name, n, kernel_size, stride, padding, 1)
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    out = _out_shape(input, n, kernel, stride, padding, (1,) * n, ceil_mode)
+    spatial = tuple(input.shape[-n:])
+    pads = _pads(spatial, out, kernel, stride, padding, (1,) * n)
+    dtype = input._array.dtype
+    scale = _avg_scale(spatial, out, kernel, stride, padding, count_include_pad,
+                       divisor_override, dtype if dtype.kind == "f" else np.dtype(np.float64))
+    if dtype.kind != "f":  # integer pooling: float arithmetic, truncated like torch's
+        result = AvgPool.forward(_Discard(), input._array.astype(np.float64),
+                                 geometry=(kernel, stride, pads, spatial), scale=scale)
+        return Tensor._make(np.trunc(result).astype(dtype))
+    return _AVG_OPS[n].apply(input, geometry=(kernel, stride, pads, spatial), scale=scale)
+
+
+class _Discard:
+    """A ctx that forgets what it is given (for running an op's forward on its own)."""
+
+    def __setattr__(self, name, value):
+        pass
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor "
+                           "for argument #1 'self' (while checking arguments for avg_pool1d)")
+    return _avg_pool(1, "avg_pool1d", "", input, kernel_size, stride, padding, ceil_mode,
+                     count_include_pad)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    if input.dim() < 3:
+        raise IndexError(f"Dimension out of range (expected to be in range of "
+                         f"[{-max(input.dim(), 1)}, {max(input.dim(), 1) - 1}], but got -3)")
+    return _avg_pool(2, "avg_pool2d", "non-empty 3D or 4D (batch mode) tensor expected for input",
+                     input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    return _avg_pool(3, "avg_pool3d", "non-empty 4D or 5D (batch mode) tensor expected for input",
+                     input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override)
+
+
+# -- adaptive pooling ------------------------------------------------------------------------
+def _adaptive_bounds(size, out):
+    """torch's windows: ``[floor(i·size/out), ceil((i+1)·size/out))`` for each output ``i``."""
+    i = np.arange(out)
+    return (i * size) // out, -(-((i + 1) * size) // out)
+
+
+def _adaptive_sizes(input, n, output_size, name):
+    if isinstance(output_size, (int, np.integer)) or output_size is None:
+        output_size = (output_size,) * n
+    output_size = tuple(output_size)
+    if len(output_size) != n:
+        raise ValueError(f"Input dimension should be at least {n + 1}")
+    sizes = tuple(s if o is None else int(o) for o, s in zip(output_size, input.shape[-n:]))
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(f"{name}: elements of output_size must be greater than or equal to 0 "
+                           f"but received {list(sizes)}")
+    return sizes
+
+
+def linear_along(x, dim, matrix):
+    """``x`` with the linear map ``matrix (out, in)`` applied along ``dim`` (one 2-D matmul)."""
+    moved = x.movedim(dim, -1)
+    lead = tuple(moved.shape[:-1])
+    weight = Tensor._make(np.ascontiguousarray(matrix.T, dtype=x._array.dtype))
+    y = moved.reshape(-1, matrix.shape[1]).matmul(weight)
+    return y.reshape(lead + (matrix.shape[0],)).movedim(-1, dim)
+
+
+def _adaptive_avg(n, input, output_size):
+    name = f"adaptive_avg_pool{n}d"
+    if input.dim() not in (n + 1, n + 2):
+        raise RuntimeError(f"{name}(): Expected {n + 1}D or {n + 2}D tensor, but got "
+                           f"{list(input.shape)}")
+    sizes = _adaptive_sizes(input, n, output_size, name)
+    y = input
+    for i, (size, out) in enumerate(zip(input.shape[-n:], sizes)):
+        start, end = _adaptive_bounds(size, out)
+        matrix = np.zeros((out, size))
+        cols = np.arange(size)
+        inside = (cols >= start[:, None]) & (cols < end[:, None])
+        matrix[inside] = np.broadcast_to(1 / (end - start)[:, None], matrix.shape)[inside]
+        y = linear_along(y, i - n, matrix)
+    return y
+
+
+def adaptive_avg_pool1d(input, output_size):
+    return _adaptive_avg(1, input, output_size)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    return _adaptive_avg(2, input, output_size)
+
+
+def adaptive_avg_pool3d(input, output_size):
+    return _adaptive_avg(3, input, output_size)
+
+
+def _table_max(x, table, n):
+    """Max of ``x (…, *spatial)`` over each row of ``table (…, *out, K)`` of flat indices."""
+    lead = x.shape[:x.ndim - n]
+    out = table.shape[-1 - n:-1]
+    flat = np.broadcast_to(table, lead + table.shape[-1 - n:]).reshape(lead + (-1,))
+    values = np.take_along_axis(x.reshape(lead + (-1,)), flat, -1)
+    values = values.reshape(lead + (math.prod(out), table.shape[-1]))
+    best = values.argmax(-1)[..., None]
+    picked = np.take_along_axis(flat.reshape(values.shape), best, -1)
+    return (np.take_along_axis(values, best, -1).reshape(lead + out),
+            picked.reshape(lead + out).astype(np.int64))
+
+
+def _flat_table(starts, lengths, spatial):
+    """Flat indices ``(…, *out, K)`` of every window: per dim, positions ``start..start+len-1``
+    (a window shorter than the longest is padded with its own last position, which leaves its
+    maximum — and the first index of it — unchanged)."""
+    n = len(spatial)
+    table = 0
+    for i, (start, length) in enumerate(zip(starts, lengths)):
+        k = int(np.max(length)) if np.size(length) else 1
+        idx = np.minimum(start[..., None] + np.arange(k), (start + length - 1)[..., None])
+        step = math.prod(spatial[i + 1:])
+        shape = idx.shape[:-2] + tuple(idx.shape[-2] if j == i else 1 for j in range(n)) \
+            + tuple(k if j == i else 1 for j in range(n))
+        table = table + (idx * step).reshape(shape)
+    return table.reshape(table.shape[:table.ndim - n] + (-1,))
+
+
+def _adaptive_max(n, input, output_size, return_indices):
+    name = f"adaptive_max_pool{n}d"
+    if input.dim() not in (n + 1, n + 2):
+        raise RuntimeError(f"{name}(): Expected {n + 1}D or {n + 2}D tensor, but got: "
+                           f"{list(input.shape)}")
+    sizes = _adaptive_sizes(input, n, output_size, name)
+    spatial = tuple(input.shape[-n:])
+    bounds = [_adaptive_bounds(s, o) for s, o in zip(spatial, sizes)]
+    table = _flat_table([b[0] for b in bounds], [b[1] - b[0] for b in bounds], spatial)
+    values, index = _table_max(input._array, table, n)
+    result = _ADAPTIVE_MAX_OPS[n].apply(input, index=index, n=n, values=values)
+    return (result, Tensor._make(index)) if return_indices else result
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    return _adaptive_max(1, input, output_size, return_indices)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    return _adaptive_max(2, input, output_size, return_indices)
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    return _adaptive_max(3, input, output_size, return_indices)
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
+    return _adaptive_max(1, input, output_size, True)
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
+    return _adaptive_max(2, input, output_size, True)
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=True):
+    return _adaptive_max(3, input, output_size, True)
+
+
+# -- fractional max pooling ------------------------------------------------------------------
+def _intervals(sample, size, out, k):
+    """torch's pseudo-random window starts, computed in the input's float type as torch does."""
+    dtype = sample.dtype
+    starts = np.empty(sample.shape + (out,), np.int64)
+    if out > 1:
+        alpha = dtype.type(size - k) / dtype.type(out - 1)
+        i = np.arange(out - 1, dtype=dtype)
+        starts[..., :-1] = (((i + sample[..., None]) * alpha).astype(np.int64)
+                            - (sample * alpha).astype(np.int64)[..., None])
+    starts[..., -1] = size - k
+    return starts
+
+
+def _fractional(n, input, kernel_size, output_size, output_ratio, return_indices,
+                _random_samples):
+    name = f"fractional_max_pool{n}d"
+    if output_size is None and output_ratio is None:
+        raise ValueError(f"{name} requires specifying either an output_size or an output_ratio")
+    if input.dim() not in (n + 1, n + 2):
+        raise RuntimeError(f"{name}(): Expected {n + 1}D or {n + 2}D tensor, but got: "
+                           f"{list(input.shape)}")
+    kernel = _tuple(kernel_size, n, "kernel_size", name)
+    spatial = tuple(input.shape[-n:])
+    if output_size is None:
+        ratio = _tuple_float(output_ratio, n)
+        output_size = tuple(int(s * r) for s, r in zip(spatial, ratio))
+    out = _tuple(output_size, n, "output_size", name)
+    for d, (s, o, k) in enumerate(zip(spatial, out, kernel)):
+        if o + k - 1 > s:
+            word = ("height", "width") if n == 2 else ("time", "height", "width")
+            where = f"{name}()" if n == 2 else f"{name}_out()"
+            raise RuntimeError(f"{where}: pool {word[d]} {k} too large relative to input "
+                               f"{word[d]} {s}")
+    if _random_samples is None:
+        from ... import rand
+        batch = 1 if input.dim() == n + 1 else input.shape[0]
+        _random_samples = rand(batch, input.shape[-n - 1], n, dtype=input.dtype)
+    samples = _random_samples._array.reshape(-1, input.shape[-n - 1], n)
+    # torch reads the samples as (w, h) in 2-D and (t, h, w) in 3-D
+    order = (1, 0) if n == 2 else (0, 1, 2)
+    starts = [_intervals(samples[..., order[d]], spatial[d], out[d], kernel[d]) for d in range(n)]
+    if input.dim() == n + 1:
+        starts = [s[0] for s in starts]
+    table = _flat_table(starts, [np.full(s.shape, k) for s, k in zip(starts, kernel)], spatial)
+    values, index = _table_max(input._array, table, n)
+    result = _FRACTIONAL_MAX_OPS[n].apply(input, index=index, n=n, values=values)
+    return (result, Tensor._make(index)) if return_indices else result
+
+
+def _tuple_float(value, n):
+    return (float(value),) * n if isinstance(value, (int, float)) else tuple(map(float, value))
+
+
+def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None,
+                          return_indices=False, _random_samples=None):
+    return _fractional(2, input, kernel_size, output_size, output_ratio, return_indices,
+                       _random_samples)
+
+
+def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None,
+                          return_indices=False, _random_samples=None):
+    return _fractional(3, input, kernel_size, output_size, output_ratio, return_indices,
+                       _random_samples)
+
+
+def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
+                                       return_indices=True, _random_samples=None):
+    return fractional_max_pool2d(input, kernel_size, output_size, output_ratio, True,
+                                 _random_samples)
+
+
+def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
+                                       return_indices=True, _random_samples=None):
+    return fractional_max_pool3d(input, kernel_size, output_size, output_ratio, True,
+                                 _random_samples)
+
+
+# -- Lp pooling (torch's composite) ----------------------------------------------------------
+def _lp_pool(n, avg, input, norm_type, kernel_size, stride, ceil_mode):
+    kernel = _tuple(kernel_size, n, "kernel_size", f"lp_pool{n}d")
+    if stride is not None:
+        out = avg(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    else:
+        out = avg(input.pow(norm_type), kernel_size, padding=0, ceil_mode=ceil_mode)
+    return (out.sign() * out.abs().relu()).mul(math.prod(kernel)).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    return _lp_pool(1, avg_pool1d, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    return _lp_pool(2, avg_pool2d, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    return _lp_pool(3, avg_pool3d, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+__all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
+           "max_pool2d_with_indices", "max_pool3d_with_indices", "max_unpool1d", "max_unpool2d",
+           "max_unpool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "adaptive_avg_pool1d",
+           "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
+           "adaptive_max_pool2d", "adaptive_max_pool3d", "adaptive_max_pool1d_with_indices",
+           "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
+           "fractional_max_pool2d", "fractional_max_pool3d", "fractional_max_pool2d_with_indices",
+           "fractional_max_pool3d_with_indices", "lp_pool1d", "lp_pool2d", "lp_pool3d"]
