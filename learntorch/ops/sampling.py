@@ -1,0 +1,530 @@
+"""Random sampling: ``rand``, ``randn``, ``randint``, ``randperm``, ``bernoulli`` … and the
+in-place fills (``uniform_``, ``normal_`` …) — torch's numbers, bit for bit.
+
+Each function draws 32- or 64-bit words from a ``learntorch.Generator`` (torch's mt19937)
+and turns them into numbers the way ATen's CPU kernels do (``DistributionsHelper.h``,
+``TransformationHelper.h``, ``cpu/DistributionTemplates.h``), vectorized. The rules:
+
+* A kernel fills its output in memory order (``TensorIterator``), one sample per element,
+  so a transposed tensor is filled column by column. ``_memory_order`` gives that order.
+* Uniforms: float32 ``(word & (2**24 - 1)) * 2**-24`` from one word; float64
+  ``(word64 & (2**53 - 1)) * 2**-53`` from two. ``uniform_(a, b)`` is one fused
+  ``x * (b - a) + a``.
+* Normals: 16 or more contiguous elements take ``normal_fill`` — all uniforms first, then
+  Box-Muller on blocks of 16 (cos for the first 8, sin for the last 8); an incomplete last
+  block is redone from 16 fresh uniforms. Otherwise each element draws from
+  ``normal_distribution<double>``, whose second Box-Muller value waits on the generator
+  for the next element or call.
+* Integers: ``word % range + low``, from 64-bit words once the range reaches 2**28.
+"""
+import math
+
+import numpy as np
+
+from .. import _cpu_math, _dtype
+from .. import random as _random
+from .._cpu_math import fma, libm
+from .._tensor import Tensor, _shape_arg
+from ._mutation import apply_inplace
+from ._op import Op
+from ._promote import broadcast_shape
+
+_TWO_PI = 2.0 * math.pi
+
+
+# -- where the samples go ----------------------------------------------------------------------
+def _memory_order(array):
+    """Axes from the largest stride to the smallest: the order torch's kernels fill them in."""
+    axes = [axis for axis in range(array.ndim) if array.shape[axis] != 1]
+    axes.sort(key=lambda axis: -array.strides[axis])
+    rest = [axis for axis in range(array.ndim) if array.shape[axis] == 1]
+    return tuple(rest + axes)
+
+
+def _in_memory_order(values, like):
+    """``values`` (flat, in the order torch fills ``like``) arranged in ``like``'s shape."""
+    order = _memory_order(like)
+    if order == tuple(range(like.ndim)):
+        return values.reshape(like.shape)
+    return values.reshape([like.shape[axis] for axis in order]).transpose(np.argsort(order))
+
+
+def _is_contiguous(array):
+    """torch's contiguity: C order, where size-1 dimensions do not count."""
+    return array.flags.c_contiguous or all(
+        array.shape[a] == 1 or array.strides[a] == array.itemsize * math.prod(array.shape[a + 1:])
+        for a in range(array.ndim))
+
+
+# -- uniforms ----------------------------------------------------------------------------------
+# How many random mantissa bits each float dtype's uniform takes (std::numeric_limits::digits).
+_DIGITS = {"float64": 53, "float32": 24, "float16": 11, "bfloat16": 8}
+
+
+def _uniform(gen, n, np_dtype):
+    """``uniform_real_distribution(0, 1)``: float64 from 64-bit words, the others from 32-bit
+    words, computed in float32 (torch's accumulate type for them)."""
+    if np_dtype == np.float64:
+        return (gen.random64(n) & np.uint64(2 ** 53 - 1)).astype(np.float64) * 2.0 ** -53
+    digits = _DIGITS[np.dtype(np_dtype).name]
+    return (gen.random(n) & np.uint64(2 ** digits - 1)).astype(np.float32) * np.float32(2.0 ** -digits)
+
+
+def _uniform53(gen, n):
+    return _uniform(gen, n, np.float64)
+
+
+def _compute_dtype(np_dtype):
+    """The dtype a kernel computes in: float64 stays, every other float works in float32."""
+    return np.float64 if np_dtype == np.float64 else np.float32
+
+
+# -- normals -----------------------------------------------------------------------------------
+def _normal(gen, like, mean, std):
+    """Samples for ``like.normal_(mean, std)``, flat in fill order."""
+    n = like.size
+    if n >= 16 and _is_contiguous(like):
+        return _normal_fill(gen, n, like.dtype, mean, std)
+    return fma(_box_muller_serial(gen, n), float(std), float(mean))
+
+
+def _box_muller_serial(gen, n):
+    """``n`` draws of ``normal_distribution<double>``: (cos, sin) pairs from two uniforms each,
+    ``u1`` for the angle and ``u2`` for the radius; a value left over waits on ``gen``."""
+    values = np.empty(n)
+    start = 0
+    if n and gen._normal_cache is not None:
+        values[0], gen._normal_cache, start = gen._normal_cache, None, 1
+    pairs = (n - start + 1) // 2
+    u = _uniform53(gen, 2 * pairs).reshape(pairs, 2)
+    radius = np.sqrt(-2.0 * libm("log1p")(-u[:, 1]))
+    theta = _TWO_PI * u[:, 0]
+    both = np.stack([radius * libm("cos")(theta), radius * libm("sin")(theta)], axis=1).ravel()
+    values[start:] = both[:n - start]
+    if (n - start) % 2:
+        gen._normal_cache = float(both[-1])
+    return values
+
+
+def _normal_fill(gen, n, np_dtype, mean, std):
+    """ATen's ``normal_fill``: ``n`` uniforms, Box-Muller per block of 16; a ragged end is
+    recomputed from 16 fresh uniforms, overwriting the last 16 outputs."""
+    dtype = _compute_dtype(np_dtype)
+    values = _uniform(gen, n, dtype)
+    whole = n - n % 16
+    values[:whole] = _box_muller_16(values[:whole], dtype, mean, std)
+    if n % 16:
+        values[n - 16:] = _box_muller_16(_uniform(gen, 16, dtype), dtype, mean, std)
+    return values
+
+
+def _box_muller_16(uniforms, dtype, mean, std):
+    """``normal_fill_16`` on each row of 16: radius from the first 8, angle from the last 8.
+
+    float32 is ATen's AVX2 kernel (Cephes polynomials, ``_cpu_math``); float64 uses libm.
+    """
+    blocks = uniforms.reshape(-1, 16)
+    u1, u2 = dtype(1) - blocks[:, :8], blocks[:, 8:]
+    if dtype == np.float32:
+        radius = np.sqrt(np.float32(-2) * _cpu_math.log_avx2(u1))
+        sin, cos = _cpu_math.sincos_avx2(np.float32(_TWO_PI) * u2)
+        std, mean = np.float32(std), np.float32(mean)
+    else:
+        radius = np.sqrt(-2.0 * libm("log")(u1))
+        theta = _TWO_PI * u2
+        sin, cos = libm("sin")(theta), libm("cos")(theta)
+    return np.concatenate([fma(radius * cos, std, mean), fma(radius * sin, std, mean)],
+                          axis=1).ravel()
+
+
+# -- integers ----------------------------------------------------------------------------------
+def _integers(gen, n, low, span):
+    """``n`` integers in [low, low + span): ``word % span + low``, 64-bit words from 2**28 on."""
+    words = gen.random64(n) if span >= 2 ** 28 else gen.random(n)
+    if span == 2 ** 64:
+        return words.view(np.int64)
+    return (words % np.uint64(span)).astype(np.int64) + low
+
+
+def _full_range_integers(gen, n, np_dtype):
+    """``random_()`` without bounds: [0, 2**digits] for floats, [0, max] for integers."""
+    name = np.dtype(np_dtype).name
+    if name == "bool":
+        return gen.random(n) & np.uint64(1)
+    if name in _DIGITS:
+        modulus = 2 ** _DIGITS[name] + 1
+        words = gen.random64(n) if name == "float64" else gen.random(n)
+    else:
+        modulus = int(np.iinfo(np_dtype).max) + 1
+        words = gen.random64(n) if name == "int64" else gen.random(n)
+    return (words % np.uint64(modulus)).astype(np.int64)
+
+
+def _fisher_yates(n, words):
+    """torch's randperm: ``for i < n-1: swap(r[i], r[i + words[i] % (n - i)])`` from r = 0..n-1,
+    without the sequential loop.
+
+    Step i settles position i for good: it takes what position ``j[i]`` holds then, and
+    leaves there what position i held. So a position's content is the value handed to it by
+    the last earlier step that targeted it (or its own index); steps targeting the same
+    position form a chain, and following chains back is pointer jumping: log2(n) gathers.
+    """
+    i = np.arange(n)
+    j = i.copy()
+    j[:-1] += (words % (n - i[:-1]).astype(np.uint64)).astype(np.int64)
+    by_target = np.argsort(j, kind="stable")  # steps grouped by target, in step order
+    targets = j[by_target]
+    same = targets[1:] == targets[:-1]
+    previous = np.full(n, -1)          # the last earlier step with the same target
+    previous[by_target[1:][same]] = by_target[:-1][same]
+    last = np.full(n, -1)              # the last step targeting each position
+    ends = np.append(~same, True)
+    last[targets[ends]] = by_target[ends]
+    # held[i]: the step whose value position i holds when step i comes (or i itself).
+    held = np.where(j == i, previous, last)
+    held = np.where(held >= 0, held, i)
+    while True:
+        jumped = held[held]
+        if np.array_equal(jumped, held):
+            break
+        held = jumped
+    # held[i] is now the step whose *own index* started the chain, i.e. the value.
+    return np.where(previous >= 0, held[np.maximum(previous, 0)], j)
+
+
+# -- the public functions ------------------------------------------------------------------------
+def _default(dtype):
+    return _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
+
+
+def _new(size, dtype, device, requires_grad, fill):
+    """A fresh tensor of ``size`` filled in place by ``fill`` (as torch does: empty, then fill)."""
+    from .creation import _finish
+    t = _finish(np.empty(_shape_arg(size), dtype=dtype.np), None, None, False)
+    fill(t)
+    return _finish(t._array, None, device, requires_grad)
+
+
+def _new_like(input, dtype, device, requires_grad, fill):
+    """``empty_like(input)``, filled: torch keeps ``input``'s strides, so the fill order too."""
+    from .creation import _finish
+    dtype = input.dtype if dtype is None else _dtype.to_dtype(dtype)
+    order = _memory_order(input._array)
+    layout = np.empty([input.shape[a] for a in order], dtype=dtype.np).transpose(np.argsort(order))
+    t = Tensor._make(layout)
+    fill(t)
+    array = t._array if t._array.flags.c_contiguous else t._array.copy(order="C")
+    return _finish(array, None, input.device if device is None else device, requires_grad)
+
+
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+         requires_grad=False, pin_memory=False):
+    """Uniform on [0, 1)."""
+    return _new(size, _default(dtype), device, requires_grad,
+                lambda t: uniform_(t, generator=generator))
+
+
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False, pin_memory=False):
+    """Standard normal."""
+    return _new(size, _default(dtype), device, requires_grad,
+                lambda t: normal_(t, generator=generator))
+
+
+def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
+            device=None, requires_grad=False, pin_memory=False):
+    """Integers in [low, high); ``randint(high, size)`` or ``randint(low, high, size)``."""
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None or size is None:
+        raise TypeError("randint() missing required arguments: 'high' and 'size'")
+    return _new((size,), dtype or _dtype.int64, device, requires_grad,
+                lambda t: random_(t, low, high, generator=generator))
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False, pin_memory=False):
+    """A random permutation of 0..n-1 (torch's Fisher-Yates, one 32-bit word per step)."""
+    from .creation import _finish
+    if n < 0:
+        raise RuntimeError(f"n must be non-negative, got{n}")
+    gen = _random._of(generator)
+    if n >= 2 ** 32 // 20:
+        raise RuntimeError(f"randperm of n={n} is beyond learntorch (torch switches to a "
+                           f"different algorithm at 2**32 / 20)")
+    perm = _fisher_yates(n, gen.random(n - 1)) if n > 1 else np.arange(n)
+    return _finish(perm.astype(np.int64), dtype or _dtype.int64, device, requires_grad)
+
+
+def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    return _new_like(input, dtype, device, requires_grad, lambda t: uniform_(t))
+
+
+def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+               memory_format=None):
+    return _new_like(input, dtype, device, requires_grad, lambda t: normal_(t))
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,
+                 requires_grad=False, memory_format=None, generator=None):
+    if high is None:
+        low, high = 0, low
+    return _new_like(input, dtype, device, requires_grad,
+                     lambda t: random_(t, low, high, generator=generator))
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
+           device=None, requires_grad=False, pin_memory=False):
+    """Normal samples; ``mean``/``std`` may be tensors (broadcast) or numbers (then ``size`` is needed).
+
+    Tensor ``mean``/``std`` get a zero gradient, as in torch (the samples are not reparametrised).
+    With tensors, torch draws standard normals and then scales and shifts them (two roundings).
+    """
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        return _normal_of_tensors(mean, std, generator)
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+    if size is None:
+        raise TypeError("normal() missing required argument 'size' when mean and std are numbers")
+    return _new((size,), _default(dtype), device, requires_grad,
+                lambda t: normal_(t, mean, std, generator=generator))
+
+
+def _normal_of_tensors(mean, std, generator):
+    like = mean if isinstance(mean, Tensor) else std
+    _check_floating(like, "normal_kernel_cpu")
+    m = mean._array if isinstance(mean, Tensor) else mean
+    s = std._array if isinstance(std, Tensor) else std
+    if np.any(np.asarray(s) < 0):
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    shape = broadcast_shape(np.shape(m), np.shape(s))
+    np_dtype = like._array.dtype
+    if isinstance(std, Tensor):
+        draws = _normal(_random._of(generator), np.empty(shape, np_dtype), 0.0, 1.0)
+        values = draws.astype(np_dtype).reshape(shape) * s + np.asarray(m, np_dtype)
+    else:  # torch: normal_(0, std), then add the mean
+        draws = _normal(_random._of(generator), np.empty(shape, np_dtype), 0.0, s)
+        values = draws.astype(np_dtype).reshape(shape) + m
+    inputs = tuple(t for t in (mean, std) if isinstance(t, Tensor))
+    node = ("NormalBackward3" if len(inputs) == 2 else
+            "NormalBackward1" if isinstance(mean, Tensor) else "NormalBackward2")
+    return _DRAWS[node].apply(*inputs, values=np.asarray(values, np_dtype))
+
+
+def _check_floating(t, kernel):
+    if not t.is_floating_point():
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dtype.type_word(t.dtype)}'")
+
+
+class RandomDraw(Op):
+    """Random values that do not depend on the inputs' values: each input gets a zero gradient.
+
+    One subclass per torch node name (``UniformBackward0`` …) is in ``_DRAWS``.
+    """
+
+    @staticmethod
+    def forward(ctx, *arrays, values):
+        ctx.count = len(arrays)
+        return values
+
+    @staticmethod
+    def backward(ctx, grad):
+        zero = grad.new_zeros(grad.shape)
+        return (zero,) * ctx.count
+
+
+_DRAWS = {name: type(name, (RandomDraw,), {"node_name": name}) for name in (
+    "NormalBackward0", "NormalBackward1", "NormalBackward2", "NormalBackward3", "UniformBackward0",
+    "BernoulliBackward0", "BernoulliBackward1", "BernoulliBackward2", "ExponentialBackward0",
+    "RandomBackward0", "RandomBackward1", "RandomBackward2", "GeometricBackward0",
+    "LogNormalBackward0", "CauchyBackward0")}
+
+
+def bernoulli(input, p=None, *, generator=None, out=None):
+    """0/1 samples (in ``input``'s dtype): 1 with probability ``input`` (or ``p``) per element."""
+    if p is None:
+        _check_probabilities(input)
+        fill = lambda t: bernoulli_(t, input, generator=generator)  # noqa: E731
+    else:
+        _check_floating(input, "bernoulli_scalar_cpu_")
+        fill = lambda t: bernoulli_(t, p, generator=generator)  # noqa: E731
+    sample = _new_like(input, None, None, False, fill)
+    return _DRAWS["BernoulliBackward0"].apply(input, values=sample._array)
+
+
+def _check_probability(p):
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
+    return p
+
+
+def _check_probabilities(p):
+    """A float tensor of probabilities, all in [0, 1]; returns its array."""
+    _check_floating(p, "bernoulli_tensor_cpu_p_")
+    probs = p._array
+    if probs.size and not (probs.min() >= 0 and probs.max() <= 1):
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
+                           "error message be improved?  If so, please report an enhancement request "
+                           "to PyTorch.)")
+    return probs
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    """``num_samples`` category indices per row, drawn with the row's (unnormalised) weights.
+
+    As torch: without replacement (or for one sample) the top ``num_samples`` of
+    ``weight / Exp(1)``; with replacement, a search of the normalised running sum.
+    """
+    probs = _check_multinomial(input, num_samples, replacement)
+    gen = _random._of(generator)
+    rows = probs.reshape(-1, probs.shape[-1])
+    if not replacement or num_samples == 1:
+        noise = _exponential(gen, rows.size, 1.0).astype(rows.dtype).reshape(rows.shape)
+        keys = rows / noise
+        picks = np.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
+    else:
+        picks = np.array([_inverse_cdf(row, _uniform53(gen, num_samples)) for row in rows])
+    shape = probs.shape[:-1] + (num_samples,)
+    return Tensor._make(picks.astype(np.int64).reshape(shape))
+
+
+def _inverse_cdf(weights, u):
+    """The first category whose normalised running sum (in the weights' dtype) reaches ``u``."""
+    cdf = np.cumsum(weights)
+    cdf /= cdf[-1]
+    cdf[-1] = 1
+    return np.searchsorted(cdf.astype(np.float64), u, side="left")
+
+
+def _check_multinomial(input, num_samples, replacement):
+    """torch's checks, in its order; returns the weights array."""
+    if not input.is_floating_point():
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{_dtype.type_word(input.dtype)}")
+    if input.dim() not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > input.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if input.shape[-1] > 2 ** 24:
+        raise RuntimeError("number of categories cannot exceed 2^24")
+    probs = input._array
+    if probs.size and not (np.isfinite(probs).all() and probs.min() >= 0):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if probs.size and (probs.sum(-1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    return probs
+
+
+# -- in-place random fills (Tensor methods; nn.init uses them under no_grad) -------------------
+def _fill_random(self, node, values):
+    """Write ``values`` (flat, in fill order) into ``self`` as the in-place op ``node`` (a zero
+    gradient to the old values, as in torch; a leaf that requires grad needs ``no_grad``)."""
+    values = _in_memory_order(np.asarray(values).astype(self._array.dtype, copy=False), self._array)
+    return apply_inplace(self, lambda x: _DRAWS[node].apply(x, values=values))
+
+
+def uniform_(self, from_=0, to=1, *, generator=None):
+    """Fill with samples uniform on [from_, to): one fused ``u * (to - from_) + from_``."""
+    _check_floating(self, "check_uniform_bounds")
+    if from_ > to:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={from_:g} > "
+                           f"to={to:g}")
+    dtype = _compute_dtype(self._array.dtype)
+    low = self._array.dtype.type(from_)
+    width = self._array.dtype.type(to) - low
+    sample = _uniform(_random._of(generator), self._array.size, dtype)
+    return _fill_random(self, "UniformBackward0", fma(sample, dtype(width), dtype(low)))
+
+
+def normal_(self, mean=0, std=1, *, generator=None):
+    """Fill with normal samples of the given mean and standard deviation."""
+    _check_floating(self, "normal_kernel_cpu")
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+    return _fill_random(self, "NormalBackward0", _normal(_random._of(generator), self._array,
+                                                         mean, std))
+
+
+def _exponential(gen, n, lambd):
+    """``-1/lambd * log1p(-u)`` in float64 (two roundings, as torch's CPU kernel)."""
+    return (-1.0 / lambd) * libm("log1p")(-_uniform53(gen, n))
+
+
+def exponential_(self, lambd=1, *, generator=None):
+    """Fill with samples of the exponential distribution with rate ``lambd``."""
+    if not self.is_floating_point():
+        raise RuntimeError(f"Exponential distribution is a continuous probability distribution. "
+                           f"dtype must be a floating point but you specified "
+                           f"{_dtype.type_word(self.dtype)}")
+    if lambd <= 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
+    sample = _exponential(_random._of(generator), self._array.size, float(lambd))
+    return _fill_random(self, "ExponentialBackward0", sample)
+
+
+def geometric_(self, p, *, generator=None):
+    """Fill with the number of Bernoulli(p) trials up to the first success: ``ceil(log u / log1p(-p))``."""
+    if not 0 < p < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
+    u = _uniform53(_random._of(generator), self._array.size)
+    return _fill_random(self, "GeometricBackward0", np.ceil(libm("log")(u) / math.log1p(-p)))
+
+
+def log_normal_(self, mean=1, std=2, *, generator=None):
+    """Fill with ``exp`` of normal samples (drawn one element at a time, as torch does)."""
+    _check_floating(self, "log_normal_cpu")
+    if std <= 0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
+    z = fma(_box_muller_serial(_random._of(generator), self._array.size), float(std), float(mean))
+    return _fill_random(self, "LogNormalBackward0", libm("exp")(z))
+
+
+def cauchy_(self, median=0, sigma=1, *, generator=None):
+    """Fill with ``median + sigma * tan(pi * (u - 1/2))`` (one fused multiply-add)."""
+    _check_floating(self, "cauchy_cpu")
+    u = _uniform53(_random._of(generator), self._array.size)
+    tangent = libm("tan")(math.pi * (u - 0.5))
+    return _fill_random(self, "CauchyBackward0", fma(tangent, float(sigma), float(median)))
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    """Fill with 0/1 samples, 1 with probability ``p`` (a number or a broadcastable tensor).
+
+    A number is compared with a float64 uniform per element; a tensor of probabilities with
+    a uniform of its own dtype (float32 takes one 32-bit word per element).
+    """
+    gen = _random._of(generator)
+    if isinstance(p, Tensor):
+        probs = _check_probabilities(p if p.shape == self.shape else p.expand(self.shape))
+        probs = probs.transpose(_memory_order(self._array)).ravel()  # in fill order
+        u = _uniform(gen, probs.size, _compute_dtype(probs.dtype))
+        return _fill_random(self, "BernoulliBackward1", u < probs)
+    return _fill_random(self, "BernoulliBackward2",
+                        _uniform53(gen, self._array.size) < _check_probability(p))
+
+
+def random_(self, from_=None, to=None, *, generator=None):
+    """Fill with integers: ``random_()`` in [0, 2^mantissa] (floats) or [0, max] (integers),
+    ``random_(to)`` in [0, to), ``random_(from_, to)`` in [from_, to)."""
+    gen, n = _random._of(generator), self._array.size
+    if from_ is None and to is None:
+        return _fill_random(self, "RandomBackward2", _full_range_integers(gen, n, self._array.dtype))
+    if to is None:
+        from_, to, node = 0, from_, "RandomBackward1"
+    else:
+        node = "RandomBackward0"
+    from_, to = int(from_), int(to)
+    if from_ >= to:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={from_} >= "
+                           f"to={to}")
+    return _fill_random(self, node, _integers(gen, n, from_, to - from_))
+
+
+__all__ = ["rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like",
+           "normal", "bernoulli", "multinomial"]
+
+TENSOR_METHODS = ("bernoulli", "multinomial", "uniform_", "normal_", "exponential_", "bernoulli_",
+                  "random_", "geometric_", "log_normal_", "cauchy_")
