@@ -7,8 +7,9 @@ Tensor methods such as ``x.exp()`` are these same functions: each module's
 import warnings
 
 from .._tensor import Tensor
-from . import (comparison, creation, indexing, inplace, linalg, pointwise, reduction, shape,
-               unary)
+from . import (activation, comparison, creation, indexing, inplace, linalg, pointwise, reduction,
+               shape, unary)
+from .activation import *  # noqa: F401,F403
 from .comparison import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
 from .indexing import *  # noqa: F401,F403
@@ -21,8 +22,8 @@ from .unary import *  # noqa: F401,F403
 
 # `from learntorch.ops import *` gives the functions, not the submodules (learntorch.linalg
 # is torch.linalg's namespace, not ops/linalg.py).
-__all__ = [name for module in (comparison, creation, indexing, inplace, linalg, pointwise,
-                               reduction, shape, unary) for name in module.__all__]
+__all__ = [name for module in (activation, comparison, creation, indexing, inplace, linalg,
+                               pointwise, reduction, shape, unary) for name in module.__all__]
 
 # torch computes log(0) = -inf and 0/0 = nan silently; NumPy warns. Silence NumPy's
 # floating-point warnings raised inside learntorch's own code (the user's NumPy calls keep
@@ -30,7 +31,8 @@ __all__ = [name for module in (comparison, creation, indexing, inplace, linalg, 
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"learntorch\.")
 
 # Each module lists which of its functions are also Tensor methods (x.exp() is exp(x)).
-for _module in (comparison, indexing, inplace, linalg, pointwise, reduction, shape, unary):
+for _module in (activation, comparison, indexing, inplace, linalg, pointwise, reduction, shape,
+                unary):
     for _name in _module.TENSOR_METHODS:
         setattr(Tensor, _name, getattr(_module, _name))
 

@@ -79,7 +79,8 @@ class Op:
     @classmethod
     def _record(cls, inputs, arrays, params):
         node = cls._node_class()
-        out = _wrap(cls.forward(node, *arrays, **params))
+        result = cls.forward(node, *arrays, **params)
+        out = _wrap(result)
         edges, needs, meta = [], [], []
         for t in inputs:
             edges.append(edge_of(t))
@@ -91,12 +92,16 @@ class Op:
             out._grad_fn = node
             out._requires_grad = True
         if node._saved is not None:
-            node._saved = tuple([_resolve(a, inputs, arrays, out) for a in node._saved])
+            node._saved = tuple([_resolve(a, inputs, arrays, result, out) for a in node._saved])
         return out
 
 
-def _resolve(array, inputs, arrays, out):
-    """Map an array forward saved back to its tensor (see ``saved_entry``)."""
+def _resolve(array, inputs, arrays, result, out):
+    """Map an array forward saved back to its tensor (see ``saved_entry``).
+
+    ``result`` is what forward returned: for 0-d inputs NumPy returns a scalar, which
+    ``_wrap`` turns into a new array, so the saved output is recognised by ``result``.
+    """
     if array is None:
         return saved_entry(None)
     if type(array) in (int, float, bool):  # a Python-number operand (see _promote.binary)
@@ -104,6 +109,6 @@ def _resolve(array, inputs, arrays, out):
     for t, a in zip(inputs, arrays):
         if array is a:
             return saved_entry(t)
-    if array is out._array:
+    if array is result or array is out._array:
         return saved_entry(out)
     return saved_entry(_wrap(array))

@@ -256,7 +256,25 @@ class Relu(Op):
     @staticmethod
     def backward(ctx, grad):
         out, = ctx.saved_tensors
-        return grad * (out > 0)
+        return ThresholdBackward.apply(grad, out)
+
+
+class ThresholdBackward(Op):
+    """relu's gradient, ``grad`` where ``out > 0``: an op of its own (torch's threshold_backward)
+    so that it depends on ``out`` too, and a second differentiation finds the path to x (zero)."""
+
+    node_name = "ThresholdBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, out):
+        ctx.save_for_backward(out)
+        return np.where(out > 0, grad, 0).astype(grad.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return (ThresholdBackward.apply(grad, out) if ctx.needs_input_grad[0] else None,
+                grad.new_zeros(out.shape) if ctx.needs_input_grad[1] else None)
 
 
 class Sign(Op):
