@@ -8,7 +8,7 @@ import warnings
 
 from .._tensor import Tensor
 from . import (activation, comparison, creation, indexing, inplace, linalg, pointwise, reduction,
-               shape, unary)
+               sampling, shape, unary)
 from .activation import *  # noqa: F401,F403
 from .comparison import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
@@ -17,13 +17,15 @@ from .inplace import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .pointwise import *  # noqa: F401,F403
 from .reduction import *  # noqa: F401,F403
+from .sampling import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
 from .unary import *  # noqa: F401,F403
 
 # `from learntorch.ops import *` gives the functions, not the submodules (learntorch.linalg
 # is torch.linalg's namespace, not ops/linalg.py).
 __all__ = [name for module in (activation, comparison, creation, indexing, inplace, linalg,
-                               pointwise, reduction, shape, unary) for name in module.__all__]
+                               pointwise, reduction, sampling, shape, unary)
+           for name in module.__all__]
 
 # torch computes log(0) = -inf and 0/0 = nan silently; NumPy warns. Silence NumPy's
 # floating-point warnings raised inside learntorch's own code (the user's NumPy calls keep
@@ -31,8 +33,8 @@ __all__ = [name for module in (activation, comparison, creation, indexing, inpla
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"learntorch\.")
 
 # Each module lists which of its functions are also Tensor methods (x.exp() is exp(x)).
-for _module in (activation, comparison, indexing, inplace, linalg, pointwise, reduction, shape,
-                unary):
+for _module in (activation, comparison, indexing, inplace, linalg, pointwise, reduction, sampling,
+                shape, unary):
     for _name in _module.TENSOR_METHODS:
         setattr(Tensor, _name, getattr(_module, _name))
 
