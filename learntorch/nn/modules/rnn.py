@@ -1,1 +1,529 @@
-__all__ = []
+"""Recurrent layers: RNN, LSTM, GRU and their one-step cells (torch.nn.modules.rnn).
+
+One recurrence serves all of them.  A layer first projects *every* time step's input at
+once (``x @ W_ihᵀ + b``: one matmul for all gates and steps), then walks the steps in
+Python, each step a handful of ops: one matmul with the hidden state and the gate
+nonlinearities on slices.  The steps are written with tensor ops, so autograd gives
+gradients (to any order) for inputs, states and every weight.
+
+Sequences of different lengths arrive packed (``nn.utils.rnn.PackedSequence``): step ``t``
+has ``batch_sizes[t]`` active rows, always the first ones, so the state just shrinks (or,
+running backwards, grows) with the batch.  A padded batch is the special case in which
+every step has the whole batch.
+"""
+import math
+import numbers
+import warnings
+
+from ...ops import addmm, cat, empty, relu, stack, tanh, zeros
+from .. import init
+from ..parameter import Parameter
+from ..utils.rnn import PackedSequence
+from .module import Module
+from .. import functional as F
+
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+
+
+# -- one time step of each kind of cell ---------------------------------------------------------
+# ``gi`` is the step's input projection x @ W_ihᵀ + b_ih (for RNN and LSTM b_hh is folded in
+# too); ``state`` is (h,) or, for the LSTM, (h, c); ``w`` holds the layer's transposed weights.
+def _tanh_step(gi, state, w):
+    return (tanh(addmm(gi, state[0], w.hh)),)
+
+
+def _relu_step(gi, state, w):
+    return (relu(addmm(gi, state[0], w.hh)),)
+
+
+def _lstm_step(gi, state, w):
+    h, c = state
+    i, f, g, o = addmm(gi, h, w.hh).chunk(4, 1)
+    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    h = o.sigmoid() * c.tanh()
+    return (h if w.hr is None else h.mm(w.hr), c)
+
+
+def _gru_step(gi, state, w):
+    h = state[0]
+    gh = h.mm(w.hh) if w.b_hh is None else addmm(w.b_hh, h, w.hh)
+    H = h.shape[1]
+    rz = (gi[:, :2 * H] + gh[:, :2 * H]).sigmoid()
+    n = (gi[:, 2 * H:] + rz[:, :H] * gh[:, 2 * H:]).tanh()
+    return (n + rz[:, H:] * (h - n),)  # (1 - z) * n + z * h
+
+
+_STEPS = {"RNN_TANH": _tanh_step, "RNN_RELU": _relu_step, "LSTM": _lstm_step, "GRU": _gru_step}
+
+
+class _Weights:
+    """One layer-direction's weights, transposed once for the steps' matmuls."""
+
+    __slots__ = ("ih", "hh", "b_gi", "b_hh", "hr")
+
+    def __init__(self, mode, w_ih, w_hh, b_ih=None, b_hh=None, w_hr=None):
+        self.ih, self.hh = w_ih.t(), w_hh.t()
+        self.hr = None if w_hr is None else w_hr.t()
+        if mode == "GRU":  # b_hh sits inside r * (h W_hnᵀ + b_hn): it cannot be folded in
+            self.b_gi, self.b_hh = b_ih, b_hh
+        else:
+            self.b_gi, self.b_hh = (None if b_ih is None else b_ih + b_hh), None
+
+    def project(self, x):
+        """The input projection of every row of ``x`` at once."""
+        return x.mm(self.ih) if self.b_gi is None else addmm(self.b_gi, x, self.ih)
+
+
+def _run_direction(step, w, x, batch_sizes, state, reverse):
+    """Run one direction of one layer over packed rows ``x``.
+
+    Returns ``(outputs, final_state)``: the packed outputs (rows of ``x``'s order) and each
+    sequence's last state (at its own end going forwards, at step 0 going backwards).
+    """
+    gi = w.project(x)
+    starts = [0]
+    for size in batch_sizes[:-1]:
+        starts.append(starts[-1] + size)
+    outputs = []
+    if not reverse:
+        finished, active = [], batch_sizes[0]
+        for start, size in zip(starts, batch_sizes):
+            if size < active:  # the sequences that ended keep their final state
+                finished.append(tuple(s[size:active] for s in state))
+                state, active = tuple(s[:size] for s in state), size
+            state = step(gi[start:start + size], state, w)
+            outputs.append(state[0])
+        if finished:
+            finished.append(state)
+            state = tuple(cat(parts[::-1]) for parts in zip(*finished))
+    else:
+        initial, active = state, batch_sizes[-1]
+        state = tuple(s[:active] for s in initial)
+        for start, size in zip(starts[::-1], batch_sizes[::-1]):
+            if size > active:  # sequences that start here (at their own end) join the batch
+                state = tuple(cat([s, s0[active:size]]) for s, s0 in zip(state, initial))
+                active = size
+            state = step(gi[start:start + size], state, w)
+            outputs.append(state[0])
+        outputs.reverse()
+    return (outputs[0] if len(outputs) == 1 else cat(outputs)), state
+
+
+class RNNBase(Module):
+    """What RNN, LSTM and GRU share: the weights of every layer and direction, and the loop."""
+
+    __constants__ = ["mode", "input_size", "hidden_size", "num_layers", "bias", "batch_first",
+                     "dropout", "bidirectional", "proj_size"]
+
+    def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+                 dropout=0.0, bidirectional=False, proj_size=0, device=None, dtype=None):
+        super().__init__()
+        self.mode = mode
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bias = bias
+        self.batch_first = batch_first
+        self.dropout = float(dropout)
+        self.bidirectional = bidirectional
+        self.proj_size = proj_size
+        _check_arguments(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         proj_size)
+        gate_size = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}.get(mode)
+        if gate_size is None:
+            raise ValueError("Unrecognized RNN mode: " + mode)
+        gate_size *= hidden_size
+        num_directions = 2 if bidirectional else 1
+        real_hidden_size = proj_size if proj_size > 0 else hidden_size
+        self._flat_weights_names, self._all_weights = [], []
+        for layer in range(num_layers):
+            for direction in range(num_directions):
+                layer_input_size = input_size if layer == 0 else real_hidden_size * num_directions
+                shapes = [("weight_ih_l{}{}", (gate_size, layer_input_size)),
+                          ("weight_hh_l{}{}", (gate_size, real_hidden_size))]
+                if bias:
+                    shapes += [("bias_ih_l{}{}", (gate_size,)), ("bias_hh_l{}{}", (gate_size,))]
+                if proj_size > 0:
+                    shapes += [("weight_hr_l{}{}", (proj_size, hidden_size))]
+                suffix = "_reverse" if direction == 1 else ""
+                names = []
+                for name, shape in shapes:
+                    name = name.format(layer, suffix)
+                    setattr(self, name, Parameter(empty(shape, device=device, dtype=dtype)))
+                    names.append(name)
+                self._flat_weights_names.extend(names)
+                self._all_weights.append(names)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def flatten_parameters(self):
+        """A no-op: there is no cuDNN weight buffer to compact."""
+
+    @property
+    def _flat_weights(self):
+        return [getattr(self, name, None) for name in self._flat_weights_names]
+
+    @property
+    def all_weights(self):
+        return [[getattr(self, name) for name in names] for names in self._all_weights]
+
+    # -- checks (torch's messages) ------------------------------------------------------------
+    def check_input(self, input, batch_sizes):
+        weight_dtype = self._flat_weights[0].dtype
+        if input.dtype != weight_dtype:
+            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype "
+                             f"({weight_dtype}). Convert input: input.to({weight_dtype}), or "
+                             f"convert model: model.to({input.dtype})")
+        expected_input_dim = 2 if batch_sizes is not None else 3
+        if input.dim() != expected_input_dim:
+            raise RuntimeError(f"input must have {expected_input_dim} dimensions, got "
+                               f"{input.dim()}")
+        if self.input_size != input.size(-1):
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected "
+                               f"{self.input_size}, got {input.size(-1)}")
+
+    def get_expected_hidden_size(self, input, batch_sizes):
+        if batch_sizes is not None:
+            mini_batch = int(batch_sizes[0])
+        else:
+            mini_batch = input.size(0) if self.batch_first else input.size(1)
+        num_directions = 2 if self.bidirectional else 1
+        size = self.proj_size if self.proj_size > 0 else self.hidden_size
+        return (self.num_layers * num_directions, mini_batch, size)
+
+    def check_hidden_size(self, hx, expected_hidden_size, msg="Expected hidden size {}, got {}"):
+        if tuple(hx.size()) != expected_hidden_size:
+            raise RuntimeError(msg.format(expected_hidden_size, list(hx.size())))
+
+    def check_forward_args(self, input, hidden, batch_sizes):
+        self.check_input(input, batch_sizes)
+        self.check_hidden_size(hidden, self.get_expected_hidden_size(input, batch_sizes))
+
+    def permute_hidden(self, hx, permutation):
+        return hx if permutation is None else hx.index_select(1, permutation)
+
+    def extra_repr(self):
+        s = "{input_size}, {hidden_size}"
+        if self.proj_size != 0:
+            s += ", proj_size={proj_size}"
+        if self.num_layers != 1:
+            s += ", num_layers={num_layers}"
+        if self.bias is not True:
+            s += ", bias={bias}"
+        if self.batch_first is not False:
+            s += ", batch_first={batch_first}"
+        if self.dropout != 0:
+            s += ", dropout={dropout}"
+        if self.bidirectional is not False:
+            s += ", bidirectional={bidirectional}"
+        return s.format(**self.__dict__)
+
+    # -- the forward pass ---------------------------------------------------------------------
+    def _zeros_state(self, input, batch):
+        num_directions = 2 if self.bidirectional else 1
+        real = self.proj_size if self.proj_size > 0 else self.hidden_size
+        h = zeros(self.num_layers * num_directions, batch, real, dtype=input.dtype)
+        if self.mode != "LSTM":
+            return h
+        return h, zeros(self.num_layers * num_directions, batch, self.hidden_size,
+                        dtype=input.dtype)
+
+    def _weights(self, k):
+        """The weights of layer-direction ``k`` (``k = layer * directions + direction``)."""
+        params = {name.split("_l")[0]: getattr(self, name) for name in self._all_weights[k]}
+        return _Weights(self.mode, params["weight_ih"], params["weight_hh"], params.get("bias_ih"),
+                        params.get("bias_hh"), params.get("weight_hr"))
+
+    def _run(self, input, hx, batch_sizes):
+        """The stacked recurrence: ``input`` is packed rows ``(N, input_size)``, ``hx`` a tuple
+        of ``(layers * directions, B, H)`` states.  Returns packed outputs and final states."""
+        step = _STEPS[self.mode]
+        num_directions = 2 if self.bidirectional else 1
+        finals = []
+        x = input
+        for layer in range(self.num_layers):
+            outputs = []
+            for direction in range(num_directions):
+                k = layer * num_directions + direction
+                w = self._weights(k)
+                out, state = _run_direction(step, w, x, batch_sizes, tuple(h[k] for h in hx),
+                                            reverse=direction == 1)
+                outputs.append(out)
+                finals.append(state)
+            x = outputs[0] if num_directions == 1 else cat(outputs, 1)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                x = F.dropout(x, self.dropout, training=True)
+        return x, tuple(stack(parts) for parts in zip(*finals))
+
+    def forward(self, input, hx=None):
+        name = {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(self.mode, self.mode)
+        is_lstm = self.mode == "LSTM"
+        packed = isinstance(input, PackedSequence)
+        if packed:
+            input, batch_sizes, sorted_indices, unsorted_indices = input
+            steps = [int(b) for b in batch_sizes.tolist()]
+            if hx is None:
+                hx = self._zeros_state(input, steps[0])
+            else:
+                hx = self.permute_hidden(hx, sorted_indices)
+            self.check_forward_args(input, hx, batch_sizes)
+        else:
+            batch_sizes = sorted_indices = unsorted_indices = None
+            if input.dim() not in (2, 3):
+                tensor = " tensor" if name == "RNN" else ""
+                raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D"
+                                 f"{tensor} instead")
+            is_batched = input.dim() == 3
+            batch_dim = 0 if self.batch_first else 1
+            if not is_batched:
+                input = input.unsqueeze(batch_dim)
+            if hx is not None:
+                hx = self._batched_hidden(hx, is_batched)
+            else:
+                hx = self._zeros_state(input, input.size(batch_dim))
+            self.check_forward_args(input, hx, None)
+            if self.batch_first:
+                input = input.transpose(0, 1)
+            steps = [input.size(1)] * input.size(0)
+        states = hx if is_lstm else (hx,)
+        rows = input if packed else input.reshape(-1, input.size(2))
+        output, hidden = self._run(rows, states, steps)
+        hidden = hidden if is_lstm else hidden[0]
+        if packed:
+            return (PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices),
+                    self.permute_hidden(hidden, unsorted_indices))
+        output = output.reshape(len(steps), steps[0], -1)
+        if self.batch_first:
+            output = output.transpose(0, 1)
+        if not is_batched:
+            output = output.squeeze(batch_dim)
+            hidden = tuple(h.squeeze(1) for h in hidden) if is_lstm else hidden.squeeze(1)
+        return output, hidden
+
+    def _batched_hidden(self, hx, is_batched):
+        """``hx`` checked against the input's rank, with a batch dim of 1 added if unbatched."""
+        want = 3 if is_batched else 2
+        kind = "batched 3-D" if is_batched else "unbatched 2-D"
+        if hx.dim() != want:
+            raise RuntimeError(f"For {kind} input, hx should also be {want}-D but got "
+                               f"{hx.dim()}-D tensor")
+        return hx if is_batched else hx.unsqueeze(1)
+
+
+def _check_arguments(input_size, hidden_size, num_layers, bias, batch_first, dropout, proj_size):
+    if not isinstance(dropout, numbers.Number) or not 0 <= dropout <= 1 or \
+            isinstance(dropout, bool):
+        raise ValueError("dropout should be a number in range [0, 1] representing the "
+                         "probability of an element being zeroed")
+    if dropout > 0 and num_layers == 1:
+        warnings.warn("dropout option adds dropout after all but last recurrent layer, so "
+                      "non-zero dropout expects num_layers greater than 1, but got "
+                      f"dropout={dropout} and num_layers={num_layers}", stacklevel=4)
+    if not isinstance(bias, bool):
+        raise TypeError(f"bias should be of type bool, got: {type(bias).__name__}")
+    if not isinstance(batch_first, bool):
+        raise TypeError(f"batch_first should be of type bool, got: {type(batch_first).__name__}")
+    if not isinstance(input_size, int):
+        raise TypeError(f"input_size should be of type int, got: {type(input_size).__name__}")
+    if input_size <= 0:
+        raise ValueError("input_size must be greater than zero")
+    if not isinstance(hidden_size, int):
+        raise TypeError(f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
+    if hidden_size <= 0:
+        raise ValueError("hidden_size must be greater than zero")
+    if num_layers <= 0:
+        raise ValueError("num_layers must be greater than zero")
+    if proj_size < 0:
+        raise ValueError("proj_size should be a positive integer or zero to disable projections")
+    if proj_size >= hidden_size:
+        raise ValueError("proj_size has to be smaller than hidden_size")
+
+
+class RNN(RNNBase):
+    """Elman RNN: ``h_t = tanh(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh)`` (or relu)."""
+
+    def __init__(self, *args, **kwargs):
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        if len(args) > 3:
+            self.nonlinearity = args[3]
+            args = args[:3] + args[4:]
+        else:
+            self.nonlinearity = kwargs.pop("nonlinearity", "tanh")
+        if self.nonlinearity == "tanh":
+            mode = "RNN_TANH"
+        elif self.nonlinearity == "relu":
+            mode = "RNN_RELU"
+        else:
+            raise ValueError(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' or "
+                             "'relu'.")
+        super().__init__(mode, *args, **kwargs)
+
+
+class LSTM(RNNBase):
+    """Long short-term memory: gates i, f, g, o (in that order in the weights); the state is
+    ``(h, c)``; with ``proj_size`` the hidden state is projected by ``weight_hr``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__("LSTM", *args, **kwargs)
+
+    def get_expected_cell_size(self, input, batch_sizes):
+        if batch_sizes is not None:
+            mini_batch = int(batch_sizes[0])
+        else:
+            mini_batch = input.size(0) if self.batch_first else input.size(1)
+        num_directions = 2 if self.bidirectional else 1
+        return (self.num_layers * num_directions, mini_batch, self.hidden_size)
+
+    def check_forward_args(self, input, hidden, batch_sizes):
+        self.check_input(input, batch_sizes)
+        self.check_hidden_size(hidden[0], self.get_expected_hidden_size(input, batch_sizes),
+                               "Expected hidden[0] size {}, got {}")
+        self.check_hidden_size(hidden[1], self.get_expected_cell_size(input, batch_sizes),
+                               "Expected hidden[1] size {}, got {}")
+
+    def permute_hidden(self, hx, permutation):
+        if permutation is None:
+            return hx
+        return hx[0].index_select(1, permutation), hx[1].index_select(1, permutation)
+
+    def _batched_hidden(self, hx, is_batched):
+        want = 3 if is_batched else 2
+        if hx[0].dim() != want or hx[1].dim() != want:
+            kind = "batched 3-D" if is_batched else "unbatched 2-D"
+            raise RuntimeError(f"For {kind} input, hx and cx should also be {want}-D but got "
+                               f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
+        return tuple(hx) if is_batched else (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
+
+
+class GRU(RNNBase):
+    """Gated recurrent unit: gates r, z, n (in that order in the weights)."""
+
+    def __init__(self, *args, **kwargs):
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        super().__init__("GRU", *args, **kwargs)
+
+
+# -- cells: one step, no loop ----------------------------------------------------------------
+class RNNCellBase(Module):
+    __constants__ = ["input_size", "hidden_size", "bias"]
+
+    def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
+        super().__init__()
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        gates = num_chunks * hidden_size
+        self.weight_ih = Parameter(empty((gates, input_size), device=device, dtype=dtype))
+        self.weight_hh = Parameter(empty((gates, hidden_size), device=device, dtype=dtype))
+        if bias:
+            self.bias_ih = Parameter(empty(gates, device=device, dtype=dtype))
+            self.bias_hh = Parameter(empty(gates, device=device, dtype=dtype))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def extra_repr(self):
+        s = "{input_size}, {hidden_size}"
+        if "bias" in self.__dict__ and self.bias is not True:
+            s += ", bias={bias}"
+        if "nonlinearity" in self.__dict__ and self.nonlinearity != "tanh":
+            s += ", nonlinearity={nonlinearity}"
+        return s.format(**self.__dict__)
+
+    def reset_parameters(self):
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def _step(self, mode, input, state):
+        """One step of ``mode`` from ``state`` (a tuple of (B, H) tensors), checked like torch."""
+        if input.size(1) != self.input_size:
+            raise RuntimeError(f"input has inconsistent input_size: got {input.size(1)} expected "
+                               f"{self.input_size}")
+        for k, s in enumerate(state):
+            if s.size(0) != input.size(0):
+                raise RuntimeError(f"Input batch size {input.size(0)} doesn't match hidden{k} "
+                                   f"batch size {s.size(0)}")
+            if s.size(1) != self.hidden_size:
+                raise RuntimeError(f"hidden{k} has inconsistent hidden_size: got {s.size(1)}, "
+                                   f"expected {self.hidden_size}")
+        w = _Weights(mode, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        return _STEPS[mode](w.project(input), state, w)
+
+    def _checked_input(self, input):
+        if input.dim() not in (1, 2):
+            raise ValueError(f"{type(self).__name__}: Expected input to be 1D or 2D, got "
+                             f"{input.dim()}D instead")
+        return input if input.dim() == 2 else input.unsqueeze(0)
+
+
+class RNNCell(RNNCellBase):
+    """One step of an Elman RNN: ``h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)`` (or relu)."""
+
+    __constants__ = ["input_size", "hidden_size", "bias", "nonlinearity"]
+
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None,
+                 dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input, hx=None):
+        batched = self._checked_input(input)
+        if hx is not None and hx.dim() not in (1, 2):
+            raise ValueError(f"RNNCell: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
+        if hx is None:
+            hx = zeros(batched.size(0), self.hidden_size, dtype=input.dtype)
+        elif input.dim() == 1:
+            hx = hx.unsqueeze(0)
+        mode = {"tanh": "RNN_TANH", "relu": "RNN_RELU"}.get(self.nonlinearity)
+        if mode is None:
+            raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
+        (h,) = self._step(mode, batched, (hx,))
+        return h if input.dim() == 2 else h.squeeze(0)
+
+
+class LSTMCell(RNNCellBase):
+    """One LSTM step: ``(h, c) -> (h', c')``."""
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
+
+    def forward(self, input, hx=None):
+        batched = self._checked_input(input)
+        if hx is not None:
+            for idx, value in enumerate(hx):
+                if value.dim() not in (1, 2):
+                    raise ValueError(f"LSTMCell: Expected hx[{idx}] to be 1D or 2D, got "
+                                     f"{value.dim()}D instead")
+        if hx is None:
+            h0 = zeros(batched.size(0), self.hidden_size, dtype=input.dtype)
+            hx = (h0, h0)
+        elif input.dim() == 1:
+            hx = (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
+        h, c = self._step("LSTM", batched, tuple(hx))
+        return (h, c) if input.dim() == 2 else (h.squeeze(0), c.squeeze(0))
+
+
+class GRUCell(RNNCellBase):
+    """One GRU step: ``h -> h'``."""
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
+
+    def forward(self, input, hx=None):
+        batched = self._checked_input(input)
+        if hx is not None and hx.dim() not in (1, 2):
+            raise ValueError(f"GRUCell: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
+        if hx is None:
+            hx = zeros(batched.size(0), self.hidden_size, dtype=input.dtype)
+        elif input.dim() == 1:
+            hx = hx.unsqueeze(0)
+        (h,) = self._step("GRU", batched, (hx,))
+        return h if input.dim() == 2 else h.squeeze(0)
