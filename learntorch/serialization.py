@@ -101,10 +101,14 @@ _STORAGE_TYPES = {d: _TorchName("torch", _utils.storage_type_name(d)) for d in _
 class _StorageRef:
     """Stands for one storage record while pickling; ``persistent_id`` turns it into its id."""
 
-    __slots__ = ("pid",)
+    __slots__ = ("fields",)
 
-    def __init__(self, pid):
-        self.pid = pid
+    def __init__(self, *fields):
+        self.fields = fields  # storage type, key, location, numel
+
+    def pid(self):
+        """A new tuple each time, as torch makes: the pickle then matches torch's byte for byte."""
+        return ("storage",) + self.fields
 
 
 class _Storages:
@@ -140,8 +144,7 @@ class _Storages:
             return ref
         key = str(len(self.records))
         self.records[key] = block
-        ref = _StorageRef(("storage", _STORAGE_TYPES[dtype], key, location,
-                           block.nbytes // dtype.itemsize))
+        ref = _StorageRef(_STORAGE_TYPES[dtype], key, location, block.nbytes // dtype.itemsize)
         self._refs[identity] = (ref, dtype)
         return ref
 
@@ -199,7 +202,7 @@ class _TorchPickler(pickle._Pickler):
         self.storages = storages
 
     def persistent_id(self, obj):
-        return obj.pid if type(obj) is _StorageRef else None
+        return obj.pid() if type(obj) is _StorageRef else None
 
     def save(self, obj, save_persistent_id=True):
         if type(obj) is _TorchName:
@@ -399,7 +402,7 @@ class _Reader:
         self.archive, self.mmap_path, self.map_location = archive, mmap_path, map_location
         first = archive.namelist()[0]
         self.prefix = first[:first.index("/") + 1] if "/" in first else ""
-        for record in ("data.pkl", "version"):
+        for record in ("version", "data.pkl"):
             if self.prefix + record not in archive.namelist():
                 raise RuntimeError(
                     f'Expected hasRecord("{record}") to be true, but got false.  (Could this '
