@@ -15,7 +15,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..._tensor import Tensor
-from ...autograd.grad_mode import _State, no_grad
+from ...autograd.grad_mode import _State
 from ...ops._op import Op
 
 _wrap = Tensor._make
@@ -172,8 +172,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
     if eps < 0.0:
         raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
-    _check_channel_vectors(input, (("weight", weight), ("bias", bias),
-                                   ("running_mean", running_mean), ("running_var", running_var)))
+    _check_channel_vectors(input, (("running_mean", running_mean), ("running_var", running_var),
+                                   ("weight", weight), ("bias", bias)))
     _check_same_dtype(input, weight, bias, running_mean, running_var)
     layout = _channel_layout(input.dim())
     use_batch = training or running_mean is None or running_var is None
@@ -190,17 +190,17 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 
 def _update_running(running_mean, running_var, mean, var, count, momentum):
-    """``running ← (1 − momentum)·running + momentum·batch`` (in place, as torch)."""
-    with no_grad():
-        if running_mean is not None:
-            running_mean.mul_(1 - momentum).add_(_wrap(mean.reshape(running_mean.shape)
-                                                       .astype(running_mean._array.dtype)),
-                                                 alpha=momentum)
-        if running_var is not None:
-            unbiased = var * (count / (count - 1)) if count > 1 else np.full_like(var, np.nan)
-            running_var.mul_(1 - momentum).add_(_wrap(unbiased.reshape(running_var.shape)
-                                                      .astype(running_var._array.dtype)),
-                                                alpha=momentum)
+    """``running ← (1 − momentum)·running + momentum·batch``, the variance unbiased.
+
+    Written straight into the buffers' arrays: torch's kernel updates them in place
+    without bumping their version counters, and so does this.
+    """
+    for running, batch in ((running_mean, mean),
+                           (running_var, var * (count / (count - 1)) if count > 1 else var * np.nan)):
+        if running is not None:
+            array = running._array
+            array *= 1 - momentum
+            array += (momentum * batch).reshape(array.shape).astype(array.dtype, copy=False)
 
 
 # -- instance norm -----------------------------------------------------------------------------
