@@ -73,7 +73,7 @@ class Generator:
     # -- drawing ---------------------------------------------------------------------------
     def random(self, n):
         """The next ``n`` 32-bit words (torch's ``random()``), as uint64."""
-        self._fresh = False
+        self._fresh = self._fresh and n == 0
         return self._engine.random_raw(n).astype(np.uint64)
 
     def random64(self, n):
@@ -101,9 +101,8 @@ class Generator:
         raw = np.ascontiguousarray(new_state.numpy()).tobytes() if hasattr(new_state, "numpy") \
             else bytes(new_state)
         if len(raw) != _STATE_LAYOUT.size:
-            raise RuntimeError(f"Expected either a THGeneratorState of size 5048 or a "
-                               f"CPUGeneratorImplState of size {_STATE_LAYOUT.size} but found the "
-                               f"input RNG state size to be {len(raw)}")
+            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {_STATE_LAYOUT.size} but "
+                               f"found the input RNG state size to be {len(raw)}")
         fields = _STATE_LAYOUT.unpack(raw)
         seed, left, _, next_word = fields[:4]
         key = np.array(fields[4:4 + _STATE_WORDS], dtype=np.uint64).astype(np.uint32)

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from .. import _device, _dtype
+from .._cpu_math import fma
 from .._tensor import Tensor, _shape_arg, _to_nested_data
 from ._op import Op
 
@@ -228,8 +229,22 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
              requires_grad=False):
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    array = np.linspace(float(start), float(end), steps, dtype=np.float64)
-    return _finish(array.astype(_default(dtype).np), None, device, requires_grad)
+    dtype = _default(dtype)
+    if dtype.is_floating_point and steps > 1:
+        array = _linspace_like_torch(dtype.np.type(start), dtype.np.type(end), steps)
+    else:
+        array = np.linspace(float(start), float(end), steps, dtype=np.float64)
+    return _finish(array.astype(dtype.np), None, device, requires_grad)
+
+
+def _linspace_like_torch(start, end, steps):
+    """torch's kernel, to the last bit: the first half counts up from ``start``, the second
+    down from ``end``, each point one fused multiply-add (``np.linspace`` rounds differently)."""
+    step = (end - start) / start.dtype.type(steps - 1)
+    i = np.arange(steps, dtype=start.dtype)
+    up = fma(i, step, start)
+    down = fma(i - start.dtype.type(steps - 1), step, end)
+    return np.where(np.arange(steps) < steps // 2, up, down)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,

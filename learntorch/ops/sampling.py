@@ -506,21 +506,34 @@ def bernoulli_(self, p=0.5, *, generator=None):
                         _uniform53(gen, self._array.size) < _check_probability(p))
 
 
-def random_(self, from_=None, to=None, *, generator=None):
+_UNSET = object()  # ``random_(5)`` means to=5, while ``random_(5, None)`` means from=5 to the top
+
+
+def random_(self, from_=None, to=_UNSET, *, generator=None):
     """Fill with integers: ``random_()`` in [0, 2^mantissa] (floats) or [0, max] (integers),
-    ``random_(to)`` in [0, to), ``random_(from_, to)`` in [from_, to)."""
+    ``random_(to)`` in [0, to), ``random_(from_, to)`` in [from_, to), ``random_(from_, None)``
+    from ``from_`` to the top of the dtype."""
     gen, n = _random._of(generator), self._array.size
-    if from_ is None and to is None:
+    if from_ is None and to is _UNSET:
         return _fill_random(self, "RandomBackward2", _full_range_integers(gen, n, self._array.dtype))
-    if to is None:
+    if to is _UNSET:
         from_, to, node = 0, from_, "RandomBackward1"
     else:
         node = "RandomBackward0"
-    from_, to = int(from_), int(to)
+    from_ = int(from_ or 0)
+    if to is None:
+        return _fill_random(self, node, _integers(gen, n, from_, _top(self._array.dtype) - from_ + 1))
+    to = int(to)
     if from_ >= to:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={from_} >= "
                            f"to={to}")
     return _fill_random(self, node, _integers(gen, n, from_, to - from_))
+
+
+def _top(np_dtype):
+    """The largest value ``random_(from_, None)`` may draw: 2**digits for floats, else the max."""
+    name = np.dtype(np_dtype).name
+    return 1 if name == "bool" else 2 ** _DIGITS[name] if name in _DIGITS else int(np.iinfo(np_dtype).max)
 
 
 __all__ = ["rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like",
