@@ -15,6 +15,7 @@ from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, \
     set_rng_state
 from . import nn  # noqa: E402  (after the tensor API it is built on)
+from .summary import summary  # noqa: E402  (the function; learntorch.summary is torchinfo's call)
 
 __version__ = "0.1.0"
 
