@@ -18,7 +18,8 @@ Unpickling runs code, so ``load`` is ``weights_only=True`` by default, as in tor
 a restricted unpickler builds tensors, numbers, strings and containers and refuses any other
 global.  ``weights_only=False`` (or ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1``) unpickles fully;
 do it only for files you trust.  Archives written by learntorch before it used torch's format
-(``structure.json`` + ``.npy``) still load; torch's legacy pre-1.6 format does not.
+(``structure.json`` + ``.npy``) still load, and so do files in torch's legacy pre-1.6 format
+(not the even older tar archives of torch < 0.4).
 """
 import collections
 import hashlib
@@ -44,6 +45,7 @@ __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_g
 
 DEFAULT_PROTOCOL = 2
 MAGIC_NUMBER = 0x1950A86A20F9469CFC6C  # torch's legacy (pre-1.6) format starts with it
+_LEGACY_PROTOCOL_VERSION = 1001
 _ALIGNMENT = 64
 
 UNSAFE_MESSAGE = (
@@ -321,7 +323,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
                     "mmap can only be used with files saved with `torch.save("
                     f"{name}_use_new_zipfile_serialization=True), please torch.save your "
                     "checkpoint with this option in order to use mmap.")
-            return _load_non_zip(file, weights_only, pickle_module, pickle_load_args)
+            return _load_non_zip(file, weights_only, pickle_module, map_location,
+                                 pickle_load_args)
         if mmap and not isinstance(f, (str, os.PathLike)):
             raise ValueError("f must be a file path in order to use the mmap argument")
         with zipfile.ZipFile(file) as archive:
@@ -500,23 +503,61 @@ def _full_unpickler(pickle_module):
     return Unpickler
 
 
-def _load_non_zip(file, weights_only, pickle_module, pickle_load_args):
-    """Not a zip: torch would read its legacy format, which starts with a pickled magic number.
+def _load_non_zip(file, weights_only, pickle_module, map_location, pickle_load_args):
+    """Not a zip: torch's legacy format, read under the same rules as the zip format."""
+    if not weights_only:
+        return _load_legacy(file, _full_unpickler(pickle_module), map_location, pickle_load_args)
+    try:
+        return _load_legacy(file, _weights_only_unpickler.Unpickler, map_location,
+                            pickle_load_args)
+    except pickle.UnpicklingError as e:
+        raise pickle.UnpicklingError(_weights_only_message(str(e))) from None
 
-    The first pickle is read under the same rules as the rest, so a hostile plain pickle is
-    refused exactly as torch refuses it.
+
+def _load_legacy(file, unpickler_class, map_location, pickle_load_args):
+    """torch's format before 1.6: pickles of a magic number, the protocol, system information,
+    the object and its storage keys, then each storage's bytes (an int64 count, then the data).
+
+    The tensors are built before their data is read, so each storage is filled in place.
     """
-    if weights_only:
-        try:
-            magic = _weights_only_unpickler.Unpickler(file, **pickle_load_args).load()
-        except pickle.UnpicklingError as e:
-            raise pickle.UnpicklingError(_weights_only_message(str(e))) from None
-    else:
-        magic = _full_unpickler(pickle_module)(file, **pickle_load_args).load()
-    if magic != MAGIC_NUMBER:
+    def next_pickle():
+        return unpickler_class(file, **pickle_load_args).load()
+
+    if next_pickle() != MAGIC_NUMBER:
         raise RuntimeError("Invalid magic number; corrupt file?")
-    raise RuntimeError("learntorch.load reads torch's zip format (torch.save since PyTorch 1.6); "
-                       "this file uses the legacy format: load it with torch and save it again")
+    protocol_version = next_pickle()
+    if protocol_version != _LEGACY_PROTOCOL_VERSION:
+        raise RuntimeError(f"Invalid protocol version: {protocol_version}")
+    next_pickle()  # the saving machine's byte order and type sizes
+    storages = {}  # key -> (array the file's bytes go to, the storage as restored)
+
+    def persistent_load(saved_id):
+        typename, data = _decode(saved_id[0]), saved_id[1:]
+        if typename == "module":  # a whole module's class, with its source when it was saved
+            return data[0]
+        if typename != "storage":
+            raise RuntimeError(f"Unknown saved id type: {saved_id[0]}")
+        storage_type, root_key, location, numel, view_metadata = data
+        if root_key not in storages:
+            host = np.empty(numel, storage_type.dtype.np)
+            storages[root_key] = host, _restore_location(Tensor._make(host), _decode(location),
+                                                         map_location)
+        storage = storages[root_key][1]
+        if view_metadata is not None:
+            _, offset, size = view_metadata
+            storage = storage[offset:offset + size]
+        return storage
+
+    unpickler = unpickler_class(file, **pickle_load_args)
+    unpickler.persistent_load = persistent_load
+    result = unpickler.load()
+    for key in next_pickle():
+        host, storage = storages[key]
+        file.read(8)  # the element count, which the storage already knows
+        memoryview(host).cast("B")[:] = file.read(host.nbytes)
+        if storage._array is not host:  # map_location moved it: copy the data after it
+            storage._array[...] = _device.move(host, storage.device)
+    return result
 
 
 # -- learntorch's first format: structure.json + one .npy per tensor (read only) -------------------

@@ -504,6 +504,34 @@ def test_plain_pickle_or_a_zip_without_records_fail_like_torch():
         assert str(ours.value) == str(theirs.value)
 
 
+def test_torchs_legacy_format_loads_with_shared_views_and_parameters():
+    base = torch.arange(6.).reshape(2, 3)
+    obj = {"t": base.t(), "row": base[1], "i": torch.tensor([7, -8], dtype=torch.int16),
+           "p": torch.nn.Parameter(torch.ones(2)), "n": [1, "two"]}
+    ours = lt.load(io.BytesIO(to_bytes(torch.save, obj, _use_new_zipfile_serialization=False)))
+    assert_same_nested(ours, obj)
+    assert type(ours["p"]) is lt.nn.Parameter
+    ours["row"][0] = 100.0
+    assert ours["t"][0, 1].item() == 100.0
+
+
+def test_torchs_legacy_format_whole_model_with_weights_only_false():
+    theirs = torch.nn.Sequential(torch.nn.Linear(3, 2)).eval()
+    raw = to_bytes(torch.save, theirs, _use_new_zipfile_serialization=False)
+    assert refusal(lt.load, raw) == refusal(torch.load, raw)
+    ours = lt.load(io.BytesIO(raw), weights_only=False)
+    assert type(ours) is lt.nn.Sequential and repr(ours) == repr(theirs)
+    np.testing.assert_array_equal(ours[0].weight.detach().numpy(),
+                                  theirs[0].weight.detach().numpy())
+
+
+def test_malicious_legacy_file_is_refused_like_torch(tmp_path):
+    marker = tmp_path / "pwned"
+    raw = to_bytes(torch.save, [RunsShellCommand(marker)], _use_new_zipfile_serialization=False)
+    assert refusal(lt.load, raw) == refusal(torch.load, raw)
+    assert not marker.exists()
+
+
 def zip_with(records):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
