@@ -1,29 +1,42 @@
 """Tasks, their test cases, and the helpers that build cases.
 
 A case knows how to describe itself (``given`` → ``want``) and how to test a student's
-object; it raises ``Mismatch`` with what actually came out.  Every message the grader prints
-is built from these strings, so they must be deterministic: no ids, no timings.
+object; it raises ``Mismatch`` with what actually came out and what differs.  Every message
+the grader prints is built from these strings, so they must be deterministic: no ids, no
+timings.
 """
+import inspect
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
 from .._tensor import Tensor
+from .compare import Difference, difference
 
 _MAX_SHOWN = 160
 
+_HINT_IN_PLACE = ("never change an input in place (x *= w, x[...] = 0, x.add_(...), or through "
+                  "x.numpy()): compute new tensors, or work on x.clone()")
+_HINT_REQUIRES_GRAD = ("leave the input as it is: x.detach() is a new tensor (sharing x's memory) "
+                       "on which you may call requires_grad_()")
+
 
 class Mismatch(Exception):
-    """The student's object answered, but wrongly; ``args[0]`` says what came out."""
+    """The student's object answered, but wrongly: what came out, and what differs."""
+
+    def __init__(self, got, differences=()):
+        super().__init__(got)
+        self.got = got
+        self.differences = [d for d in differences if d]
 
 
 @dataclass(frozen=True)
 class Case:
     given: str                     # the input, in words or values
     want: str                      # what a correct object gives
-    hint: str                      # shown under a ✗: the likely mistake
-    test: Callable[[Any], None]    # raises Mismatch(got) when the object is wrong
+    hint: str                      # shown under a ✗ when the values are wrong: the likely mistake
+    test: Callable[[Any], None]    # raises Mismatch when the object is wrong
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,12 @@ class Task:
     @property
     def chapter(self):
         return int(self.id.split(".")[0])
+
+
+def promise(holds, what):
+    """Guard a case's inputs: a case that breaks its task's promise would fail correct answers."""
+    if not holds:
+        raise AssertionError(f"a grading case breaks its task's promise: {what}")
 
 
 def show(value):
@@ -69,17 +88,6 @@ def _show_array(array):
     return text
 
 
-def returns(args, expected, hint, *, given=None, compare=None):
-    """Case: calling the object with ``args`` gives ``expected`` (by ``compare``, else ==)."""
-    compare = compare or _equal
-
-    def test(fn):
-        got = fn(*args)
-        if not compare(got, expected):
-            raise Mismatch(show(got))
-    return Case(given or describe(args), show(expected), hint, test)
-
-
 def describe(args):
     """The inputs as values when that is short, else tensors by their shapes."""
     text = ", ".join(show(a) for a in args)
@@ -87,6 +95,22 @@ def describe(args):
         return text
     return ", ".join(f"a tensor of shape {tuple(a.shape)}" if isinstance(a, Tensor) else show(a)
                      for a in args)
+
+
+def returns(args, expected, hint, *, given=None, atol=0.0, rtol=0.0, labels=None):
+    """Case: calling the object with ``args`` gives ``expected`` and leaves ``args`` unchanged.
+
+    Tensors must match in shape, dtype and values (floats within ``atol + rtol·|expected|``);
+    tuples and lists must be the container the task asks for; ``labels`` name a tuple's parts.
+    """
+    def test(fn):
+        before = freeze(args)
+        got = fn(*args)
+        changed = changed_argument(fn, args, before)
+        found = difference(got, expected, atol=atol, rtol=rtol, labels=labels)
+        if changed or found:
+            raise Mismatch(show(got), [changed, found])
+    return Case(given or describe(args), show(expected), hint, test)
 
 
 def raises(args, error, hint, *, given=None):
@@ -100,33 +124,38 @@ def raises(args, error, hint, *, given=None):
     return Case(given or describe(args), error.__name__, hint, test)
 
 
-def _equal(got, expected):
-    if isinstance(expected, tuple):
-        return isinstance(got, (tuple, list)) and tuple(got) == expected
-    return got == expected
-
-
-def as_array(value):
-    """A student's answer as a NumPy array (tensors, arrays, numbers); None when it is none of these."""
+# -- inputs must not change ---------------------------------------------------------------------
+def freeze(value):
+    """Everything about ``value`` that a function could change in place, copied."""
     if isinstance(value, Tensor):
-        return value.detach().numpy()
-    if isinstance(value, (np.ndarray, np.generic, int, float)):
-        return np.asarray(value)
-    return None
+        return ("tensor", tuple(value.shape), value.dtype, value.detach().numpy().tobytes(),
+                value.requires_grad)
+    if isinstance(value, np.ndarray):
+        return ("array", value.shape, value.dtype.str, value.tobytes())
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(freeze(v) for v in value))
+    return value
 
 
-def close(got, expected, *, atol=1e-6, rtol=1e-5, dtype=False):
-    """Same shape, same values within tolerance (and the same dtype when asked); NaN never matches."""
-    got_array, want = as_array(got), as_array(expected)
-    if got_array is None or got_array.shape != want.shape:
-        return False
-    if dtype and not (isinstance(got, Tensor) and got.dtype == expected.dtype):
-        return False
-    return bool(np.allclose(got_array.astype(np.float64), want.astype(np.float64),
-                            atol=atol, rtol=rtol))
+def changed_argument(fn, args, before):
+    """The Difference naming the first argument ``fn`` changed (``before = freeze(args)``)."""
+    names = _parameter_names(fn, len(args))
+    return next(filter(None, (change(name, old, freeze(value))
+                              for name, value, old in zip(names, args, before[1]))), None)
 
 
-def close_pair(got, expected):
-    """A pair of gradients: two results, each ``close`` to its expected value."""
-    return (isinstance(got, (tuple, list)) and len(got) == 2
-            and all(close(g, e) for g, e in zip(got, expected)))
+def change(name, old, new, who="your function"):
+    """None when ``old == new`` (two ``freeze`` results); else what ``who`` did to ``name``."""
+    if new == old:
+        return None
+    if old[0] == "tensor" and new[:4] == old[:4]:
+        return Difference(f"{who} set requires_grad on its argument {name}", _HINT_REQUIRES_GRAD)
+    return Difference(f"{who} changed its argument {name}", _HINT_IN_PLACE)
+
+
+def _parameter_names(fn, count):
+    try:
+        names = [p.name for p in inspect.signature(fn).parameters.values()]
+    except (TypeError, ValueError):  # a builtin, or not a function at all
+        names = []
+    return names[:count] + [f"number {i + 1}" for i in range(len(names), count)]

@@ -3,8 +3,10 @@
     learntorch-grade submissions/*.ipynb [--json | --csv FILE] [--timeout S]
 
 Every notebook is graded by its own worker process (``worker.py``) under a memory limit,
-several at a time; the files are only read.  Students failing is a normal outcome, so the
-exit status is 0 unless the command line itself is wrong.
+several at a time; the files are only read.  Each task is "passed", "wrong", "not attempted"
+(its stub untouched), "missing" (never defined) or "error" (it crashed or hung), in the table,
+the JSON and the CSV alike.  Students failing is a normal outcome, so the exit status is 0
+unless the command line itself is wrong.
 """
 import argparse
 import csv
@@ -14,6 +16,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+from .grade import ERROR, MISSING, NOT_ATTEMPTED, PASSED, WRONG
 from .tasks import TASKS
 
 # One BLAS thread per worker: workers already run in parallel, one per core.
@@ -52,44 +55,60 @@ def task_columns(results):
     return [task_id for task_id in TASKS if task_id in graded]
 
 
+# One mark per status; "not attempted" (the stub untouched) is not "wrong".
+MARKS = {PASSED: "✓", WRONG: "✗", ERROR: "✗", MISSING: "✗", NOT_ATTEMPTED: "–"}
+LEGEND = "✓ passed   ✗ wrong (or not defined, or crashed)   – not attempted (the stub is untouched)"
+
+
 def table(results):
-    """One score table per chapter (✓/✗ per task), then errors and failures worth reading."""
+    """One score table per chapter, a legend, then errors and failures worth reading."""
     width = max(len(result["file"]) for result in results)
     graded = [result for result in results if not result["error"]]
     blocks = [_chapter_table([r for r in graded if r["chapter"] == chapter], width)
               for chapter in sorted({r["chapter"] for r in graded})]
+    if graded:
+        blocks.append(LEGEND)
     errors = [f"{r['file']}: error: {r['error']}" for r in results if r["error"]]
-    # "not implemented" needs no note: the ✗ says it all and a class batch would drown in them.
+    cells = [f"{r['file']}: {cell}" for r in graded for cell in r["cells"]]
+    # Untouched stubs need no note: the – says it all and a class batch would drown in them.
     notes = [f"{result['file']}: {_first_failure(outcome)}" for result in graded
-             for outcome in result["tasks"]
-             if not outcome["passed"] and outcome["status"] != "not implemented"]
-    return "\n\n".join(block for block in blocks + ["\n".join(errors), "\n".join(notes)] if block)
+             for outcome in result["tasks"] if outcome["status"] not in (PASSED, NOT_ATTEMPTED)]
+    sections = [("", errors), ("cells that failed when the notebook ran:", cells),
+                ("failures:", notes)]
+    blocks += ["\n".join(([title] if title else []) + lines) for title, lines in sections if lines]
+    return "\n\n".join(blocks)
 
 
 def _chapter_table(results, width):
     columns = task_columns(results)
     lines = ["  ".join(["file".ljust(width)] + [c.rjust(4) for c in columns] + ["total"])]
     for result in results:
-        marks = {o["id"]: "✓" if o["passed"] else "✗" for o in result["tasks"]}
+        marks = {o["id"]: MARKS[o["status"]] for o in result["tasks"]}
         lines.append("  ".join([result["file"].ljust(width)] + [marks[c].rjust(4) for c in columns]
                                + [f"{result['score']:>4}%"]))
     return "\n".join(lines)
 
 
 def _first_failure(outcome):
-    return next(line for line in outcome["lines"] if line.startswith("✗"))[2:]
+    """The first ✗ line without its mark, with the line saying what differs when there is one."""
+    lines = outcome["lines"]
+    first = next(i for i, line in enumerate(lines) if line.startswith("✗"))
+    detail = lines[first + 1:first + 2]
+    named = detail and not detail[0].startswith(("  hint:", "✓", "✗"))
+    return lines[first][2:] + (f" — {detail[0].strip()}" if named else "")
 
 
 def write_csv(results, path):
+    """One row per notebook: each task's status in words, the score, failed cells, errors."""
     columns = task_columns(results)
     with open(path, "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
-        writer.writerow(["file", "chapter"] + columns + ["score", "error"])
+        writer.writerow(["file", "chapter"] + columns + ["score", "failed cells", "error"])
         for result in results:
-            passed = {o["id"]: int(o["passed"]) for o in result["tasks"]}
+            status = {o["id"]: o["status"] for o in result["tasks"]}
             writer.writerow([result["file"], result["chapter"] or ""]
-                            + [passed.get(c, "") for c in columns]
-                            + [result["score"], result["error"] or ""])
+                            + [status.get(c, "") for c in columns]
+                            + [result["score"], "; ".join(result["cells"]), result["error"] or ""])
 
 
 def _parser():

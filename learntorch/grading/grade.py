@@ -3,6 +3,7 @@
 ``check`` is the notebook entry point: it prints and never raises, because an exception
 would stop a student's notebook at the point where they most need to read the feedback.
 """
+import difflib
 import inspect
 import sys
 import warnings
@@ -11,9 +12,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .cases import Mismatch
+from .compare import Difference
 from .tasks import TASKS
 
-PASSED, FAILED, NOT_IMPLEMENTED, MISSING = "passed", "failed", "not implemented", "missing"
+PASSED, WRONG, NOT_ATTEMPTED, MISSING, ERROR = (
+    "passed", "wrong", "not attempted", "missing", "error")
+
+_STUB = "the stub"  # a case that met the untouched stub's bare NotImplementedError()
 
 
 @dataclass
@@ -33,42 +38,54 @@ class Result:
 
 
 def grade(task, obj):
-    """All of ``task``'s cases on ``obj``; an untouched stub stops at the first case."""
+    """All of ``task``'s cases on ``obj``: "not attempted" when every case met the stub."""
     prefix = f"{task.id} {task.name}"
+    outcomes = [(case, _outcome(case, obj)) for case in task.make_cases()]
+    if all(got is _STUB for _, got in outcomes):
+        return Result(task.id, task.title, NOT_ATTEMPTED,
+                      [f"{task.id} not implemented yet — fill in the cell above"])
     lines = []
-    for case in task.make_cases():
-        got = _outcome(case, obj)
-        if got is NOT_IMPLEMENTED:
-            return Result(task.id, task.title, NOT_IMPLEMENTED,
-                          [f"{task.id} not implemented yet — fill in the cell above"])
+    for case, got in outcomes:
         if got is None:
             lines.append(f"✓ {prefix}: {case.given} → {case.want}")
-        else:
-            lines.append(f"✗ {prefix}: for input {case.given}, expected {case.want}, got {got}")
-            lines.append(f"  hint: {case.hint}")
-    status = FAILED if any(line.startswith("✗") for line in lines) else PASSED
+            continue
+        if got is _STUB:
+            got = Mismatch("NotImplementedError", [Difference(
+                "part of the task is still the stub", "replace every `raise NotImplementedError()`")])
+        lines.append(f"✗ {prefix}: for input {case.given}, expected {case.want}, got {got.got}")
+        lines.extend(f"  {found.text}" for found in got.differences)
+        own = [found.hint for found in got.differences if found.hint]
+        lines.append(f"  hint: {own[0] if own else case.hint}")
+    status = WRONG if any(line.startswith("✗") for line in lines) else PASSED
     return Result(task.id, task.title, status, lines)
 
 
-def missing(task, reason=None):
-    """The result for a task whose object the notebook never defined."""
-    why = reason or "run the cell above that defines it"
+def missing(task, why):
+    """The result for a task whose object the notebook never defined; ``why`` says what to do."""
     return Result(task.id, task.title, MISSING, [f"✗ {task.id} {task.name} is not defined — {why}"])
 
 
+def near_miss(name, namespace):
+    """The function or class defined in ``namespace`` whose name is closest to ``name``."""
+    defined = [key for key, value in namespace.items()
+               if not key.startswith("_") and (inspect.isfunction(value) or inspect.isclass(value))]
+    close = difflib.get_close_matches(name, defined, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def _outcome(case, obj):
-    """None when the case passes, NOT_IMPLEMENTED for a stub, else what came out instead."""
+    """None when the case passes, _STUB for the untouched stub, else a Mismatch."""
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             case.test(obj)
     except Mismatch as wrong:
-        return wrong.args[0]
+        return wrong
     except NotImplementedError as error:
         # The stub raises a bare NotImplementedError(); one with a message is the student's own.
-        return NOT_IMPLEMENTED if not error.args else describe_error(error)
+        return _STUB if not error.args else Mismatch(describe_error(error))
     except (Exception, SystemExit) as error:  # the student's code may raise anything
-        return describe_error(error)
+        return Mismatch(describe_error(error))
     return None
 
 
@@ -94,14 +111,20 @@ def check(task_or_object):
             _say(_unknown(task_or_object))
             return
         if isinstance(task_or_object, str):
-            namespace = _caller_namespace()
-            result = (grade(task, namespace[task.name]) if task.name in namespace
-                      else missing(task))
+            result = _grade_by_name(task, _caller_namespace())
         else:
             result = grade(task, task_or_object)
         _say("\n".join(result.lines))
     except Exception as error:  # a bug here must not stop the student's notebook either
         _say(f"check({task_or_object!r}) could not run: {describe_error(error)}")
+
+
+def _grade_by_name(task, namespace):
+    if task.name in namespace:
+        return grade(task, namespace[task.name])
+    near = near_miss(task.name, namespace)
+    return missing(task, "run the cell above that defines it"
+                   + (f" (you defined {near}: is the name misspelled?)" if near else ""))
 
 
 def _say(text):

@@ -14,7 +14,7 @@ import signal
 import sys
 
 from .execute import code_cells, defining_error, run_cells
-from .grade import Result, grade, missing
+from .grade import ERROR, Result, grade, missing, near_miss
 from .tasks import chapter_tasks
 
 
@@ -94,7 +94,11 @@ def _grade_here(task, namespace, errors):
     if task.name in namespace:
         return grade(task, namespace[task.name])
     error = defining_error(errors, task.name)
-    return missing(task, error.text if error else None)
+    if error:
+        return missing(task, error.text)
+    near = near_miss(task.name, namespace)
+    return missing(task, "the notebook never defines it" +
+                   (f"; it defines {near} (a misspelled name?)" if near else ""))
 
 
 def _died(task, status, timeout):
@@ -105,7 +109,7 @@ def _died(task, status, timeout):
         why = f"crashed ({signal.Signals(os.WTERMSIG(status)).name})"
     else:
         why = f"stopped the grader (exit status {os.WEXITSTATUS(status)})"
-    return Result(task.id, task.title, "error", [f"✗ {task.id} {task.name}: {why}"])
+    return Result(task.id, task.title, ERROR, [f"✗ {task.id} {task.name}: {why}"])
 
 
 def _limit_memory(megabytes):

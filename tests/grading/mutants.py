@@ -2,11 +2,24 @@
 
 ``MUTANTS[task_id]`` maps a description of the mistake to the source a student might write.
 Each source runs in a fresh namespace that already has ``np``, ``torch`` (learntorch) and
-``math``; it defines the object the task expects.
+``math``; it defines the object the task expects.  ``SAYS`` holds, for the mutants whose
+mistake is not about values (a container type, a dtype, a changed input, real PyTorch), the
+words the grader must use to name it.
 """
 
 MUTANTS = {
     "1.1": {
+        "returns a list instead of a tuple": """
+def broadcast_shape(a, b):
+    n = max(len(a), len(b))
+    a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    out = []
+    for x, y in zip(a, b):
+        if x != y and 1 not in (x, y):
+            raise ValueError
+        out.append(y if x == 1 else x)
+    return out
+""",
         "takes the larger size, never raises": """
 def broadcast_shape(a, b):
     n = max(len(a), len(b))
@@ -84,6 +97,12 @@ def element_at(storage, shape, strides, offset, index):
 """,
     },
     "1.3": {
+        "returns lists instead of tuples": """
+def permute_strides(shape, strides, dims):
+    if sorted(dims) != list(range(len(shape))):
+        raise ValueError
+    return [shape[d] for d in dims], [strides[d] for d in dims]
+""",
         "uses the inverse permutation": """
 def permute_strides(shape, strides, dims):
     if sorted(dims) != list(range(len(shape))):
@@ -114,6 +133,17 @@ def permute_strides(shape, strides, dims):
 """,
     },
     "1.4": {
+        "zeroes the unmasked elements of x in place": """
+def masked_mean(x, mask):
+    mask = mask.expand_as(x)
+    x.masked_fill_(~mask, 0.0)
+    return x.sum(dim=-1) / mask.sum(dim=-1).clamp(min=1)
+""",
+        "float64 result (the mask as double)": """
+def masked_mean(x, mask):
+    w = mask.double().expand_as(x)
+    return (x * w).sum(dim=-1) / w.sum(dim=-1).clamp(min=1)
+""",
         "ignores the mask": """
 def masked_mean(x, mask):
     return x.mean(dim=-1)
@@ -140,6 +170,20 @@ def masked_mean(x, mask):
 """,
     },
     "1.5": {
+        "bool result (forgets .long())": """
+def one_hot(labels, num_classes):
+    if labels.numel() and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError
+    return labels.unsqueeze(-1) == torch.arange(num_classes)
+""",
+        "builds the result with real PyTorch": """
+import torch as pytorch
+
+def one_hot(labels, num_classes):
+    if labels.numel() and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError
+    return pytorch.nn.functional.one_hot(pytorch.from_numpy(labels.numpy()), num_classes)
+""",
         "off by one": """
 def one_hot(labels, num_classes):
     if labels.numel() and (labels.min() < 0 or labels.max() >= num_classes):
@@ -170,6 +214,11 @@ def one_hot(labels, num_classes):
 """,
     },
     "1.6": {
+        "float64 result": """
+def pairwise_sq_dists(a, b):
+    diff = a.double().unsqueeze(1) - b.double().unsqueeze(0)
+    return (diff ** 2).sum(dim=-1)
+""",
         "forgets to square": """
 def pairwise_sq_dists(a, b):
     return (a.unsqueeze(1) - b.unsqueeze(0)).abs().sum(dim=-1)
@@ -211,6 +260,10 @@ def numerical_derivative(f, x, h=1e-5):
 """,
     },
     "2.2": {
+        "returns a list instead of a tuple": """
+def mul_backward(grad_out, a, b):
+    return [grad_out * b, grad_out * a]
+""",
         "gradients swapped": """
 def mul_backward(grad_out, a, b):
     return grad_out * a, grad_out * b
@@ -251,6 +304,12 @@ def matmul_backward(grad_out, a, b):
 """,
     },
     "2.4": {
+        "returns a NumPy array": """
+def unbroadcast(grad, shape):
+    g = grad.numpy()
+    g = g.sum(axis=tuple(range(g.ndim - len(shape))))
+    return g.sum(axis=tuple(d for d, n in enumerate(shape) if n == 1), keepdims=True)
+""",
         "returns the gradient unchanged": """
 def unbroadcast(grad, shape):
     return grad
@@ -294,13 +353,25 @@ def unbroadcast(grad, shape):
 """,
     },
     "2.5": {
+        "returns a tuple instead of a list": """
+def topo_sort(root):
+    order, seen = [], set()
+    def visit(node):
+        if node not in seen:
+            seen.add(node)
+            for child in node._children:
+                visit(child)
+            order.append(node)
+    visit(root)
+    return tuple(order)
+""",
         "root first (the backward order, not the forward one)": """
 def topo_sort(root):
     order, seen = [], set()
     def visit(node):
         if node not in seen:
             seen.add(node)
-            for child in node._prev:
+            for child in node._children:
                 visit(child)
             order.append(node)
     visit(root)
@@ -310,7 +381,7 @@ def topo_sort(root):
 def topo_sort(root):
     order = []
     def visit(node):
-        for child in node._prev:
+        for child in node._children:
             visit(child)
         order.append(node)
     visit(root)
@@ -322,7 +393,7 @@ def topo_sort(root):
     while queue:
         node = queue.pop(0)
         order.append(node)
-        for child in node._prev:
+        for child in node._children:
             if child not in seen:
                 seen.add(child)
                 queue.append(child)
@@ -330,10 +401,48 @@ def topo_sort(root):
 """,
         "only the root and its direct inputs": """
 def topo_sort(root):
-    return list(dict.fromkeys(root._prev)) + [root]
+    return list(dict.fromkeys(root._children)) + [root]
 """,
     },
     "2.6": {
+        "forward returns float32 (a tensor built from Python floats)": """
+class Softplus(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return torch.tensor(np.logaddexp(0, x.detach().numpy()).tolist())
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, = ctx.saved_tensors
+        return grad_output * x.sigmoid()
+""",
+        "forward changes x in place": """
+class Softplus(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x.clone())
+        positive = x.clamp(min=0)
+        x.abs_().neg_().exp_()
+        return positive + (1 + x).log()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, = ctx.saved_tensors
+        return grad_output * x.sigmoid()
+""",
+        "backward changes grad_output in place": """
+class Softplus(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.clamp(min=0) + (1 + (-x.abs()).exp()).log()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, = ctx.saved_tensors
+        return grad_output.mul_(x.sigmoid())
+""",
         "naive forward overflows": """
 class Softplus(torch.autograd.Function):
     @staticmethod
@@ -396,6 +505,57 @@ class Softplus(torch.autograd.Function):
 """,
     },
     "2.7": {
+        "perturbs all of x at once and compares with grad.sum() (errors that cancel pass)": """
+def my_gradcheck(f, x, eps=1e-6, atol=1e-5, rtol=1e-3):
+    leaf = x.detach().requires_grad_()
+    f(leaf).backward()
+    numerical = (f(x + eps).item() - f(x - eps).item()) / (2 * eps)
+    analytical = leaf.grad.sum().item()
+    return abs(analytical - numerical) <= atol + rtol * abs(numerical)
+""",
+        "returns a tensor instead of a bool": """
+def my_gradcheck(f, x, eps=1e-6, atol=1e-5, rtol=1e-3):
+    leaf = x.detach().clone().requires_grad_()
+    f(leaf).backward()
+    flat = x.detach().numpy().reshape(-1)
+    numerical = torch.zeros(flat.size, dtype=torch.float64)
+    for k in range(flat.size):
+        step = np.zeros(flat.size)
+        step[k] = eps
+        numerical[k] = (f(torch.tensor((flat + step).reshape(x.shape))).item()
+                        - f(torch.tensor((flat - step).reshape(x.shape))).item()) / (2 * eps)
+    analytical = leaf.grad.reshape(-1)
+    return ((analytical - numerical).abs() <= atol + rtol * numerical.abs()).all()
+""",
+        "perturbs x in place through x.numpy() and never puts it back": """
+def my_gradcheck(f, x, eps=1e-6, atol=1e-5, rtol=1e-3):
+    leaf = x.detach().clone().requires_grad_()
+    f(leaf).backward()
+    analytical = leaf.grad.numpy().reshape(-1)
+    flat = x.numpy().reshape(-1)
+    numerical = np.zeros(flat.size)
+    for k in range(flat.size):
+        flat[k] += eps
+        plus = f(x).item()
+        flat[k] -= 2 * eps
+        minus = f(x).item()
+        numerical[k] = (plus - minus) / (2 * eps)
+    return bool(np.all(np.abs(analytical - numerical) <= atol + rtol * np.abs(numerical)))
+""",
+        "sets requires_grad on x itself": """
+def my_gradcheck(f, x, eps=1e-6, atol=1e-5, rtol=1e-3):
+    x.requires_grad_()
+    f(x).backward()
+    analytical = x.grad.numpy().reshape(-1)
+    flat = x.detach().numpy().reshape(-1)
+    numerical = np.zeros(flat.size)
+    for k in range(flat.size):
+        step = np.zeros(flat.size)
+        step[k] = eps
+        numerical[k] = (f(torch.tensor((flat + step).reshape(x.shape))).item()
+                        - f(torch.tensor((flat - step).reshape(x.shape))).item()) / (2 * eps)
+    return bool(np.all(np.abs(analytical - numerical) <= atol + rtol * np.abs(numerical)))
+""",
         "always True": """
 def my_gradcheck(f, x, eps=1e-6, atol=1e-5, rtol=1e-3):
     return True
@@ -452,4 +612,28 @@ def my_gradcheck(f, x, eps=1e-6, atol=1e-5, rtol=1e-3):
     return bool(np.all(np.abs(leaf.grad.numpy().reshape(-1) - numerical) <= atol))
 """,
     },
+}
+
+# What the grader must say, in its line naming the difference, for mistakes that are not values.
+SAYS = {
+    ("1.1", "returns a list instead of a tuple"): "returned a list, expected a tuple",
+    ("1.3", "returns lists instead of tuples"): "new_shape: returned a list, expected a tuple",
+    ("1.4", "zeroes the unmasked elements of x in place"): "your function changed its argument x",
+    ("1.4", "float64 result (the mask as double)"): "dtype float64 ≠ expected float32",
+    ("1.5", "bool result (forgets .long())"): "dtype bool ≠ expected int64",
+    ("1.5", "builds the result with real PyTorch"):
+        "got a torch.Tensor from PyTorch; use learntorch",
+    ("1.6", "float64 result"): "dtype float64 ≠ expected float32",
+    ("2.2", "returns a list instead of a tuple"): "returned a list, expected a tuple",
+    ("2.4", "returns a NumPy array"): "returned a NumPy array, expected a learntorch tensor",
+    ("2.5", "returns a tuple instead of a list"): "returned a tuple, expected a list",
+    ("2.6", "forward returns float32 (a tensor built from Python floats)"):
+        "forward: dtype float32 ≠ expected float64",
+    ("2.6", "forward changes x in place"): "your forward changed its argument x",
+    ("2.6", "backward changes grad_output in place"):
+        "your backward changed its argument grad_output",
+    ("2.7", "returns a tensor instead of a bool"): "returned a learntorch tensor, expected a bool",
+    ("2.7", "perturbs x in place through x.numpy() and never puts it back"):
+        "your function changed its argument x",
+    ("2.7", "sets requires_grad on x itself"): "your function set requires_grad on its argument x",
 }

@@ -37,21 +37,59 @@ def test_solutions_score_100_and_exercises_0_from_the_installed_command(tmp_path
         assert result["error"] is None and result["cells"] == []
         assert len(result["tasks"]) == len(chapter_tasks(result["chapter"]))
         for outcome in result["tasks"]:
-            assert outcome["status"] == "not implemented"
+            assert outcome["status"] == "not attempted" and not outcome["passed"]
             assert outcome["lines"] == [f"{outcome['id']} not implemented yet — "
                                         "fill in the cell above"]
 
 
-def test_table_and_csv(capsys, tmp_path):
+def test_table_and_csv_tell_not_attempted_from_wrong(capsys, tmp_path):
+    wrong = "def one_hot(labels, num_classes):\n    return labels\n"
+    path, _ = write_variant(TENSORS, tmp_path, {"one_hot": wrong})
     table_csv = tmp_path / "grades.csv"
-    assert cli.main([str(TENSORS), str(EXERCISES[0]), "--csv", str(table_csv)]) == 0
+    assert cli.main([str(TENSORS), str(EXERCISES[0]), str(path), "--csv", str(table_csv)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["file", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "total"]
     assert out[1].split()[1:] == ["✓"] * 6 + ["100%"]
-    assert out[2].split()[1:] == ["✗"] * 6 + ["0%"]
+    assert out[2].split()[1:] == ["–"] * 6 + ["0%"]
+    assert out[3].split()[1:] == ["✓"] * 4 + ["✗", "✓", "83%"]
+    assert cli.LEGEND in out
+    failure, = [line for line in out if line.startswith(f"{path}: ")]
+    assert "1.5 one_hot: for input" in failure and "— shape (3,) ≠ expected (3, 3)" in failure
     with table_csv.open(encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
-    assert [row["score"] for row in rows] == ["100", "0"] and rows[0]["1.6"] == "1"
+    assert [row["score"] for row in rows] == ["100", "0", "83"]
+    assert [row["1.5"] for row in rows] == ["passed", "not attempted", "wrong"]
+    assert rows[1]["1.1"] == "not attempted" and rows[2]["failed cells"] == ""
+
+
+def test_a_failing_top_level_cell_is_shown_in_the_table_and_the_csv(capsys, tmp_path):
+    fails_after = ("def one_hot(labels, num_classes):\n"
+                   "    return (labels.unsqueeze(-1) == torch.arange(num_classes)).long()\n\n"
+                   "one_hot(undefined_labels, 3)\n")
+    path, cells = write_variant(TENSORS, tmp_path, {"one_hot": fails_after})
+    table_csv = tmp_path / "grades.csv"
+    assert cli.main([str(path), "--csv", str(table_csv)]) == 0
+    out = capsys.readouterr().out
+    cell = (f"cell {cells['one_hot']}, line 4: NameError: name 'undefined_labels' is not "
+            "defined")
+    assert f"cells that failed when the notebook ran:\n{path}: {cell}" in out
+    with table_csv.open(encoding="utf-8") as file:
+        row, = csv.DictReader(file)
+    assert row["failed cells"] == cell
+
+
+def test_a_missing_function_is_reported_with_the_near_miss_the_notebook_defines(capsys, tmp_path):
+    misspelled = ("def masked_means(x, mask):\n    w = mask.to(x.dtype).expand_as(x)\n"
+                  "    return (x * w).sum(dim=-1) / w.sum(dim=-1).clamp(min=1)\n")
+    path, _ = write_variant(TENSORS, tmp_path, {"masked_mean": misspelled})
+    result, = grade_json(capsys, path)
+    outcome = by_id(result)["1.4"]
+    assert outcome["status"] == "missing"
+    assert outcome["lines"] == ["✗ 1.4 masked_mean is not defined — the notebook never defines "
+                                "it; it defines masked_means (a misspelled name?)"]
+    assert cli.main([str(path)]) == 0
+    assert "1.4 masked_mean is not defined — the notebook never defines it; it defines " \
+        "masked_means" in capsys.readouterr().out
 
 
 def test_bad_files_get_an_error_row_and_the_batch_goes_on(capsys, tmp_path):

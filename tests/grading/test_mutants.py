@@ -1,4 +1,4 @@
-"""Seeded wrong implementations (mutants.py): check() must reject each, with a hint."""
+"""Seeded wrong implementations (mutants.py): check() must reject each, say what differs, hint."""
 import contextlib
 import io
 import math
@@ -9,7 +9,7 @@ import pytest
 import learntorch
 from learntorch.grading import check
 from learntorch.grading.tasks import TASKS
-from mutants import MUTANTS
+from mutants import MUTANTS, SAYS
 
 
 def verdict(task_id, code):
@@ -22,10 +22,21 @@ def verdict(task_id, code):
     return out.getvalue()
 
 
+def failures(output):
+    """Each ✗ block of check()'s output: the ✗ line and the indented lines under it."""
+    blocks = []
+    for line in output.splitlines():
+        if line.startswith("✗"):
+            blocks.append([line])
+        elif line.startswith("  ") and blocks:
+            blocks[-1].append(line)
+    return blocks
+
+
 def rejected(output):
-    lines = output.splitlines()
-    return any(line.startswith("✗") and nxt.startswith("  hint: ")
-               for line, nxt in zip(lines, lines[1:]))
+    """At least one ✗, and every ✗ ends with a hint."""
+    blocks = failures(output)
+    return bool(blocks) and all(block[-1].startswith("  hint: ") for block in blocks)
 
 
 @pytest.mark.parametrize("task_id", TASKS)
@@ -40,3 +51,14 @@ def test_mutants_are_rejected():
     rate = 1 - len(survivors) / len(verdicts)
     assert rate >= 0.95, f"only {rate:.0%} of mutants rejected; survivors: {survivors}"
     assert not survivors, f"rejected {rate:.0%}; survivors: {survivors}"
+
+
+@pytest.mark.parametrize("key", SAYS, ids=" / ".join)
+def test_a_mistake_that_is_not_about_values_is_named_before_the_hint(key):
+    """The line under ✗ names the mistake, and the hint is about it, not about values."""
+    task_id, what = key
+    blocks = failures(verdict(task_id, MUTANTS[task_id][what]))
+    named = [block for block in blocks if SAYS[key] in block[1]]
+    assert named, f"no ✗ says {SAYS[key]!r}: {blocks[:2]}"
+    case_hints = {case.hint for case in TASKS[task_id].make_cases()}
+    assert all(block[-1][len("  hint: "):] not in case_hints for block in named), named[0]

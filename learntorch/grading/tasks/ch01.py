@@ -7,7 +7,7 @@ import numpy as np
 
 import learntorch
 
-from ..cases import Task, close, raises, returns
+from ..cases import Task, promise, raises, returns
 
 
 # -- 1.1 broadcast_shape --------------------------------------------------------------------
@@ -19,6 +19,9 @@ def _broadcast_cases():
     valid = [((2, 3), (3,)), ((4, 1), (3,)), ((), (2,)), ((5, 1, 4), (3, 1)), ((0,), (1,)),
              ((1,), (0,)), ((3, 1), (1, 3)), ((2, 1, 1), (1, 1, 1, 6)), ((), ())]
     bad = [((2, 3), (2,)), ((0,), (2,)), ((4, 3), (2, 4, 2))]
+    for a, b in valid + bad:  # the task promises two tuples of ints
+        promise(all(isinstance(s, tuple) and all(type(n) is int for n in s) for s in (a, b)),
+                f"{a} and {b} are tuples of ints")
     return ([returns((a, b), np.broadcast_shapes(a, b), hint_rule, given=f"{a} with {b}")
              for a, b in valid]
             + [raises((a, b), ValueError, hint_raise, given=f"{a} with {b}") for a, b in bad])
@@ -29,6 +32,10 @@ def _element_case(storage, shape, strides, offset, index, hint):
     """The reference is NumPy's ``as_strided`` over the same buffer (NumPy counts strides in
     bytes); every case stays inside the buffer, negative strides included."""
     buffer = np.asarray(storage)
+    reached = [offset + sum((n - 1) * s for n, s in zip(shape, strides) if s * sign > 0)
+               for sign in (1, -1)]
+    promise(len(shape) == len(strides) == len(index) and 0 <= min(reached)
+            and max(reached) < len(storage), f"view {shape}, {strides}, {offset} fits the storage")
     view = np.lib.stride_tricks.as_strided(buffer[offset:], shape,
                                            [s * buffer.itemsize for s in strides])
     given = f"shape={shape}, strides={strides}, offset={offset}, index={index}"
@@ -51,19 +58,22 @@ def _element_cases():
         _element_case(storage, (2, 3, 4), (12, 4, 1), 0, (1, 2, 3), hint_sum),
     ]
     for shape, index in [((2, 3), (2, 0)), ((2, 3), (0, -1)), ((2, 3), (1,))]:
-        cases.append(raises((storage, shape, (3, 1), 0, index), IndexError, hint_bounds,
+        cases.append(raises((list(storage), shape, (3, 1), 0, index), IndexError, hint_bounds,
                             given=f"shape={shape}, strides=(3, 1), offset=0, index={index}"))
     return cases
 
 
 # -- 1.3 permute_strides ----------------------------------------------------------------------
 def _permute_case(shape, strides, dims):
+    promise(sorted(dims) == list(range(len(shape))) == list(range(len(strides))),
+            f"dims {dims} is a permutation of the dims of {shape}")
     view = np.lib.stride_tricks.as_strided(np.zeros(1), shape, [s * 8 for s in strides])
     moved = view.transpose(dims)
     expected = (moved.shape, tuple(s // 8 for s in moved.strides))
     return returns((shape, strides, dims), expected,
                    "new dim i is old dim dims[i]: take shape[dims[i]] and strides[dims[i]]",
-                   given=f"shape={shape}, strides={strides}, dims={dims}")
+                   given=f"shape={shape}, strides={strides}, dims={dims}",
+                   labels=("new_shape", "new_strides"))
 
 
 def _permute_cases():
@@ -86,9 +96,12 @@ def _masked_mean_reference(x, mask):
 
 
 def _masked_mean_case(x, mask, hint):
-    expected = learntorch.tensor(_masked_mean_reference(x, mask), dtype=learntorch.float32)
-    return returns((learntorch.tensor(x, dtype=learntorch.float32), learntorch.tensor(mask)),
-                   expected, hint, compare=close)
+    x, mask = learntorch.tensor(x, dtype=learntorch.float32), learntorch.tensor(mask)
+    promise(mask.dtype == learntorch.bool and np.broadcast_shapes(mask.shape, x.shape) == x.shape
+            and x.dim() >= 1, "mask is bool and broadcasts to x's shape")
+    expected = learntorch.tensor(_masked_mean_reference(x.numpy(), mask.numpy()),
+                                 dtype=learntorch.float32)
+    return returns((x, mask), expected, hint, atol=1e-6, rtol=1e-5)
 
 
 def _masked_mean_cases():
@@ -113,9 +126,11 @@ def _masked_mean_cases():
 
 # -- 1.5 one_hot ------------------------------------------------------------------------------
 def _one_hot_case(labels, num_classes, hint):
-    expected = learntorch.tensor(np.eye(num_classes, dtype=np.int64)[np.asarray(labels, np.int64)])
-    return returns((learntorch.tensor(labels, dtype=learntorch.int64), num_classes), expected,
-                   hint, compare=lambda got, want: close(got, want, dtype=True))
+    labels = np.asarray(labels, np.int64)
+    promise(labels.size == 0 or 0 <= labels.min() <= labels.max() < num_classes,
+            f"labels {labels.tolist()} lie in 0 … {num_classes - 1}")
+    expected = learntorch.tensor(np.eye(num_classes, dtype=np.int64)[labels])
+    return returns((learntorch.tensor(labels), num_classes), expected, hint)
 
 
 def _one_hot_cases():
@@ -135,9 +150,12 @@ def _one_hot_cases():
 # -- 1.6 pairwise_sq_dists --------------------------------------------------------------------
 def _pairwise_case(a, b, hint):
     a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)
+    promise(a.ndim == b.ndim == 2 and a.shape[1] == b.shape[1], "a is (N, D) and b is (M, D)")
+    # Computed in float64, shown and compared in float32: the dtype the task's inputs give.
     expected = ((a[:, None, :].astype(np.float64) - b[None, :, :]) ** 2).sum(-1)
-    return returns((learntorch.tensor(a), learntorch.tensor(b)), learntorch.tensor(expected),
-                   hint, compare=lambda got, want: close(got, want, atol=1e-4, rtol=1e-4))
+    return returns((learntorch.tensor(a), learntorch.tensor(b)),
+                   learntorch.tensor(expected, dtype=learntorch.float32), hint,
+                   atol=1e-4, rtol=1e-4)
 
 
 def _pairwise_cases():

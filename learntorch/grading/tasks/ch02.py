@@ -9,7 +9,8 @@ import numpy as np
 
 import learntorch
 
-from ..cases import Case, Mismatch, Task, close, close_pair, returns, show
+from ..cases import Case, Mismatch, Task, change, freeze, promise, returns, show
+from ..compare import Difference, difference, type_difference
 
 F64 = learntorch.float64
 
@@ -26,10 +27,10 @@ def _derivative_cases():
         return x ** 3
 
     def case(f, name, x, h, expected, why=hint):
+        promise(isinstance(f(x), float), f"f(x) = {name} maps a float to a float")
         args = (f, x) if h is None else (f, x, h)
         given = f"f(x) = {name}, x={x}" + ("" if h is None else f", h={h}")
-        return returns(args, expected, why, given=given,
-                       compare=lambda got, want: close(got, want, atol=1e-7, rtol=1e-7))
+        return returns(args, expected, why, given=given, atol=1e-7, rtol=1e-7)
 
     # For x**3 the central difference is exactly 3x² + h², whatever h is.
     return [
@@ -45,8 +46,12 @@ def _derivative_cases():
 # -- 2.2 mul_backward -------------------------------------------------------------------------
 def _mul_case(grad, a, b, hint):
     grad, a, b = (np.asarray(v, dtype=np.float64) for v in (grad, a, b))
+    promise(grad.shape == a.shape == b.shape, "grad_out, a and b have the same shape")
     return returns((_t(grad), _t(a), _t(b)), (_t(grad * b), _t(grad * a)), hint,
-                   compare=close_pair)
+                   atol=1e-6, rtol=1e-5, labels=_GRADS)
+
+
+_GRADS = ("grad_a", "grad_b")
 
 
 def _mul_cases():
@@ -67,7 +72,8 @@ def _matmul_case(n, k, m, seed, hint):
     rng = np.random.default_rng(seed)
     grad, a, b = rng.standard_normal((n, m)), rng.standard_normal((n, k)), rng.standard_normal((k, m))
     return returns((_t(grad), _t(a), _t(b)), (_t(grad @ b.T), _t(a.T @ grad)), hint,
-                   given=f"grad_out {(n, m)}, a {(n, k)}, b {(k, m)}", compare=close_pair)
+                   given=f"grad_out {(n, m)}, a {(n, k)}, b {(k, m)}", atol=1e-6, rtol=1e-5,
+                   labels=_GRADS)
 
 
 def _matmul_cases():
@@ -91,9 +97,14 @@ def _unbroadcast_reference(grad, shape):
 
 
 def _unbroadcast_case(grad_shape, shape, hint, seed=24):
+    lead = len(grad_shape) - len(shape)
+    promise(lead >= 0 and all(s in (1, g) for s, g in zip(shape, grad_shape[lead:])),
+            f"shape {shape} broadcasts to the gradient's shape {grad_shape}")
     grad = np.random.default_rng(seed).standard_normal(grad_shape).round(2)
-    return returns((_t(grad), shape), _t(_unbroadcast_reference(grad, shape)), hint,
-                   given=f"grad of shape {grad_shape}, shape={shape}", compare=close)
+    expected = _unbroadcast_reference(grad, shape)
+    promise(expected.shape == tuple(shape), f"the reference reduces to {shape}")
+    return returns((_t(grad), shape), _t(expected), hint,
+                   given=f"grad of shape {grad_shape}, shape={shape}", atol=1e-6, rtol=1e-5)
 
 
 def _unbroadcast_cases():
@@ -104,7 +115,8 @@ def _unbroadcast_cases():
         _unbroadcast_case((2, 3), (3,), hint),
         _unbroadcast_case((2, 3), (1, 3), hint),
         _unbroadcast_case((2, 3), (2, 1), "a size-1 dim stays in the result: sum with keepdim"),
-        _unbroadcast_case((4, 2, 3), (2, 1, 3), hint),
+        _unbroadcast_case((4, 2, 3), (2, 1), hint),
+        _unbroadcast_case((4, 2, 3), (4, 1, 3), "a size-1 dim in the middle: sum it with keepdim"),
         _unbroadcast_case((2, 3), (), "a 0-d input received everything: sum it all"),
         _unbroadcast_case((0, 3), (3,), "summing over an empty dim gives zeros"),
         _unbroadcast_case((5, 1, 4), (1, 1), hint),
@@ -113,38 +125,43 @@ def _unbroadcast_cases():
 
 # -- 2.5 topo_sort ----------------------------------------------------------------------------
 class _Node:
-    """The smallest graph node a topological sort needs: a label and its inputs ``_prev``."""
+    """The smallest graph node a topological sort needs: a label and its inputs ``_children``
+    (the name chapter 2's ``Value`` uses)."""
 
-    def __init__(self, label, *prev):
-        self.label, self._prev = label, prev
+    def __init__(self, label, *children):
+        self.label, self._children = label, children
 
     def __repr__(self):
         return self.label
 
 
 def _reference_order(root):
-    order, seen = [], set()
-
-    def visit(node):
-        if id(node) not in seen:
-            seen.add(id(node))
-            for child in node._prev:
-                visit(child)
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:  # depth first without recursion: the inputs of a node before the node
+        node, expanded = stack.pop()
+        if expanded:
             order.append(node)
-    visit(root)
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node._children))
     return order
 
 
+def _structure(root):
+    """Each node's label and inputs, to tell whether topo_sort rewired the graph."""
+    return [(id(node), node.label, tuple(map(id, node._children)))
+            for node in _reference_order(root)]
+
+
 def _order_problem(order, root):
-    """Why ``order`` is not a topological order of ``root``'s graph; None when it is one."""
-    if not isinstance(order, (list, tuple)):
-        return "not a list"
+    """Why the list ``order`` is not a topological order of ``root``'s graph; None when it is."""
     nodes = _reference_order(root)
     if sorted(map(id, order)) != sorted(map(id, nodes)):
         return "each node of the graph must appear exactly once"
     position = {id(node): i for i, node in enumerate(order)}
     for node in nodes:
-        for child in node._prev:
+        for child in node._children:
             if position[id(child)] > position[id(node)]:
                 return f"{node.label} comes before {child.label}, which it depends on"
     return None
@@ -152,19 +169,26 @@ def _order_problem(order, root):
 
 def _topo_case(root, hint, given):
     def test(topo_sort):
+        before = _structure(root)
         order = topo_sort(root)
+        if _structure(root) != before:
+            raise Mismatch(show(order), [Difference(
+                "your function changed the graph (a node's _children)",
+                "only read the nodes: keep your bookkeeping (visited nodes) in a set of your own")])
+        if not isinstance(order, list):
+            raise Mismatch(show(order), [type_difference(order, "list", "return a list")])
         problem = _order_problem(order, root)
         if problem:
-            raise Mismatch(f"{show(list(order)) if isinstance(order, (list, tuple)) else show(order)}"
-                           f" ({problem})")
+            raise Mismatch(show(order), [Difference(problem)])
     order = _reference_order(root)
+    promise(_order_problem(order, root) is None, "the reference order is topological")
     example = show(order) if len(order) <= 6 else f"[{order[0]}, {order[1]}, …, {order[-1]}]"
-    want = f"a valid order such as {example}"
-    return Case(given, want, hint, test)
+    return Case(given, f"a valid order such as {example}", hint, test)
 
 
 def _topo_cases():
-    hint = "visit a node's _prev first (depth first), append the node after them, skip nodes seen"
+    hint = ("visit a node's _children first (depth first), append the node after them, "
+            "skip nodes seen")
     a = _Node("a")
     b = _Node("b", a)
     chain = _Node("c", b)
@@ -181,7 +205,7 @@ def _topo_cases():
         _topo_case(chain, hint, "a chain a → b → c"),
         _topo_case(diamond, "a node used twice still appears once: remember visited nodes",
                    "a diamond: d uses b and c, both use a"),
-        _topo_case(square, "y = a * a lists a twice in _prev; a still appears once",
+        _topo_case(square, "y = a * a lists a twice in _children; a still appears once",
                    "y = a * a"),
         _topo_case(tricky, "a breadth-first order does not respect every dependency; "
                            "go depth first", "e uses d and a; d → c → b → a"),
@@ -190,12 +214,30 @@ def _topo_cases():
 
 
 # -- 2.6 Softplus (a custom Function) ---------------------------------------------------------
+def _softplus(values):
+    return _t(np.logaddexp(0.0, values))
+
+
+def _forward_difference(out, values):
+    """What is wrong with ``Softplus.apply(x)``'s result; a wrong forward spoils every gradient."""
+    found = difference(out, _softplus(values), atol=1e-9, rtol=1e-7)
+    if found is None:
+        return None
+    return Difference(f"forward: {found.text}", found.hint or
+                      "forward is wrong for this x, so its gradient cannot be judged: "
+                      "fix forward first")
+
+
 def _softplus_forward_case(values, hint, given):
     def test(softplus):
-        got = softplus.apply(_t(values))
-        if not close(got, _t(np.logaddexp(0.0, values)), atol=1e-9):
-            raise Mismatch(show(got))
-    return Case(given, show(_t(np.logaddexp(0.0, values))), hint, test)
+        x = _t(values)
+        before = freeze(x)
+        out = softplus.apply(x)
+        changed = change("x", before, freeze(x), who="your forward")
+        found = difference(out, _softplus(values), atol=1e-9, rtol=1e-7)
+        if changed or found:
+            raise Mismatch(show(out), [changed, found])
+    return Case(given, show(_softplus(values)), hint, test)
 
 
 def _softplus_grad_case(values, grad_out, hint, given):
@@ -203,19 +245,39 @@ def _softplus_grad_case(values, grad_out, hint, given):
     expected = _t(grad_out * 0.5 * (1.0 + np.tanh(values / 2)))  # sigmoid, overflow-free
 
     def test(softplus):
-        x = _t(values).requires_grad_()
-        softplus.apply(x).backward(_t(grad_out))
-        if not close(x.grad, expected, atol=1e-9):
-            raise Mismatch(f"x.grad = {show(x.grad)}")
+        x, upstream = _t(values).requires_grad_(), _t(grad_out)
+        x_before, upstream_before = freeze(x), freeze(upstream)
+        out = softplus.apply(x)
+        wrong_forward = (change("x", x_before, freeze(x), who="your forward")
+                         or _forward_difference(out, values))
+        if wrong_forward:
+            raise Mismatch(f"Softplus.apply(x) = {show(out)}", [wrong_forward])
+        out.backward(upstream)
+        changed = change("grad_output", upstream_before, freeze(upstream), who="your backward")
+        if changed:
+            raise Mismatch(f"x.grad = {show(x.grad)}", [changed])
+        if x.grad is None:
+            raise Mismatch("x.grad = None", [Difference(
+                "backward gave no gradient for x", "backward returns the gradient for x")])
+        found = difference(x.grad, expected, atol=1e-9, rtol=1e-7)
+        if found:
+            raise Mismatch(f"x.grad = {show(x.grad)}", [Difference(f"x.grad: {found.text}",
+                                                                 found.hint)])
     return Case(given, f"x.grad = {show(expected)}", hint, test)
 
 
 def _softplus_gradcheck_case():
+    values = np.random.default_rng(26).standard_normal((3, 4)) * 3
+
     def test(softplus):
-        x = learntorch.tensor(np.random.default_rng(26).standard_normal((3, 4)) * 3, dtype=F64,
-                              requires_grad=True)
+        x = _t(values).requires_grad_()
+        out = softplus.apply(x)
+        wrong_forward = _forward_difference(out, values)
+        if wrong_forward:
+            raise Mismatch(f"Softplus.apply(x) = {show(out)}", [wrong_forward])
         if not learntorch.autograd.gradcheck(softplus.apply, (x,), raise_exception=False):
-            raise Mismatch("gradcheck(Softplus.apply, x) returned False")
+            raise Mismatch("gradcheck(Softplus.apply, x) returned False", [Difference(
+                "backward's gradient differs from the finite differences of forward")])
     return Case("gradcheck on a random 3×4 float64 x", "True",
                 "backward must match finite differences: d softplus/dx = sigmoid(x)", test)
 
@@ -245,6 +307,9 @@ def _softplus_cases():
 
 
 # -- 2.7 my_gradcheck -------------------------------------------------------------------------
+EPS, ATOL, RTOL = 1e-6, 1e-5, 1e-3  # the defaults of the task's my_gradcheck
+
+
 def _square_function(name, rule):
     """A custom Function computing x², whose backward gives ``rule(x, grad_output)``."""
     def forward(ctx, x):
@@ -264,6 +329,12 @@ def _last_zeroed(x, grad_output):
     return 2 * x * grad_output * _t(mask)
 
 
+def _first_up_last_down(x, grad_output):
+    shift = np.zeros(x.shape)
+    shift.reshape(-1)[[0, -1]] = [1.0, -1.0]
+    return 2 * x * grad_output + _t(shift)
+
+
 _RIGHT_SQUARE = _square_function("Square", lambda x, g: 2 * x * g)
 _WRONG_SQUARES = {
     "backward with the wrong sign": _square_function("SquareWrongSign", lambda x, g: -2 * x * g),
@@ -271,21 +342,36 @@ _WRONG_SQUARES = {
     "backward wrong only in the last element": _square_function("SquareLastWrong", _last_zeroed),
     "backward ignoring grad_output": _square_function("SquareNoGrad", lambda x, g: 2 * x),
 }
+# Wrong element by element, right in total: only a checker that looks at every element of the
+# gradient on its own catches these (one perturbing all of x at once sees grad.sum() only).
+_CANCELLING_SQUARES = {
+    "backward giving the elements' gradients in reverse order":
+        _square_function("SquareFlipped", lambda x, g: (2 * x * g).flip(0)),
+    "backward giving every element the mean gradient":
+        _square_function("SquareMean", lambda x, g: (2 * x * g).mean() * learntorch.ones_like(x)),
+    "backward 1 too large in the first element, 1 too small in the last":
+        _square_function("SquareShifted", _first_up_last_down),
+}
 
 
 def _gradcheck_case(f, name, x, expected, hint):
-    def compare(got, want):
-        return isinstance(got, (bool, np.bool_)) and bool(got) == want
-    given = f"f(x) = {name}, x = {show(x)}"
-    return returns((f, x), expected, hint, given=given, compare=compare)
+    promise(x.dtype == F64 and not x.requires_grad and f(x).dim() == 0,
+            f"x is float64 without requires_grad and {name} is 0-d")
+    leaf = x.detach().clone().requires_grad_()
+    promise(learntorch.autograd.gradcheck(f, (leaf,), eps=EPS, atol=ATOL, rtol=RTOL,
+                                          raise_exception=False) == expected,
+            f"gradcheck says {expected} for {name}")
+    return returns((f, x), expected, hint, given=f"f(x) = {name}, x = {show(x)}")
 
 
 def _gradcheck_cases():
     rng = np.random.default_rng(27)
     hint_true = ("a correct backward must pass: compare with a tolerance, "
                  "|analytical - numerical| <= atol + rtol * |numerical|")
-    hint_false = ("a wrong backward must fail: compare every element of x.grad with its own "
+    hint_false = ("a wrong backward must fail: compare every element of leaf.grad with its own "
                   "central difference (f(x + eps·e_k) - f(x - eps·e_k)) / (2·eps)")
+    hint_each = ("these errors cancel in the sum: perturb one element at a time, and compare "
+                 "each element of leaf.grad with its own central difference")
     cases = [
         _gradcheck_case(lambda x: (x ** 2).sum(), "(x ** 2).sum()", _t([1.0, -2.0, 0.5]), True,
                         hint_true),
@@ -296,11 +382,11 @@ def _gradcheck_cases():
         _gradcheck_case(lambda x: _RIGHT_SQUARE.apply(x) * 3, "Square.apply(x) * 3 (a 0-d x)",
                         _t(1.5), True, "a 0-d x has a single element to perturb"),
     ]
-    x = _t([0.5, -1.0, 2.0, 1.5])
-    for name, wrong in _WRONG_SQUARES.items():
-        cases.append(_gradcheck_case(lambda x, wrong=wrong: (wrong.apply(x) * 3).sum(),
-                                     f"(Square.apply(x) * 3).sum() with a {name}", x, False,
-                                     hint_false))
+    for wrongs, hint in ((_WRONG_SQUARES, hint_false), (_CANCELLING_SQUARES, hint_each)):
+        for name, wrong in wrongs.items():
+            cases.append(_gradcheck_case(lambda x, wrong=wrong: (wrong.apply(x) * 3).sum(),
+                                         f"(Square.apply(x) * 3).sum() with a {name}",
+                                         _t([0.5, -1.0, 2.0, 1.5]), False, hint))
     return cases
 
 
