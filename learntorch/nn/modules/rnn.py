@@ -2,9 +2,10 @@
 
 One recurrence serves all of them.  A layer first projects *every* time step's input at
 once (``x @ W_ihᵀ + b``: one matmul for all gates and steps), then walks the steps in
-Python, each step a handful of ops: one matmul with the hidden state and the gate
-nonlinearities on slices.  The steps are written with tensor ops, so autograd gives
-gradients (to any order) for inputs, states and every weight.
+Python.  Each step is one graph node (``_CellStep``): one matmul with the hidden state and
+the gate nonlinearities on slices, forward and backward written side by side on arrays;
+a backward with ``create_graph=True`` reruns the same lines on tensors, so gradients of
+any order reach inputs, states and every weight.
 
 Sequences of different lengths arrive packed (``nn.utils.rnn.PackedSequence``): step ``t``
 has ``batch_sizes[t]`` active rows, always the first ones, so the state just shrinks (or,
@@ -15,7 +16,13 @@ import math
 import numbers
 import warnings
 
-from ...ops import addmm, cat, empty, relu, stack, tanh, zeros
+import numpy as np
+
+from ..._tensor import Tensor
+from ...autograd import Function
+from ...autograd.grad_mode import is_grad_enabled
+from ...ops import addmm, cat, empty, relu, sigmoid, stack, tanh, zeros
+from ...ops.unary import _stable_sigmoid
 from .. import init
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
@@ -25,35 +32,141 @@ from .. import functional as F
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 
-# -- one time step of each kind of cell ---------------------------------------------------------
+# -- one time step of each kind of cell, fused into one graph node ---------------------------
 # ``gi`` is the step's input projection x @ W_ihᵀ + b_ih (for RNN and LSTM b_hh is folded in
-# too); ``state`` is (h,) or, for the LSTM, (h, c); ``w`` holds the layer's transposed weights.
-def _tanh_step(gi, state, w):
-    return (tanh(addmm(gi, state[0], w.hh)),)
+# too), ``h`` (and for the LSTM ``c``) the state, ``w`` = W_hhᵀ, ``b`` = b_hh (GRU only).
+# Each cell's maths is written once, with operators and the functions in ``M``, so the same
+# lines run on NumPy arrays (the forward pass and an ordinary backward: no per-op overhead)
+# and on tensors (a backward with ``create_graph=True``, which autograd differentiates again).
+class _Math:
+    __slots__ = ("sigmoid", "tanh", "relu", "cat")
+
+    def __init__(self, sigmoid, tanh, relu, cat):
+        self.sigmoid, self.tanh, self.relu, self.cat = sigmoid, tanh, relu, cat
 
 
-def _relu_step(gi, state, w):
-    return (relu(addmm(gi, state[0], w.hh)),)
+_ARRAYS = _Math(_stable_sigmoid, np.tanh, lambda a: np.maximum(a, 0), np.concatenate)
+_TENSORS = _Math(sigmoid, tanh, relu, cat)
 
 
-def _lstm_step(gi, state, w):
-    h, c = state
-    i, f, g, o = addmm(gi, h, w.hh).chunk(4, 1)
-    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    h = o.sigmoid() * c.tanh()
-    return (h if w.hr is None else h.mm(w.hr), c)
+class _TanhCell:
+    @staticmethod
+    def forward(gi, h, c, w, b, M):
+        h_new = M.tanh(gi + h @ w)
+        return (h_new,), h_new
+
+    @staticmethod
+    def backward(gi, h, c, w, b, h_new, grad, M):
+        d = grad * (1 - h_new * h_new)
+        return d, d @ w.T, None, h.T @ d, None
 
 
-def _gru_step(gi, state, w):
-    h = state[0]
-    gh = h.mm(w.hh) if w.b_hh is None else addmm(w.b_hh, h, w.hh)
-    H = h.shape[1]
-    rz = (gi[:, :2 * H] + gh[:, :2 * H]).sigmoid()
-    n = (gi[:, 2 * H:] + rz[:, :H] * gh[:, 2 * H:]).tanh()
-    return (n + rz[:, H:] * (h - n),)  # (1 - z) * n + z * h
+class _ReluCell:
+    @staticmethod
+    def forward(gi, h, c, w, b, M):
+        h_new = M.relu(gi + h @ w)
+        return (h_new,), h_new
+
+    @staticmethod
+    def backward(gi, h, c, w, b, h_new, grad, M):
+        d = grad * (h_new > 0)
+        return d, d @ w.T, None, h.T @ d, None
 
 
-_STEPS = {"RNN_TANH": _tanh_step, "RNN_RELU": _relu_step, "LSTM": _lstm_step, "GRU": _gru_step}
+class _LSTMCell:
+    """Gates i, f, g, o: ``c' = σ(f) c + σ(i) tanh(g)``, ``h' = σ(o) tanh(c')``."""
+
+    @staticmethod
+    def forward(gi, h, c, w, b, M):
+        gates = gi + h @ w
+        H = c.shape[1]
+        i, f = M.sigmoid(gates[:, :H]), M.sigmoid(gates[:, H:2 * H])
+        g, o = M.tanh(gates[:, 2 * H:3 * H]), M.sigmoid(gates[:, 3 * H:])
+        c_new = f * c + i * g
+        tc = M.tanh(c_new)
+        return (o * tc, c_new), (i, f, g, o, tc)
+
+    @staticmethod
+    def backward(gi, h, c, w, b, cache, grad_h, grad_c, M):
+        i, f, g, o, tc = cache
+        grad_c = grad_c + grad_h * o * (1 - tc * tc)
+        d = M.cat([grad_c * g * i * (1 - i), grad_c * c * f * (1 - f), grad_c * i * (1 - g * g),
+                   grad_h * tc * o * (1 - o)], 1)
+        return d, d @ w.T, grad_c * f, h.T @ d, None
+
+
+class _GRUCell:
+    """Gates r, z, n: ``n = tanh(gi_n + r (h W_hnᵀ + b_hn))``, ``h' = (1 - z) n + z h``."""
+
+    @staticmethod
+    def forward(gi, h, c, w, b, M):
+        gh = h @ w if b is None else h @ w + b
+        H = h.shape[1]
+        r = M.sigmoid(gi[:, :H] + gh[:, :H])
+        z = M.sigmoid(gi[:, H:2 * H] + gh[:, H:2 * H])
+        n = M.tanh(gi[:, 2 * H:] + r * gh[:, 2 * H:])
+        return (n + z * (h - n),), (r, z, n, gh)
+
+    @staticmethod
+    def backward(gi, h, c, w, b, cache, grad, M):
+        r, z, n, gh = cache
+        grad_n = grad * (1 - z) * (1 - n * n)
+        grad_r = grad_n * gh[:, 2 * h.shape[1]:] * r * (1 - r)
+        grad_z = grad * (h - n) * z * (1 - z)
+        d_gh = M.cat([grad_r, grad_z, grad_n * r], 1)
+        d_b = None if b is None else d_gh.sum(0)
+        return M.cat([grad_r, grad_z, grad_n], 1), grad * z + d_gh @ w.T, None, h.T @ d_gh, d_b
+
+
+class _CellStep(Function):
+    """One step of ``cell`` as one graph node: ``(gi, h, c, w, b) -> (h',)`` or ``(h', c')``."""
+
+    @staticmethod
+    def forward(ctx, cell, gi, h, c, w, b):
+        ctx.save_for_backward(gi, h, c, w, b)
+        arrays = [None if t is None else t._array for t in (gi, h, c, w, b)]
+        outputs, ctx.cache = cell.forward(*arrays, _ARRAYS)
+        ctx.cell = cell
+        return tuple(Tensor._make(o) for o in outputs)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        saved = ctx.saved_tensors
+        if is_grad_enabled():  # create_graph: recompute in tensor ops, so this is differentiable
+            _, cache = ctx.cell.forward(*saved, _TENSORS)
+            return (None,) + ctx.cell.backward(*saved, cache, *grads, _TENSORS)
+        arrays = [None if t is None else t._array for t in saved]
+        out = ctx.cell.backward(*arrays, ctx.cache, *[g._array for g in grads], _ARRAYS)
+        return (None,) + tuple(None if a is None else Tensor._make(a) for a in out)
+
+
+_CELLS = {"RNN_TANH": _TanhCell, "RNN_RELU": _ReluCell, "LSTM": _LSTMCell, "GRU": _GRUCell}
+
+
+def _step(cell, gi, state, w):
+    """The next state, from a step's input projection ``gi`` and the current ``state``."""
+    c = state[1] if len(state) == 2 else None
+    out = _CellStep.apply(cell, gi, state[0], c, w.hh, w.b_hh)
+    if w.hr is not None:  # LSTM projection: the hidden state is h' W_hrᵀ
+        out = (out[0].mm(w.hr), out[1])
+    return out
+
+
+class _StepRows(Function):
+    """Packed rows -> one tensor per time step, in one graph node: its backward is one
+    ``cat``, where slicing step by step would scatter each step into a full-size zero."""
+
+    @staticmethod
+    def forward(ctx, rows, sizes):
+        pieces, start = [], 0
+        for size in sizes:
+            pieces.append(Tensor._make(rows._array[start:start + size]))
+            start += size
+        return tuple(pieces)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return cat(grads), None
 
 
 class _Weights:
@@ -74,24 +187,22 @@ class _Weights:
         return x.mm(self.ih) if self.b_gi is None else addmm(self.b_gi, x, self.ih)
 
 
-def _run_direction(step, w, x, batch_sizes, state, reverse):
+def _run_direction(cell, w, x, batch_sizes, state, reverse):
     """Run one direction of one layer over packed rows ``x``.
 
     Returns ``(outputs, final_state)``: the packed outputs (rows of ``x``'s order) and each
     sequence's last state (at its own end going forwards, at step 0 going backwards).
     """
     gi = w.project(x)
-    starts = [0]
-    for size in batch_sizes[:-1]:
-        starts.append(starts[-1] + size)
+    steps = _StepRows.apply(gi, batch_sizes) if len(batch_sizes) > 1 else (gi,)
     outputs = []
     if not reverse:
         finished, active = [], batch_sizes[0]
-        for start, size in zip(starts, batch_sizes):
+        for gi_t, size in zip(steps, batch_sizes):
             if size < active:  # the sequences that ended keep their final state
                 finished.append(tuple(s[size:active] for s in state))
                 state, active = tuple(s[:size] for s in state), size
-            state = step(gi[start:start + size], state, w)
+            state = _step(cell, gi_t, state, w)
             outputs.append(state[0])
         if finished:
             finished.append(state)
@@ -99,11 +210,11 @@ def _run_direction(step, w, x, batch_sizes, state, reverse):
     else:
         initial, active = state, batch_sizes[-1]
         state = tuple(s[:active] for s in initial)
-        for start, size in zip(starts[::-1], batch_sizes[::-1]):
+        for gi_t, size in zip(steps[::-1], batch_sizes[::-1]):
             if size > active:  # sequences that start here (at their own end) join the batch
                 state = tuple(cat([s, s0[active:size]]) for s, s0 in zip(state, initial))
                 active = size
-            state = step(gi[start:start + size], state, w)
+            state = _step(cell, gi_t, state, w)
             outputs.append(state[0])
         outputs.reverse()
     return (outputs[0] if len(outputs) == 1 else cat(outputs)), state
@@ -241,7 +352,7 @@ class RNNBase(Module):
     def _run(self, input, hx, batch_sizes):
         """The stacked recurrence: ``input`` is packed rows ``(N, input_size)``, ``hx`` a tuple
         of ``(layers * directions, B, H)`` states.  Returns packed outputs and final states."""
-        step = _STEPS[self.mode]
+        cell = _CELLS[self.mode]
         num_directions = 2 if self.bidirectional else 1
         finals = []
         x = input
@@ -250,7 +361,7 @@ class RNNBase(Module):
             for direction in range(num_directions):
                 k = layer * num_directions + direction
                 w = self._weights(k)
-                out, state = _run_direction(step, w, x, batch_sizes, tuple(h[k] for h in hx),
+                out, state = _run_direction(cell, w, x, batch_sizes, tuple(h[k] for h in hx),
                                             reverse=direction == 1)
                 outputs.append(out)
                 finals.append(state)
@@ -455,7 +566,7 @@ class RNNCellBase(Module):
                 raise RuntimeError(f"hidden{k} has inconsistent hidden_size: got {s.size(1)}, "
                                    f"expected {self.hidden_size}")
         w = _Weights(mode, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
-        return _STEPS[mode](w.project(input), state, w)
+        return _step(_CELLS[mode], w.project(input), state, w)
 
     def _checked_input(self, input):
         if input.dim() not in (1, 2):
