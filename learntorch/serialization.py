@@ -200,8 +200,10 @@ class _TorchPickler(pickle._Pickler):
     """
 
     def __init__(self, file, protocol, storages):
+        from .nn.parameter import Parameter, UninitializedTensorMixin  # (nn imports serialization)
         super().__init__(file, protocol)
         self.storages = storages
+        self.parameter, self.lazy = Parameter, UninitializedTensorMixin
 
     def persistent_id(self, obj):
         return obj.pid() if type(obj) is _StorageRef else None
@@ -225,10 +227,9 @@ class _TorchPickler(pickle._Pickler):
         self.memoize(obj)
 
     def reducer_override(self, obj):
-        from .nn.parameter import Parameter, UninitializedTensorMixin
-        if isinstance(obj, Tensor) and not isinstance(obj, UninitializedTensorMixin):
+        if isinstance(obj, Tensor) and not isinstance(obj, self.lazy):
             state = _object_state(obj)
-            if isinstance(obj, Parameter):
+            if isinstance(obj, self.parameter):
                 data, args = obj.detach(), (obj.requires_grad, collections.OrderedDict())
                 if state:
                     return _REBUILD_PARAMETER_WITH_STATE, (data,) + args + (state,)
@@ -288,7 +289,9 @@ def _write_archive(f, name, records):
 
 
 def _write_record(archive, name, data):
-    """Write one uncompressed record whose data starts on a 64-byte boundary, as torch does."""
+    """Write one uncompressed record whose data starts on a 64-byte boundary, as torch does.
+
+    Returns the record's CRC-32 (zipfile computes it while writing)."""
     data = memoryview(data).cast("B")
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     zip64 = data.nbytes * 1.05 > zipfile.ZIP64_LIMIT
@@ -298,7 +301,7 @@ def _write_record(archive, name, data):
     info.file_size = data.nbytes
     with archive.open(info, "w", force_zip64=zip64) as out:
         out.write(data)
-    return zlib.crc32(data)
+    return info.CRC
 
 
 # -- load ------------------------------------------------------------------------------------------
@@ -443,13 +446,19 @@ class _Reader:
         if info.file_size != numel * dtype.itemsize:
             raise RuntimeError(f"learntorch.load: record {name} holds {info.file_size} bytes, "
                                f"expected {numel * dtype.itemsize}")
-        if self.mmap_path is not None and numel and info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_type != zipfile.ZIP_STORED:
+            with self.archive.open(info) as record:
+                array = np.frombuffer(bytearray(record.read()), dtype.np)
+        elif self.mmap_path is not None and numel:
             array = np.memmap(self.mmap_path, dtype=dtype.np, mode="c", shape=(numel,),
                               offset=_data_offset(self.archive, info))
-        else:
+        else:  # straight from the file into the array; the checksum guards against corruption
             array = np.empty(numel, dtype.np)
-            with self.archive.open(info) as record:
-                record.readinto(memoryview(array).cast("B"))
+            self.archive.fp.seek(_data_offset(self.archive, info))
+            self.archive.fp.readinto(memoryview(array).cast("B"))
+            if zlib.crc32(array) != info.CRC:
+                raise RuntimeError(f"learntorch.load: record {name} is corrupt (its CRC-32 does "
+                                   "not match)")
         return array.byteswap(inplace=True) if self.swap else array
 
 
