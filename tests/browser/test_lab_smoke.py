@@ -3,8 +3,10 @@
 nbval checks what the chapters *compute*; this checks what a student *sees* after
 ``make lab``: a headless Chromium opens every ``chapters/*.ipynb`` in a real JupyterLab
 server and asserts that the notebook's cells are on the page, its first heading is
-visible, and every stored picture (graphviz/matplotlib SVG, PNG) rendered as an image.
-Pictures render only in trusted notebooks, so this also checks ``jupyter trust``.
+visible, every stored picture (graphviz/matplotlib SVG, PNG) rendered as an image, and no
+picture is wider than the output area it sits in (a wider one is cut off or shrunk
+until its text is unreadable). Pictures render only in trusted notebooks, so this also
+checks ``jupyter trust``.
 
 Isolation: the server gets a fresh Jupyter config/data/runtime dir, settings and
 workspaces dir, and a random token; Chromium gets a fresh profile. Only the processes
@@ -36,6 +38,30 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((REPO / "chapters").glob("*.ipynb"))
 TIMEOUT_S = 60  # every wait is bounded by this
+VIEWPORT = {"width": 1280, "height": 900}  # the notebook's output area is about 1,000 px wide
+# For every picture in an output area: the width it asks for (an <img>'s width attribute, as
+# JupyterLab sets it from a retina PNG's metadata, else its natural width; an <svg>'s width)
+# and the width it takes on the page, each against the output area's width.
+_TOO_WIDE_JS = """(sel) => {
+    const found = [];
+    document.querySelectorAll(sel.cells).forEach((cell, index) => {
+        cell.querySelectorAll('.jp-OutputArea-output').forEach((area) => {
+            const room = area.clientWidth;
+            area.querySelectorAll('img, svg').forEach((pic) => {
+                if (pic.tagName.toLowerCase() === 'svg' && pic.parentElement.closest('svg')) return;
+                const asked = pic.tagName.toLowerCase() === 'img'
+                    ? (pic.getAttribute('width') ? Number(pic.getAttribute('width')) : pic.naturalWidth)
+                    : pic.width.baseVal.value;
+                const shown = pic.getBoundingClientRect().width;
+                if (Math.max(asked, shown) > room + 1) {
+                    found.push(`cell ${index}: an <${pic.tagName.toLowerCase()}> ${Math.round(asked)} px wide`
+                               + ` (shown ${Math.round(shown)} px) in an output area of ${room} px`);
+                }
+            });
+        });
+    });
+    return found;
+}"""
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -231,7 +257,7 @@ def lab(tmp_path_factory):
                 executable_path=chromium,
                 headless=True,
                 args=CHROMIUM_FLAGS,
-                viewport={"width": 1280, "height": 900},
+                viewport=VIEWPORT,
             )
             context.set_default_timeout(TIMEOUT_S * 1000)
             try:
@@ -306,5 +332,9 @@ def test_chapter_renders(lab, notebook: Path):
                 f"not all of its {n_images} stored pictures (SVG/PNG outputs) rendered as images"
                 " (untrusted notebook?)",
             )
+            too_wide = page.evaluate(_TOO_WIDE_JS, {"cells": cells})
+            assert not too_wide, (
+                f"{rel}: pictures wider than the output area ({VIEWPORT['width']} px window):\n"
+                + "\n".join(too_wide))
     finally:
         page.close()
