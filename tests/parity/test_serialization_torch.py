@@ -108,6 +108,65 @@ def test_records_are_aligned_to_64_bytes_like_torch():
         assert (info.header_offset + 30 + name_length + extra_length) % 64 == 0, info.filename
 
 
+def rewrite_records(raw, change):
+    """A copy of the archive ``raw`` with each record's bytes passed through ``change``."""
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    return zip_with({name: change(name, source.read(name)) for name in source.namelist()})
+
+
+def test_big_endian_checkpoint_is_byte_swapped_like_torch():
+    raw = to_bytes(torch.save, {"f": torch.arange(4.) - 1.5, "i": torch.tensor([1, -2, 300]),
+                                "h": torch.tensor([0.5, -2.0], dtype=torch.float16)})
+    types = {"archive/data/0": "f4", "archive/data/1": "i8", "archive/data/2": "f2"}
+
+    def to_big_endian(name, data):
+        if name.endswith("byteorder"):
+            return b"big"
+        return np.frombuffer(data, "<" + types[name]).astype(">" + types[name]).tobytes() \
+            if name in types else data
+
+    big = rewrite_records(raw, to_big_endian)
+    assert_same_nested(lt.load(io.BytesIO(big)), torch.load(io.BytesIO(big)))
+
+
+def test_save_to_a_stream_that_cannot_seek():
+    class Stream:  # a pipe or a socket: it can only be written to
+        def __init__(self):
+            self.chunks = []
+
+        def write(self, data):
+            self.chunks.append(bytes(data))
+            return len(data)
+
+        def flush(self):
+            pass
+
+    stream = Stream()
+    lt.save({"w": lt.arange(5.), "n": 1}, stream)
+    loaded = torch.load(io.BytesIO(b"".join(stream.chunks)))
+    assert loaded["w"].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0] and loaded["n"] == 1
+
+
+def test_other_pickle_protocols_load_fully_but_not_weights_only_as_in_torch():
+    raw = to_bytes(lt.save, {"w": lt.ones(2), "d": lt.int8}, pickle_protocol=4)
+    theirs = torch.load(io.BytesIO(raw), weights_only=False)
+    assert theirs["w"].tolist() == [1.0, 1.0] and theirs["d"] is torch.int8
+    with pytest.warns(UserWarning, match="Detected pickle protocol 4"):
+        assert refusal(lt.load, raw) == refusal(torch.load, raw)
+
+
+def test_a_corrupted_storage_record_is_reported_not_loaded():
+    """Deliberately stricter than torch, which loads the damaged values without a word."""
+    raw = bytearray(to_bytes(torch.save, {"a": torch.arange(4.)}))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(raw)))
+    info = archive.getinfo("archive/data/0")
+    name_length, extra_length = np.frombuffer(raw[info.header_offset + 26:
+                                                  info.header_offset + 30], "<u2")
+    raw[info.header_offset + 30 + name_length + extra_length] ^= 0xFF
+    with pytest.raises(RuntimeError, match="record data/0 is corrupt"):
+        lt.load(io.BytesIO(bytes(raw)))
+
+
 # -- views and shared storage -------------------------------------------------------------------
 VIEWS = {
     "transpose": lambda x: x.t(),
@@ -488,11 +547,28 @@ def test_dtypes_learntorch_lacks_are_refused_by_name():
 
 
 def test_tensors_viewing_one_memory_as_two_dtypes_are_refused_like_torch():
-    storage = lt.arange(4, dtype=lt.int32)
-    other = lt.Tensor._make(storage._array.view(np.float32))
-    with pytest.raises(RuntimeError, match="Cannot save multiple tensors or storages that view "
-                                           "the same data as different types"):
-        lt.save([storage, other], io.BytesIO())
+    memory = np.arange(4, dtype=np.int32)
+    for lib in (torch, lt):
+        with pytest.raises(RuntimeError, match="Cannot save multiple tensors or storages that "
+                                               "view the same data as different types"):
+            lib.save([lib.from_numpy(memory), lib.from_numpy(memory.view(np.float32))],
+                     io.BytesIO())
+
+
+def test_safe_globals_accept_an_object_with_its_full_name():
+    raw = to_bytes(lt.save, {"p": Point(5, 6)})
+    with lt.serialization.safe_globals([(Point, f"{Point.__module__}.Point")]):
+        assert lt.load(io.BytesIO(raw))["p"].y == 6
+    with pytest.raises(ValueError, match="Expected tuple of length 2"):
+        with lt.serialization.safe_globals([(Point, "a", "b")]):
+            lt.load(io.BytesIO(raw))
+
+
+def test_pickle_load_args_only_apply_without_weights_only():
+    raw = to_bytes(lt.save, {"w": lt.ones(1)})
+    with pytest.warns(UserWarning, match="pickle_load_args only works if `weights_only=False`"):
+        lt.load(io.BytesIO(raw), encoding="utf-8")
+    assert lt.load(io.BytesIO(raw), weights_only=False, encoding="latin1")["w"].tolist() == [1.0]
 
 
 def test_plain_pickle_or_a_zip_without_records_fail_like_torch():
