@@ -24,11 +24,11 @@ _f32, _f64 = np.float32, np.float64
 def fma(a, b, c):
     """``a * b + c`` with one rounding, in ``a``'s dtype (float32 or float64 arrays).
 
-    ``b`` and ``c`` are Python or NumPy scalars or arrays. The common cases ``b == 1, c == 0``
-    (``rand``) and ``c == 0`` (a plain product) need no emulation.
+    ``b`` and ``c`` are scalars or arrays. With ``c == 0`` a plain product is already exact
+    (``rand`` and ``randn`` take that path).
     """
-    if np.isscalar(c) and c == 0:
-        return a if np.isscalar(b) and b == 1 else (a * a.dtype.type(b) if np.isscalar(b) else a * b)
+    if not isinstance(c, np.ndarray) and c == 0:
+        return a if not isinstance(b, np.ndarray) and b == 1 else a * a.dtype.type(b)
     return _fma32(a, b, c) if a.dtype == _f32 else _fma64(a, b, c)
 
 
@@ -39,15 +39,20 @@ def _fma32(a, b, c):
     lands exactly on a float32 tie it did not start on (double rounding); those rare
     elements are redone with round-to-odd, which makes the second rounding exact.
     """
-    product = a.astype(_f64) * _f64(b) if np.isscalar(b) else a.astype(_f64) * np.asarray(b, _f64)
-    c64 = _f64(c) if np.isscalar(c) else np.asarray(c, _f64)
-    total = product + c64
-    # A float32 tie in float64: the 29 bits below float32's precision are 1000…0.
-    ties = (total.view(np.uint64) & 0x1FFFFFFF) == 0x10000000
+    total = a.astype(_f64)
+    total *= b
+    total += c
+    ties = _tie_mask(total)
     if ties.any():
-        fixed = _round_to_odd_sum(product, np.broadcast_to(c64, product.shape))
+        product = a.astype(_f64) * b
+        fixed = _round_to_odd_sum(product, np.broadcast_to(np.asarray(c, _f64), product.shape))
         total = np.where(ties, fixed, total)
     return total.astype(_f32)
+
+
+def _tie_mask(x):
+    """Where a float64 is exactly halfway between two float32s: its 29 extra bits are 1000…0."""
+    return (x.view(np.uint64) & 0x1FFFFFFF) == 0x10000000
 
 
 def _fma64(a, b, c):
@@ -133,13 +138,14 @@ def sincos_avx2(x):
     x = fma(y, _DP3, fma(y, _DP2, fma(y, _DP1, x)))
     z = x * x
     cos = fma(fma(np.full_like(z, _COS_P[0]), z, _COS_P[1]), z, _COS_P[2]) * z
-    cos = (cos.astype(_f64) * z - z * _f32(0.5)).astype(_f32) + _f32(1)  # fused; z/2 is exact
+    cos = fma(cos, z, -(z * _f32(0.5))) + _f32(1)
     sin = fma(fma(np.full_like(z, _SIN_P[0]), z, _SIN_P[1]), z, _SIN_P[2]) * z
     sin = fma(sin, x, x)
     use_sin_poly = (octant & 2) == 0
     sin, cos = np.where(use_sin_poly, sin, cos), np.where(use_sin_poly, cos, sin)
-    sin[(octant & 4) != 0] *= -1
-    cos[((octant - 2) & 4) == 0] *= -1
+    # The signs, flipped as the kernel does: by xor-ing the sign bit.
+    sin.view(np.int32)[...] ^= (octant & 4) << 29
+    cos.view(np.int32)[...] ^= (~(octant - 2) & 4) << 29
     return sin, cos
 
 

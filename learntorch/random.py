@@ -50,6 +50,9 @@ class Generator:
         from ._device import to_device
         self.device = to_device(device)
         self._engine = np.random.MT19937()
+        # integers(0, 2**32, dtype=uint32) takes exactly one engine word per value: the raw
+        # words, as uint32 (random_raw returns them as uint64, twice the memory to fill).
+        self._words = np.random.Generator(self._engine).integers
         self.manual_seed(_DEFAULT_SEED)
 
     def manual_seed(self, seed):
@@ -72,14 +75,14 @@ class Generator:
 
     # -- drawing ---------------------------------------------------------------------------
     def random(self, n):
-        """The next ``n`` 32-bit words (torch's ``random()``), as uint64."""
+        """The next ``n`` 32-bit words (torch's ``random()``), as uint32."""
         self._fresh = self._fresh and n == 0
-        return self._engine.random_raw(n).astype(np.uint64)
+        return self._words(0, 2 ** 32, n, dtype=np.uint32)
 
     def random64(self, n):
         """The next ``n`` 64-bit words (torch's ``random64()``): two draws each, high word first."""
         words = self.random(2 * n)
-        return (words[0::2] << np.uint64(32)) | words[1::2]
+        return (words[0::2].astype(np.uint64) << np.uint64(32)) | words[1::2]
 
     # -- state, in torch's byte layout -----------------------------------------------------
     def get_state(self):

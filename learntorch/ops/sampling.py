@@ -64,10 +64,19 @@ _DIGITS = {"float64": 53, "float32": 24, "float16": 11, "bfloat16": 8}
 def _uniform(gen, n, np_dtype):
     """``uniform_real_distribution(0, 1)``: float64 from 64-bit words, the others from 32-bit
     words, computed in float32 (torch's accumulate type for them)."""
-    if np_dtype == np.float64:
-        return (gen.random64(n) & np.uint64(2 ** 53 - 1)).astype(np.float64) * 2.0 ** -53
+    if np_dtype == np.float64:  # the low 53 bits of (high << 32 | low), exactly, in float64
+        words = gen.random(2 * n)
+        values = (words[0::2] & np.uint32(2 ** 21 - 1)).astype(np.float64)
+        values *= 2.0 ** 32
+        values += words[1::2]
+        values *= 2.0 ** -53
+        return values
     digits = _DIGITS[np.dtype(np_dtype).name]
-    return (gen.random(n) & np.uint64(2 ** digits - 1)).astype(np.float32) * np.float32(2.0 ** -digits)
+    words = gen.random(n)
+    words &= np.uint32(2 ** digits - 1)
+    values = words.view(np.int32).astype(np.float32)  # int32 converts faster than uint32
+    values *= np.float32(2.0 ** -digits)
+    return values
 
 
 def _uniform53(gen, n):
@@ -85,7 +94,7 @@ def _normal(gen, like, mean, std):
     n = like.size
     if n >= 16 and _is_contiguous(like):
         return _normal_fill(gen, n, like.dtype, mean, std)
-    return fma(_box_muller_serial(gen, n), float(std), float(mean))
+    return _chunked(fma, _box_muller_serial(gen, n), float(std), float(mean))
 
 
 def _box_muller_serial(gen, n):
@@ -112,7 +121,7 @@ def _normal_fill(gen, n, np_dtype, mean, std):
     dtype = _compute_dtype(np_dtype)
     values = _uniform(gen, n, dtype)
     whole = n - n % 16
-    values[:whole] = _box_muller_16(values[:whole], dtype, mean, std)
+    values[:whole] = _chunked(_box_muller_16, values[:whole], dtype, mean, std)
     if n % 16:
         values[n - 16:] = _box_muller_16(_uniform(gen, 16, dtype), dtype, mean, std)
     return values
@@ -137,10 +146,31 @@ def _box_muller_16(uniforms, dtype, mean, std):
                           axis=1).ravel()
 
 
+# Elementwise work on large arrays is done this many elements at a time: every temporary then
+# stays in cache and is reused by malloc. One NumPy expression over 10**6 elements makes
+# fresh multi-megabyte temporaries, and the page faults to map them cost more than the maths.
+_CHUNK = 2 ** 14
+
+
+def _chunked(function, values, *args):
+    """``function(values, *args)`` for a flat array, computed ``_CHUNK`` elements at a time."""
+    if values.size <= _CHUNK:
+        return function(values, *args)
+    out = None
+    for start in range(0, values.size, _CHUNK):
+        part = function(values[start:start + _CHUNK], *args)
+        if out is None:
+            out = np.empty(values.size, dtype=part.dtype)
+        out[start:start + part.size] = part
+    return out
+
+
 # -- integers ----------------------------------------------------------------------------------
 def _integers(gen, n, low, span):
     """``n`` integers in [low, low + span): ``word % span + low``, 64-bit words from 2**28 on."""
-    words = gen.random64(n) if span >= 2 ** 28 else gen.random(n)
+    if span < 2 ** 28:
+        return (gen.random(n) % np.uint32(span)).astype(np.int64) + low
+    words = gen.random64(n)
     if span == 2 ** 64:
         return words.view(np.int64)
     return (words % np.uint64(span)).astype(np.int64) + low
@@ -150,14 +180,14 @@ def _full_range_integers(gen, n, np_dtype):
     """``random_()`` without bounds: [0, 2**digits] for floats, [0, max] for integers."""
     name = np.dtype(np_dtype).name
     if name == "bool":
-        return gen.random(n) & np.uint64(1)
+        return gen.random(n) & np.uint32(1)
     if name in _DIGITS:
         modulus = 2 ** _DIGITS[name] + 1
         words = gen.random64(n) if name == "float64" else gen.random(n)
     else:
         modulus = int(np.iinfo(np_dtype).max) + 1
         words = gen.random64(n) if name == "int64" else gen.random(n)
-    return (words % np.uint64(modulus)).astype(np.int64)
+    return (words.astype(np.uint64) % np.uint64(modulus)).astype(np.int64)
 
 
 def _fisher_yates(n, words):
@@ -171,8 +201,8 @@ def _fisher_yates(n, words):
     """
     i = np.arange(n)
     j = i.copy()
-    j[:-1] += (words % (n - i[:-1]).astype(np.uint64)).astype(np.int64)
-    by_target = np.argsort(j, kind="stable")  # steps grouped by target, in step order
+    j[:-1] += words % (n - i[:-1]).astype(np.uint32)
+    by_target = np.argsort(j * n + i)  # steps grouped by target, in step order (unique keys)
     targets = j[by_target]
     same = targets[1:] == targets[:-1]
     previous = np.full(n, -1)          # the last earlier step with the same target
@@ -436,7 +466,7 @@ def uniform_(self, from_=0, to=1, *, generator=None):
     low = self._array.dtype.type(from_)
     width = self._array.dtype.type(to) - low
     sample = _uniform(_random._of(generator), self._array.size, dtype)
-    return _fill_random(self, "UniformBackward0", fma(sample, dtype(width), dtype(low)))
+    return _fill_random(self, "UniformBackward0", _chunked(fma, sample, dtype(width), dtype(low)))
 
 
 def normal_(self, mean=0, std=1, *, generator=None):
