@@ -1,5 +1,5 @@
 """The registry: every workload, in the order of the table."""
-from . import matmul, mlp, overhead, pointwise, reduction
+from . import matmul, mlp, overhead, pointwise, reduction, rng
 
 WORKLOADS = [
     *overhead.WORKLOADS,
@@ -7,4 +7,5 @@ WORKLOADS = [
     *pointwise.WORKLOADS,
     *reduction.WORKLOADS,
     *mlp.WORKLOADS,
+    *rng.WORKLOADS,
 ]
