@@ -88,6 +88,12 @@ def _show_array(array):
     return text
 
 
+def describe_error(error):
+    """``TypeError: message`` on one line: a traceback into the grader would only confuse."""
+    message = " ".join(str(error).split())
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
 def describe(args):
     """The inputs as values when that is short, else tensors by their shapes."""
     text = ", ".join(show(a) for a in args)
@@ -120,7 +126,12 @@ def raises(args, error, hint, *, given=None):
             got = fn(*args)
         except error:
             return
-        raise Mismatch(show(got))
+        except NotImplementedError:
+            raise  # the stub (or the student's own): grade() tells which
+        except Exception as other:  # the student raised, but not what the task asks for
+            raise Mismatch(describe_error(other), [Difference(
+                f"raised {type(other).__name__}, expected {error.__name__}")]) from None
+        raise Mismatch(show(got), [Difference(f"returned instead of raising {error.__name__}")])
     return Case(given or describe(args), error.__name__, hint, test)
 
 

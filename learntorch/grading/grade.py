@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .cases import Mismatch
+from .cases import Mismatch, describe_error
 from .compare import Difference
 from .tasks import TASKS
 
@@ -87,12 +87,6 @@ def _outcome(case, obj):
     except (Exception, SystemExit) as error:  # the student's code may raise anything
         return Mismatch(describe_error(error))
     return None
-
-
-def describe_error(error):
-    """``TypeError: message`` on one line: a traceback into the grader would only confuse."""
-    message = " ".join(str(error).split())
-    return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
 def find_task(key):

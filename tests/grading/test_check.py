@@ -58,7 +58,8 @@ def test_students_exception_is_one_line_not_a_traceback(capsys):
     out = run_check(capsys, one_hot)
     assert "Traceback" not in out
     assert "got IndexError: list index out of range" in out
-    assert all(line.startswith(("✗", "✓", "  hint: ")) for line in out.splitlines())
+    assert all(line.startswith(("✗", "✓", "  ")) for line in out.splitlines())
+    assert "  raised IndexError, expected ValueError" in out.splitlines()
 
 
 def test_sys_exit_in_students_code_is_caught(capsys):

@@ -22,6 +22,9 @@ def _broadcast_cases():
     for a, b in valid + bad:  # the task promises two tuples of ints
         promise(all(isinstance(s, tuple) and all(type(n) is int for n in s) for s in (a, b)),
                 f"{a} and {b} are tuples of ints")
+    for a, b in bad:
+        promise(any(x != y and 1 not in (x, y) for x, y in zip(a[::-1], b[::-1])),
+                f"{a} and {b} do not broadcast")
     return ([returns((a, b), np.broadcast_shapes(a, b), hint_rule, given=f"{a} with {b}")
              for a, b in valid]
             + [raises((a, b), ValueError, hint_raise, given=f"{a} with {b}") for a, b in bad])
@@ -58,6 +61,8 @@ def _element_cases():
         _element_case(storage, (2, 3, 4), (12, 4, 1), 0, (1, 2, 3), hint_sum),
     ]
     for shape, index in [((2, 3), (2, 0)), ((2, 3), (0, -1)), ((2, 3), (1,))]:
+        promise(len(index) != len(shape) or any(not 0 <= i < n for i, n in zip(index, shape)),
+                f"index {index} is outside shape {shape}")
         cases.append(raises((list(storage), shape, (3, 1), 0, index), IndexError, hint_bounds,
                             given=f"shape={shape}, strides=(3, 1), offset=0, index={index}"))
     return cases
@@ -83,6 +88,7 @@ def _permute_cases():
         ((2, 3, 4), (12, 4, 1), (1, 2, 0)), ((5,), (-2,), (0,)), ((), (), ()),
         ((2, 3, 4), (1, 2, 6), (0, 2, 1))]]
     for dims in [(0, 0), (0,), (0, 2), (1, 0, 2)]:
+        promise(sorted(dims) != [0, 1], f"dims {dims} is not a permutation of 2 dims")
         cases.append(raises(((2, 3), (3, 1), dims), ValueError, hint_check,
                             given=f"shape=(2, 3), strides=(3, 1), dims={dims}"))
     return cases
@@ -142,9 +148,12 @@ def _one_hot_cases():
         _one_hot_case(2, 4, "a 0-d label gives a 1-D one-hot vector"),
         _one_hot_case([[0, 1], [1, 1]], 2, "the result's shape is labels.shape + (num_classes,)"),
         _one_hot_case(np.zeros(0, dtype=np.int64), 3, "no labels: the result has shape (0, num_classes)"),
-        raises((learntorch.tensor([0, 3]), 3), ValueError, hint_range, given="tensor([0, 3]), 3"),
-        raises((learntorch.tensor([-1, 0]), 3), ValueError, hint_range, given="tensor([-1, 0]), 3"),
-    ]
+    ] + [_out_of_range_case(labels, hint_range) for labels in ([0, 3], [-1, 0])]
+
+
+def _out_of_range_case(labels, hint):
+    promise(min(labels) < 0 or max(labels) >= 3, f"a label of {labels} lies outside 0 … 2")
+    return raises((learntorch.tensor(labels), 3), ValueError, hint, given=f"tensor({labels}), 3")
 
 
 # -- 1.6 pairwise_sq_dists --------------------------------------------------------------------
