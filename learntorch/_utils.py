@@ -34,7 +34,7 @@ def storage_type_name(dtype):
 
 
 def _rebuild_tensor(storage, storage_offset, size, stride):
-    """A tensor viewing ``storage`` (a 1-D tensor) at ``storage_offset`` with ``size``/``stride``."""
+    """A tensor viewing ``storage`` (a 1-D tensor) from ``storage_offset`` on, strided."""
     array = storage._array
     itemsize = array.itemsize
     size, stride = tuple(size), tuple(stride)
@@ -79,7 +79,11 @@ def _rebuild_from_type_v2(func, new_type, args, state):
 
 
 def _set_obj_state(obj, state):
-    """Set the attributes ``state`` holds (a dict, or a (dict, slots) pair) on ``obj``."""
+    """Set the attributes ``state`` holds (a dict, or a (dict, slots) pair) on ``obj``.
+
+    A tensor's own machinery (``_array``, ``_grad_fn``, hooks, properties) lives in Python
+    attributes here, not in C++ as in torch, so a file may not set those on a tensor.
+    """
     if isinstance(state, tuple):
         if len(state) != 2:
             raise RuntimeError(f"Invalid serialized state: {state}")
@@ -87,6 +91,9 @@ def _set_obj_state(obj, state):
     else:
         dict_state, slots_state = state, None
     for k, v in {**(dict_state or {}), **(slots_state or {})}.items():
+        if isinstance(obj, Tensor) and hasattr(type(obj), k):
+            raise RuntimeError(f"Invalid serialized state: {k!r} is one of learntorch's own "
+                               "tensor attributes")
         setattr(obj, k, v)
     return obj
 

@@ -60,7 +60,7 @@ _DOCS_MESSAGE = (
 
 # -- the safe-globals allowlist (torch.serialization's API) --------------------------------------
 def add_safe_globals(safe_globals):
-    """Allow these classes/functions (or ``(obj, "module.name")`` pairs) in ``weights_only`` loads."""
+    """Allow these classes/functions (or ``(obj, "module.name")`` pairs) when weights_only."""
     _weights_only_unpickler._add_safe_globals(safe_globals)
 
 

@@ -237,7 +237,7 @@ def test_requires_grad_survives_both_ways():
 
 def test_parameters_become_parameters_both_ways():
     theirs = lt_roundtrip_through_torch({"w": lt.nn.Parameter(lt.ones(2, 3)),
-                                         "frozen": lt.nn.Parameter(lt.zeros(1), requires_grad=False)})
+                                         "frozen": lt.nn.Parameter(lt.zeros(1), False)})
     assert type(theirs["w"]) is torch.nn.Parameter and theirs["w"].requires_grad
     assert type(theirs["frozen"]) is torch.nn.Parameter and not theirs["frozen"].requires_grad
     ours = torch_roundtrip_through_lt({"w": torch.nn.Parameter(torch.ones(2, 3)),
@@ -258,6 +258,14 @@ def test_python_attributes_on_tensors_and_parameters_survive_both_ways():
     ours = torch_roundtrip_through_lt([t, q])
     assert ours[0].note == "t" and type(ours[0]) is lt.Tensor
     assert ours[1].note == "q" and type(ours[1]) is lt.nn.Parameter
+
+
+@pytest.mark.parametrize("name", ["_array", "_grad_fn", "_hooks", "requires_grad", "__class__"])
+def test_a_file_cannot_overwrite_learntorchs_own_tensor_attributes(name):
+    t = torch.ones(2)
+    t.__dict__[name] = 5  # torch keeps it as a Python attribute and saves it as such
+    with pytest.raises(RuntimeError, match=f"'{name}' is one of learntorch's own tensor"):
+        torch_roundtrip_through_lt(t)
 
 
 # -- containers and plain values ----------------------------------------------------------------
@@ -359,7 +367,7 @@ def test_whole_torch_model_loads_as_learntorch_modules_with_weights_only_false()
                                theirs(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
 
 
-# -- files: paths, pathlib, file objects, buffers ---------------------------------------------------
+# -- files: paths, pathlib, file objects, buffers -------------------------------------------
 @pytest.mark.parametrize("kind", ["str", "pathlib", "file object", "BytesIO"])
 def test_every_kind_of_file_both_ways(tmp_path, kind):
     def target(name, mode):
