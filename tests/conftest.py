@@ -32,3 +32,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "graphviz" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many torch-RNG parity cases ran bit for bit (and how many were skipped, and why)."""
+    def count(outcome):
+        return [r for r in terminalreporter.stats.get(outcome, [])
+                if getattr(r, "when", "call") in ("call", "setup") and "test_rng.py" in r.nodeid]
+    passed, failed, skipped = count("passed"), count("failed"), count("skipped")
+    if passed or failed or skipped:
+        line = (f"torch RNG parity (tests/parity/test_rng.py): {len(passed)} cases bit-identical to "
+                f"torch in values and generator state, {len(failed)} failed, {len(skipped)} skipped")
+        terminalreporter.write_line(line)
+        if skipped:
+            terminalreporter.write_line(f"  skipped because: {skipped[0].longrepr[2]}")
