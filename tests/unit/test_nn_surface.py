@@ -28,26 +28,17 @@ NOT_YET = {
     "nn.LinearCrossEntropyLoss", "nn.LinearCrossEntropyOptions", "nn.LogSigmoid",
     "nn.LogSoftmax", "nn.MSELoss", "nn.MarginRankingLoss", "nn.Mish",
     "nn.MultiLabelMarginLoss", "nn.MultiLabelSoftMarginLoss", "nn.MultiMarginLoss",
-    "nn.MultiheadAttention", "nn.NLLLoss", "nn.NLLLoss2d", "nn.PReLU",
+    "nn.NLLLoss", "nn.NLLLoss2d", "nn.PReLU",
     "nn.PoissonNLLLoss", "nn.RReLU", "nn.ReLU", "nn.ReLU6", "nn.SELU", "nn.SiLU",
     "nn.Sigmoid", "nn.SmoothL1Loss", "nn.SoftMarginLoss", "nn.Softmax", "nn.Softmax2d",
     "nn.Softmin", "nn.Softplus", "nn.Softshrink", "nn.Softsign", "nn.Tanh",
-    "nn.Tanhshrink", "nn.Threshold", "nn.Transformer", "nn.TransformerDecoder",
-    "nn.TransformerDecoderLayer", "nn.TransformerEncoder", "nn.TransformerEncoderLayer",
-    "nn.TripletMarginLoss", "nn.TripletMarginWithDistanceLoss", "nn.factory_kwargs",
-    "nn.functional.GRID_SAMPLE_INTERPOLATION_MODES",
+    "nn.Tanhshrink", "nn.Threshold", "nn.TripletMarginLoss", "nn.TripletMarginWithDistanceLoss",     "nn.functional.GRID_SAMPLE_INTERPOLATION_MODES",
     "nn.functional.GRID_SAMPLE_PADDING_MODES", "nn.functional.ScalingType",
     "nn.functional.SwizzleType", "nn.functional.assert_int_or_pair",
     "nn.functional.conv_tbc", "nn.functional.ctc_loss", "nn.functional.grouped_mm",
     "nn.functional.linear_cross_entropy", "nn.functional.native_channel_shuffle",
     "nn.functional.scaled_grouped_mm", "nn.functional.scaled_mm",
-    "nn.utils.convert_conv2d_weight_memory_format",
-    "nn.utils.convert_conv3d_weight_memory_format", "nn.utils.fuse_conv_bn_eval",
-    "nn.utils.fuse_conv_bn_weights", "nn.utils.fuse_linear_bn_eval",
-    "nn.utils.fuse_linear_bn_weights", "nn.utils.remove_spectral_norm",
-    "nn.utils.remove_weight_norm", "nn.utils.skip_init", "nn.utils.spectral_norm",
-    "nn.utils.weight_norm",
-}
+                        }
 
 
 def _resolve(root, dotted):
