@@ -34,7 +34,7 @@ class EmbeddingDenseBackward(Op):
     @staticmethod
     def forward(ctx, rows, index, count, scale):
         ctx.index, ctx.scale, ctx.rows_shape = index, scale, rows.shape
-        flat = rows.reshape(index.size, -1)
+        flat = rows.reshape(index.size, rows.shape[-1])
         if scale is not None:
             flat = flat * scale[:, None]
         return _bucket_sums(flat, index, count)
@@ -116,12 +116,10 @@ def embedding_renorm_(weight, input, max_norm, norm_type):
     _check_in_range(rows, weight.shape[0])
     with no_grad():
         index = _wrap(rows)
-        norms = vector_norm(weight.index_select(0, index), norm_type, dim=1)._array
-        big = norms > max_norm
-        if big.any():
-            index = _wrap(rows[big])
-            scale = (max_norm / (norms[big] + 1e-7)).astype(weight._array.dtype)[:, None]
-            weight[index] = weight.index_select(0, index) * _wrap(scale)
+        picked = weight.index_select(0, index)
+        norms = vector_norm(picked, norm_type, dim=1)._array
+        scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+        weight[index] = picked * _wrap(scale.astype(weight._array.dtype)[:, None])
     return weight
 
 
@@ -136,7 +134,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
 
     A 2-D ``input`` is a batch of equal bags; a 1-D one is split into bags at ``offsets``.
     Entries equal to ``padding_idx`` are left out (and not counted by the mean); an empty
-    bag gives zeros.
+    bag gives zeros.  ``scale_grad_by_freq`` divides each row's gradient by the row's
+    frequency in ``input``, as documented (torch 2.13's CPU kernel divides some rows by
+    another row's count: pytorch/pytorch#190063, fixed after 2.13).
     """
     if weight.dtype == _dtype.int64 and input.is_floating_point():
         import warnings
@@ -180,19 +180,22 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. "
                                   f"per_sample_weights is only supported for mode='sum' (got "
                                   f"mode='{mode}'). Please open a feature request on GitHub.")
-    if include_last_offset:
-        starts = starts[:-1]
+    end = input.numel()
+    if include_last_offset:  # the last offset ends the last bag; entries after it are ignored
+        starts, end = starts[:-1], int(starts[-1])
     rows = embedding(input, weight, scale_grad_by_freq=scale_grad_by_freq)
     if per_sample_weights is not None:
         rows = rows * per_sample_weights.unsqueeze(1)
-    return _reduce_bags(rows, input._array, starts, _padding_index(padding_idx, weight.shape[0]),
-                        mode)
+    return _reduce_bags(rows, input._array, starts, end,
+                        _padding_index(padding_idx, weight.shape[0]), mode)
 
 
-def _reduce_bags(rows, index, starts, padding_idx, mode):
-    """Combine the (L, D) ``rows`` into one row per bag; bag ``b`` is ``starts[b]:starts[b+1]``."""
-    bag = np.searchsorted(starts, np.arange(index.size), side="right") - 1
-    keep = index != padding_idx
+def _reduce_bags(rows, index, starts, end, padding_idx, mode):
+    """Combine the (L, D) ``rows`` into one row per bag; bag ``b`` is ``starts[b]:starts[b+1]``
+    (the last one ends at ``end``); padding entries are left out."""
+    position = np.arange(index.size)
+    bag = np.searchsorted(starts, position, side="right") - 1
+    keep = (index != padding_idx) & (position < end)
     if mode == "max":
         return _bag_max(rows, bag, keep, starts.size)
     scale = keep.astype(rows._array.dtype)
