@@ -170,21 +170,19 @@ def gather(input, dim, index):
 
 def cat_stack(a, b):
     """``cat`` joins along an existing dim; ``stack`` adds a new one (drawn as two sheets)."""
-    import learntorch as torch
-
     a, b = _numpy(a), _numpy(b)
     rows, cols = a.shape
     fig, axes = _figure(3, 9.5, 3.0)
     _cells(axes[0], a)
     _cells(axes[0], b, y=-rows, face=ORANGE, edge=ORANGE_EDGE)
-    _done(axes[0], f"cat(dim=0): {tuple(torch.cat([torch.tensor(a), torch.tensor(b)]).shape)}")
+    _done(axes[0], f"cat(dim=0): {np.concatenate([a, b], 0).shape}")
     _cells(axes[1], a)
     _cells(axes[1], b, x=cols, face=ORANGE, edge=ORANGE_EDGE)
-    _done(axes[1], f"cat(dim=1): {tuple(torch.cat([torch.tensor(a), torch.tensor(b)], 1).shape)}")
+    _done(axes[1], f"cat(dim=1): {np.concatenate([a, b], 1).shape}")
     _cells(axes[2], b, x=0.6, y=0.6, face=ORANGE, edge=ORANGE_EDGE)   # the sheet behind
     _cells(axes[2], a, z=3)
     axes[2].text(cols + 0.8, 0.4, "new dim 0", fontsize=9, color=GREY)
-    _done(axes[2], f"stack(dim=0): {tuple(torch.stack([torch.tensor(a), torch.tensor(b)]).shape)}")
+    _done(axes[2], f"stack(dim=0): {np.stack([a, b]).shape}")
     return _svg(fig)
 
 
