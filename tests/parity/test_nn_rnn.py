@@ -271,16 +271,29 @@ def test_default_init_is_torch_bit_for_bit(kind, args, kwargs):
         np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy(), err_msg=name)
 
 
-def test_dropout_between_layers_only_in_training():
-    layer = lt.nn.LSTM(3, 4, num_layers=2, dropout=0.5)
-    x = lt.randn(5, 2, 3)
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("packed", [False, True])
+def test_dropout_between_layers_draws_torch_masks(kind, packed):
+    """In training, the same seed gives torch's masks (and weights), so the same outputs;
+    in eval mode there is no dropout."""
+    torch.manual_seed(0)
+    theirs = getattr(torch.nn, kind)(3, 4, num_layers=3, dropout=0.5, bidirectional=True)
     lt.manual_seed(0)
-    a = layer(x)[0]
-    lt.manual_seed(1)
-    b = layer(x)[0]
-    assert not lt.allclose(a, b)  # the mask differs, so the second layer sees other inputs
-    layer.eval()
-    assert lt.equal(layer(x)[0], layer(x)[0])
+    mine = getattr(lt.nn, kind)(3, 4, num_layers=3, dropout=0.5, bidirectional=True)
+    x = np.random.default_rng(0).standard_normal((5, 3, 3)).astype(np.float32)
+
+    def run(layer, lib, rnn_utils):
+        data = lib.tensor(x)
+        if packed:
+            data = rnn_utils.pack_padded_sequence(data, [5, 3, 2])
+        out = layer(data)[0]
+        return out.data if packed else out
+
+    torch.manual_seed(5)
+    lt.manual_seed(5)
+    assert_same(run(mine, lt, lrnn), run(theirs, torch, trnn))
+    mine.eval(), theirs.eval()
+    assert_same(run(mine, lt, lrnn), run(theirs, torch, trnn))
 
 
 def _both(kind, *args, **kwargs):
