@@ -11,7 +11,11 @@ user allowlisted with ``add_safe_globals``.  Anything else stops the load before
 import codecs
 import warnings
 from collections import Counter, OrderedDict
-from pickle import UnpicklingError, decode_long
+from pickle import (APPEND, APPENDS, BINFLOAT, BINGET, BININT, BININT1, BININT2, BINPERSID,
+                    BINPUT, BINUNICODE, BUILD, EMPTY_DICT, EMPTY_LIST, EMPTY_SET, EMPTY_TUPLE,
+                    GLOBAL, LONG1, LONG_BINGET, LONG_BINPUT, MARK, NEWFALSE, NEWOBJ, NEWTRUE, NONE,
+                    PROTO, REDUCE, SETITEM, SETITEMS, SHORT_BINSTRING, STOP, TUPLE, TUPLE1,
+                    TUPLE2, TUPLE3, UnpicklingError, decode_long)
 from struct import unpack
 from sys import maxsize
 
@@ -142,6 +146,43 @@ def _unsupported_global_message(full_path):
             "global if you trust this class/function.")
 
 
+def get_globals_in_pkl(file):
+    """Every ``module.name`` a protocol-2 pickle fetches, found without running any of it."""
+    globals_in_checkpoint = set()
+    while True:
+        key = file.read(1)
+        if not key:
+            raise EOFError
+        if key == GLOBAL:
+            module, name = _read_global_instruction(file.readline)
+            globals_in_checkpoint.add(f"{module}.{name}")
+        elif key in _ARGUMENT_BYTES:
+            file.read(_ARGUMENT_BYTES[key])
+        elif key == BINUNICODE:
+            strlen = unpack("<I", file.read(4))[0]
+            if strlen > maxsize:
+                raise UnpicklingError("String is too long")
+            file.read(strlen)
+        elif key in (SHORT_BINSTRING, LONG1):  # a length byte, then the data
+            file.read(file.read(1)[0])
+        elif key == PROTO:
+            file.read(1)
+        elif key == STOP:
+            return globals_in_checkpoint
+        else:
+            raise UnpicklingError(f"Unsupported operand {key[0]}")
+
+
+# Opcodes whose argument has a fixed size: how many bytes to skip when only scanning.
+_ARGUMENT_BYTES = {
+    **dict.fromkeys((NEWOBJ, REDUCE, BUILD, APPEND, APPENDS, SETITEM, SETITEMS, MARK, TUPLE,
+                     TUPLE1, TUPLE2, TUPLE3, NONE, NEWFALSE, NEWTRUE, EMPTY_TUPLE, EMPTY_LIST,
+                     EMPTY_DICT, EMPTY_SET, BINPERSID), 0),
+    BININT: 4, BININT1: 1, BININT2: 2, BINFLOAT: 8, BINGET: 1, LONG_BINGET: 4, BINPUT: 1,
+    LONG_BINPUT: 4,
+}
+
+
 class Unpickler:
     """Reads the opcodes torch.save's protocol 2 writes; any other opcode is refused."""
 
@@ -159,7 +200,7 @@ class Unpickler:
             key = self.read(1)
             if not key:
                 raise EOFError
-            op = _OPS.get(key[0])
+            op = _OPS.get(key)
             if op is None:
                 raise UnpicklingError(f"Unsupported operand {key[0]}")
             if op(self):  # STOP
@@ -329,25 +370,20 @@ def _unpack(fmt, size):
 
 
 _U = Unpickler
-_OPS = {
-    ord("c"): _U._global, 0x81: _U._newobj, ord("R"): _U._reduce, ord("b"): _U._build,
-    ord("Q"): _U._binpersid,
-    ord("a"): _U._append, ord("e"): _U._appends, ord("s"): _U._setitem, ord("u"): _U._setitems,
-    ord("("): _U._mark, ord("t"): _U._tuple, 0x85: _tuple_n(1), 0x86: _tuple_n(2),
-    0x87: _tuple_n(3),
-    ord("N"): _push(None), 0x89: _push(False), 0x88: _push(True),
-    ord(")"): _push(()), ord("]"): _push(list), ord("}"): _push(dict),
-    0x8f: _push(set),
-    ord("J"): _unpack("<i", 4), ord("K"): _unpack("<B", 1), ord("M"): _unpack("<H", 2),
-    ord("G"): _unpack(">d", 8),
-    ord("X"): _U._binunicode, ord("U"): _U._short_binstring, 0x8a: _U._long1,
-    ord("h"): lambda self: self._get(self.read(1)[0]),
-    ord("j"): lambda self: self._get(unpack("<I", self.read(4))[0]),
-    ord("q"): lambda self: self._put(self.read(1)[0]),
-    ord("r"): lambda self: self._put(unpack("<I", self.read(4))[0]),
-    0x80: _U._proto, ord("."): _U._stop,
+_OPS = {  # opcode -> what it does; an opcode missing here is refused
+    GLOBAL: _U._global, NEWOBJ: _U._newobj, REDUCE: _U._reduce, BUILD: _U._build,
+    BINPERSID: _U._binpersid,
+    APPEND: _U._append, APPENDS: _U._appends, SETITEM: _U._setitem, SETITEMS: _U._setitems,
+    MARK: _U._mark, TUPLE: _U._tuple, TUPLE1: _tuple_n(1), TUPLE2: _tuple_n(2),
+    TUPLE3: _tuple_n(3),
+    NONE: _push(None), NEWFALSE: _push(False), NEWTRUE: _push(True), EMPTY_TUPLE: _push(()),
+    EMPTY_LIST: _push(list), EMPTY_DICT: _push(dict), EMPTY_SET: _push(set),
+    BININT: _unpack("<i", 4), BININT1: _unpack("<B", 1), BININT2: _unpack("<H", 2),
+    BINFLOAT: _unpack(">d", 8),
+    BINUNICODE: _U._binunicode, SHORT_BINSTRING: _U._short_binstring, LONG1: _U._long1,
+    BINGET: lambda self: self._get(self.read(1)[0]),
+    LONG_BINGET: lambda self: self._get(unpack("<I", self.read(4))[0]),
+    BINPUT: lambda self: self._put(self.read(1)[0]),
+    LONG_BINPUT: lambda self: self._put(unpack("<I", self.read(4))[0]),
+    PROTO: _U._proto, STOP: _U._stop,
 }
-
-
-def load(file, *, encoding="ASCII"):
-    return Unpickler(file, encoding=encoding).load()

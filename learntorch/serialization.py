@@ -41,7 +41,7 @@ from ._tensor import Size, Tensor, _host
 from ._weights_only_unpickler import _safe_globals
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals",
-           "safe_globals", "DEFAULT_PROTOCOL"]
+           "safe_globals", "get_unsafe_globals_in_checkpoint", "DEFAULT_PROTOCOL"]
 
 DEFAULT_PROTOCOL = 2
 MAGIC_NUMBER = 0x1950A86A20F9469CFC6C  # torch's legacy (pre-1.6) format starts with it
@@ -74,6 +74,18 @@ def clear_safe_globals():
 
 class safe_globals(_safe_globals):
     """``with safe_globals([MyClass]): load(f)`` allows ``MyClass`` inside the block only."""
+
+
+def get_unsafe_globals_in_checkpoint(f):
+    """The globals of a checkpoint that ``weights_only=True`` would refuse; nothing is run."""
+    safe = set(_weights_only_unpickler._PYTHON_GLOBALS) | set(_utils.torch_globals()) | \
+        set(_weights_only_unpickler._get_user_allowed_globals())
+    with _open_file(f) as file:
+        if not _is_zipfile(file):
+            raise ValueError("Expected input to be a checkpoint returned by torch.save")
+        with zipfile.ZipFile(file) as archive:
+            data = io.BytesIO(_Reader(archive, None, None)._record("data.pkl"))
+            return list(_weights_only_unpickler.get_globals_in_pkl(data) - safe)
 
 
 # -- save ------------------------------------------------------------------------------------------

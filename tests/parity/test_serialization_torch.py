@@ -523,6 +523,18 @@ def test_custom_class_needs_allowlisting_or_weights_only_false():
         lt.load(io.BytesIO(raw))
 
 
+def test_unsafe_globals_in_checkpoint_are_listed_like_torch(tmp_path):
+    obj = {"p": Point(1, 2), "w": torch.ones(2), "evil": RunsShellCommand(tmp_path / "pwned")}
+    raw = to_bytes(torch.save, obj)
+    ours = lt.serialization.get_unsafe_globals_in_checkpoint(io.BytesIO(raw))
+    assert sorted(ours) == sorted(torch.serialization.get_unsafe_globals_in_checkpoint(
+        io.BytesIO(raw))) == sorted([f"{Point.__module__}.Point", "posix.system"])
+    with lt.serialization.safe_globals([Point]):
+        assert lt.serialization.get_unsafe_globals_in_checkpoint(io.BytesIO(raw)) == \
+            ["posix.system"]
+    assert not (tmp_path / "pwned").exists()
+
+
 def test_environment_switches_like_torch(monkeypatch):
     raw = to_bytes(lt.save, {"p": Point(1, 2)})
     monkeypatch.setenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")
