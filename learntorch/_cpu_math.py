@@ -115,8 +115,8 @@ def log_avx2(x):
     exponent -= small.astype(_f32)
     m = (m - _f32(1)) + np.where(small, m, _f32(0))
     z = m * m
-    y = np.full_like(m, _LOG_P[0])
-    for p in _LOG_P[1:]:
+    y = fma(m, _LOG_P[0], _LOG_P[1])
+    for p in _LOG_P[2:]:
         y = fma(y, m, p)
     y = fma(y * m, z, exponent * _LOG_Q1)
     y = y - z * _f32(0.5)
@@ -137,9 +137,9 @@ def sincos_avx2(x):
     # Extended-precision reduction x - y*pi/4, each step one fused multiply-add.
     x = fma(y, _DP3, fma(y, _DP2, fma(y, _DP1, x)))
     z = x * x
-    cos = fma(fma(np.full_like(z, _COS_P[0]), z, _COS_P[1]), z, _COS_P[2]) * z
+    cos = fma(fma(z, _COS_P[0], _COS_P[1]), z, _COS_P[2]) * z
     cos = fma(cos, z, -(z * _f32(0.5))) + _f32(1)
-    sin = fma(fma(np.full_like(z, _SIN_P[0]), z, _SIN_P[1]), z, _SIN_P[2]) * z
+    sin = fma(fma(z, _SIN_P[0], _SIN_P[1]), z, _SIN_P[2]) * z
     sin = fma(sin, x, x)
     use_sin_poly = (octant & 2) == 0
     sin, cos = np.where(use_sin_poly, sin, cos), np.where(use_sin_poly, cos, sin)
