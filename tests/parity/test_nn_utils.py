@@ -136,3 +136,212 @@ def test_vector_to_parameters_wants_a_tensor():
             lib.nn.utils.vector_to_parameters([1.0], lib.nn.Linear(1, 1).parameters())
         msgs.append(str(info.value))
     assert msgs[0] == msgs[1]
+
+
+# -- weight_norm / spectral_norm ------------------------------------------------------------------
+def _train_step(lib, module, x):
+    y = module(lib.tensor(x))
+    (y * y).sum().backward()
+    return y
+
+
+def test_weight_norm_matches_torch_values_gradients_and_keys():
+    x = np.random.default_rng(0).standard_normal((3, 5)).astype(np.float32)
+    out = []
+    for lib in (lt, torch):
+        lib.manual_seed(0)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            m = lib.nn.utils.weight_norm(lib.nn.Linear(5, 4), dim=0)
+        y = _train_step(lib, m, x)
+        out.append((list(m.state_dict()), tuple(m.weight_g.shape), y.detach().numpy(),
+                    m.weight_g.grad.numpy(), m.weight_v.grad.numpy(),
+                    [str(x.message) for x in w]))
+        lib.nn.utils.remove_weight_norm(m)
+        out[-1] += (list(m.state_dict()), type(m.weight).__name__)
+    a, b = out
+    assert a[0] == b[0] and a[1] == b[1] and a[5] == b[5] and a[6:] == b[6:]
+    for u, v in zip(a[2:5], b[2:5]):
+        np.testing.assert_allclose(u, v, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("dim", [None, 1])
+def test_weight_norm_other_dims(dim):
+    out = []
+    for lib in (lt, torch):
+        lib.manual_seed(1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m = lib.nn.utils.weight_norm(lib.nn.Linear(3, 2), dim=dim)
+        out.append((tuple(m.weight_g.shape), m(lib.ones(1, 3)).detach().numpy()))
+    assert out[0][0] == out[1][0]
+    np.testing.assert_allclose(out[0][1], out[1][1], rtol=1e-5)
+
+
+def test_weight_norm_errors_like_torch():
+    msgs = []
+    for lib in (lt, torch):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m = lib.nn.utils.weight_norm(lib.nn.Linear(3, 2))
+            with pytest.raises(RuntimeError) as twice:
+                lib.nn.utils.weight_norm(m)
+        with pytest.raises(ValueError) as missing:
+            lib.nn.utils.remove_weight_norm(lib.nn.Linear(1, 1))
+        msgs.append((str(twice.value), str(missing.value)))
+    assert msgs[0] == msgs[1]
+
+
+def test_spectral_norm_matches_torch_through_training_and_eval():
+    x = np.random.default_rng(0).standard_normal((3, 5)).astype(np.float32)
+    out = []
+    for lib in (lt, torch):
+        lib.manual_seed(0)
+        m = lib.nn.utils.spectral_norm(lib.nn.Linear(5, 4), n_power_iterations=2)
+        ys = [_train_step(lib, m, x).detach().numpy() for _ in range(2)]
+        m.eval()
+        ys.append(m(lib.tensor(x)).detach().numpy())
+        sd = m.state_dict()
+        out.append((list(sd), sd._metadata, ys, m.weight_u.numpy().copy(),
+                    m.weight_orig.grad.numpy()))
+    (ka, ma, ya, ua, ga), (kb, mb, yb, ub, gb) = out
+    assert ka == kb and ma == mb
+    for u, v in zip(ya + [ua, ga], yb + [ub, gb]):
+        np.testing.assert_allclose(u, v, rtol=1e-4, atol=1e-5)
+
+
+def test_spectral_norm_state_dict_round_trip_and_remove():
+    m = lt.nn.utils.spectral_norm(lt.nn.Linear(4, 3))
+    m(lt.ones(1, 4))
+    fresh = lt.nn.utils.spectral_norm(lt.nn.Linear(4, 3))
+    fresh.load_state_dict(m.state_dict())
+    fresh.eval(), m.eval()
+    np.testing.assert_allclose(fresh(lt.ones(1, 4)).detach().numpy(), m(lt.ones(1, 4)).detach().numpy(),
+                               rtol=1e-6)
+    lt.nn.utils.remove_spectral_norm(m)
+    assert list(m.state_dict()) == ["bias", "weight"]
+    assert not m._forward_pre_hooks and not m._state_dict_hooks and not m._load_state_dict_pre_hooks
+
+
+def test_spectral_norm_loads_a_version_0_checkpoint_like_torch():
+    out = []  # W is 4x3, so WᵀW is invertible and the solved v is well defined
+    for lib in (lt, torch):
+        lib.manual_seed(0)
+        m = lib.nn.utils.spectral_norm(lib.nn.Linear(3, 4))
+        m(lib.ones(1, 3))
+        sd = m.state_dict()
+        del sd._metadata[""]["spectral_norm"]  # an old checkpoint: weight stored, no weight_v
+        sd["weight"] = m.weight.detach()
+        v = sd.pop("weight_v")
+        fresh = lib.nn.utils.spectral_norm(lib.nn.Linear(3, 4))
+        fresh.load_state_dict(sd)
+        out.append((v.numpy(), fresh.weight_v.numpy()))
+    np.testing.assert_allclose(out[0][1], out[1][1], rtol=1e-4, atol=1e-5)
+
+
+def test_spectral_norm_errors_like_torch():
+    msgs = []
+    for lib in (lt, torch):
+        errs = []
+        for call in (lambda: lib.nn.utils.spectral_norm(lib.nn.Linear(2, 2), n_power_iterations=0),
+                     lambda: lib.nn.utils.spectral_norm(lib.nn.Linear(2, 2, bias=False), name="bias"),
+                     lambda: lib.nn.utils.spectral_norm(lib.nn.utils.spectral_norm(lib.nn.Linear(2, 2))),
+                     lambda: lib.nn.utils.remove_spectral_norm(lib.nn.Linear(1, 1))):
+            with pytest.raises(Exception) as info:
+                call()
+            errs.append((type(info.value).__name__, str(info.value)))
+        msgs.append(errs)
+    assert msgs[0] == msgs[1]
+
+
+# -- fusion, skip_init, memory format, factory_kwargs --------------------------------------------
+def _trained_bn(lib, bn, shape):
+    lib.manual_seed(0)
+    with lib.no_grad():
+        for _ in range(3):
+            bn(lib.randn(*shape) * 2 + 1)
+        bn.weight.uniform_(0.5, 1.5)
+        bn.bias.uniform_(-1, 1)
+    return bn.eval()
+
+
+def test_fuse_linear_bn_eval_matches_torch():
+    x = np.random.default_rng(0).standard_normal((6, 5)).astype(np.float32)
+    out = []
+    for lib in (lt, torch):
+        lib.manual_seed(0)
+        lin = lib.nn.Linear(5, 3).eval()
+        bn = _trained_bn(lib, lib.nn.BatchNorm1d(3), (8, 3))
+        fused = lib.nn.utils.fuse_linear_bn_eval(lin, bn)
+        out.append((fused(lib.tensor(x)).detach().numpy(), bn(lin(lib.tensor(x))).detach().numpy(),
+                    type(fused.weight).__name__))
+    np.testing.assert_allclose(out[0][0], out[0][1], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(out[0][0], out[1][0], rtol=1e-5, atol=1e-5)
+    assert out[0][2] == out[1][2] == "Parameter"
+
+
+def test_fuse_conv_bn_eval_matches_torch():
+    x = np.random.default_rng(0).standard_normal((2, 2, 5, 5)).astype(np.float32)
+    out = []
+    for lib in (lt, torch):
+        lib.manual_seed(0)
+        conv = lib.nn.Conv2d(2, 3, 3, bias=False).eval()
+        bn = _trained_bn(lib, lib.nn.BatchNorm2d(3), (4, 3, 2, 2))
+        fused = lib.nn.utils.fuse_conv_bn_eval(conv, bn)
+        out.append((fused(lib.tensor(x)).detach().numpy(), bn(conv(lib.tensor(x))).detach().numpy()))
+    np.testing.assert_allclose(out[0][0], out[0][1], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(out[0][0], out[1][0], rtol=1e-4, atol=1e-5)
+
+
+def test_fusion_errors_like_torch():
+    msgs = []
+    for lib in (lt, torch):
+        errs = []
+        for call in (lambda: lib.nn.utils.fuse_linear_bn_eval(lib.nn.Linear(2, 3), lib.nn.BatchNorm1d(3)),
+                     lambda: lib.nn.utils.fuse_linear_bn_eval(lib.nn.Linear(2, 3).eval(),
+                                                              lib.nn.BatchNorm1d(4).eval())):
+            with pytest.raises(AssertionError) as info:
+                call()
+            errs.append(str(info.value))
+        msgs.append(errs)
+    assert msgs[0] == msgs[1]
+
+
+def test_skip_init_builds_without_drawing():
+    lt.manual_seed(3)
+    expected = lt.rand(4).tolist()
+    lt.manual_seed(3)
+    m = lt.nn.utils.skip_init(lt.nn.Linear, 10, 5)
+    assert lt.rand(4).tolist() == expected
+    assert m.weight.shape == (5, 10) and isinstance(m.weight, lt.nn.Parameter)
+    msgs = []
+    for lib in (lt, torch):
+        errs = []
+        for call in (lambda: lib.nn.utils.skip_init(int), lambda: lib.nn.utils.skip_init(lib.nn.Identity)):
+            with pytest.raises(RuntimeError) as info:
+                call()
+            errs.append(str(info.value))
+        msgs.append(errs)
+    assert msgs[0] == msgs[1]
+
+
+def test_convert_conv_weight_memory_format_keeps_values():
+    model = lt.nn.Sequential(lt.nn.Conv2d(1, 2, 3), lt.nn.Linear(2, 2))
+    before = model[0].weight.detach().numpy().copy()
+    assert lt.nn.utils.convert_conv2d_weight_memory_format(model, None) is model
+    np.testing.assert_array_equal(model[0].weight.detach().numpy(), before)
+    assert lt.nn.utils.convert_conv3d_weight_memory_format(model, None) is model
+
+
+@pytest.mark.parametrize("kwargs", [None, {}, {"device": "cpu", "dtype": "x"},
+                                    {"factory_kwargs": {"device": "cpu"}, "dtype": 1},
+                                    {"factory_kwargs": {"device": "cpu"}, "device": "cpu"},
+                                    {"colour": 1}])
+def test_factory_kwargs(kwargs):
+    results = []
+    for lib in (lt, torch):
+        try:
+            results.append(lib.nn.factory_kwargs(kwargs))
+        except TypeError as e:
+            results.append(("TypeError", str(e)))
+    assert results[0] == results[1]
