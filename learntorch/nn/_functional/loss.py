@@ -1,1 +1,637 @@
-__all__ = []
+"""Loss functions (torch.nn.functional), written as torch computes them.
+
+The classification losses that training loops call on every step are single ops:
+``nll_loss`` picks ``-w[t]·logp[n, t]`` with one gather, and ``cross_entropy`` is
+``log_softmax`` (one op) followed by it.  ``binary_cross_entropy`` is an op too, for torch's
+gradient at probabilities of exactly 0 or 1.  The other losses are short compositions of
+tensor ops, the formulas of torch's ATen kernels, so their gradients (first and second
+order) come from autograd.
+
+``size_average``/``reduce`` are torch's deprecated pair: either one given overrides
+``reduction`` by torch's legacy rule, with torch's warning.
+"""
+import math
+import warnings
+
+import numpy as np
+
+from ... import _dtype, ops
+from ..._tensor import Tensor
+from ...autograd.grad_mode import is_grad_enabled, no_grad
+from ...ops._op import Op
+from ...ops._promote import broadcast_shape
+from .activation import logsigmoid
+from .distance import pairwise_distance
+
+_wrap = Tensor._make
+
+
+# -- reduction arguments ------------------------------------------------------------------------
+def _legacy_reduction(size_average, reduce):
+    """torch's ``_Reduction.legacy_get_string``: both default to True; warns."""
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use "
+                  f"reduction='{reduction}' instead.", UserWarning, stacklevel=3)
+    return reduction
+
+
+def _reduction(size_average, reduce, reduction):
+    """The reduction to apply, validated like torch's ``_Reduction.get_enum``."""
+    if size_average is not None or reduce is not None:
+        return _legacy_reduction(size_average, reduce)
+    if reduction == "elementwise_mean":
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' "
+                      "instead.", UserWarning, stacklevel=3)
+        return "mean"
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _warn_size(input, target):
+    if target.shape != input.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size "
+                      f"({input.shape}). This will likely lead to incorrect results due to "
+                      "broadcasting. Please ensure they have the same size.", UserWarning,
+                      stacklevel=3)
+
+
+def _check_weight_size(weight, input):
+    if weight is not None and weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+
+
+def _weighted(loss, weight, reduction):
+    """torch's rule for l1/mse with ``weight``: 'mean' divides by the weights' sum."""
+    loss = loss * weight
+    if reduction == "mean":
+        return loss.sum() / weight.sum()
+    return _reduce(loss, reduction)
+
+
+def _not_implemented(kernel, t):
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{_dtype.type_word(t.dtype)}'")
+
+
+def _broadcast(input, target):
+    """``broadcast_tensors(input, target)``, with torch's error when they cannot."""
+    shape = broadcast_shape(tuple(input.shape), tuple(target.shape))
+    return (input if input.shape == shape else input.expand(shape),
+            target if target.shape == shape else target.expand(shape))
+
+
+def _regression(input, target, kernel):
+    """Broadcast input and target (torch's warning when they differ) in a common float dtype."""
+    _warn_size(input, target)
+    input, target = _broadcast(input, target)
+    if not input.is_floating_point() and not target.is_floating_point():
+        raise _not_implemented(kernel, input)
+    return input, target
+
+
+# -- regression losses --------------------------------------------------------------------------
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """``|input − target|``, reduced."""
+    reduction = _reduction(size_average, reduce, reduction)
+    input, target = _regression(input, target, "abs_cpu")
+    _check_weight_size(weight, input)
+    loss = (input - target).abs()
+    return _weighted(loss, weight, reduction) if weight is not None else _reduce(loss, reduction)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """``(input − target)²``, reduced."""
+    reduction = _reduction(size_average, reduce, reduction)
+    input, target = _regression(input, target, "mse_cpu")
+    _check_weight_size(weight, input)
+    difference = input - target
+    loss = difference * difference
+    return _weighted(loss, weight, reduction) if weight is not None else _reduce(loss, reduction)
+
+
+def _huber(difference, delta):
+    """``½z²`` for ``|z| < delta``, else ``delta·(|z| − ½delta)``."""
+    z = difference.abs()
+    return ops.where(z < delta, 0.5 * difference * difference, delta * (z - 0.5 * delta))
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """Huber loss divided by ``beta``: quadratic below ``beta``, linear above (l1 when beta = 0)."""
+    _warn_size(input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    input, target = _broadcast(input, target)
+    if beta == 0.0:
+        return _reduce((input - target).abs(), reduction)
+    return _reduce(_huber(input - target, beta) / beta, reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """``½(x − y)²`` where ``|x − y| < delta``, else ``delta·(|x − y| − ½delta)``."""
+    _warn_size(input, target)
+    reduction = _reduction(None, None, reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    input, target = _broadcast(input, target)
+    _check_weight_size(weight, input)
+    loss = _huber(input - target, delta)
+    return _reduce(loss * weight if weight is not None else loss, reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
+                     reduce=None, reduction="mean"):
+    """``exp(input) − target·input`` (log_input) or ``input − target·log(input + eps)``;
+    ``full`` adds Stirling's term for targets > 1."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not a valid value for reduction")
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        loss = loss + stirling.masked_fill(target <= 1, 0)
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """``½(log var + (input − target)²/var)`` with ``var`` clamped at ``eps`` (without gradient)."""
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * ops.ones_like(input)
+    elif bool((var < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    if var.shape != input.shape:
+        if input.shape[:-1] == var.shape:
+            var = var.unsqueeze(-1)
+        elif not (input.dim() == var.dim()
+                  and sum(v for i, v in zip(input.shape, var.shape) if i != v) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """``target·(log target − input)`` pointwise (input holds log-probabilities);
+    ``'batchmean'`` divides the sum by the batch size, the KL divergence proper."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    elif reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
+                      "support size.'batchmean' divides only by the batch size, and aligns with "
+                      "the KL div math definition.'mean' will be changed to behave the same as "
+                      "'batchmean' in the next major release.", UserWarning, stacklevel=2)
+    elif reduction != "batchmean":
+        reduction = _reduction(None, None, reduction)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        loss = ops.xlogy(target, target) - target * input
+    if reduction == "batchmean":
+        total = loss.sum()
+        return total / input.shape[0] if input.dim() != 0 else total
+    return _reduce(loss, reduction)
+
+
+# -- classification: negative log likelihood and cross entropy ---------------------------------
+class NllLoss(Op):
+    """``-w[t]·logp[n, t, k]`` on logp viewed as (N, C, K) and t as (N, K); ignored targets give 0.
+
+    'mean' divides by the total weight of the non-ignored targets.  The backward scatters
+    ``-w[t]·grad`` (÷ total weight) back to the picked entries: one coefficient array, so the
+    gradient is ``grad × constant`` in tensor ops (linear in grad, as its derivative is).
+    """
+
+    @staticmethod
+    def forward(ctx, logp, target, weight, ignore_index, reduction, shape):
+        n, c, k = logp.shape[0], logp.shape[1], int(np.prod(logp.shape[2:]))
+        x = logp.reshape(n, c, k)
+        t = target.reshape(n, k)
+        keep = t != ignore_index
+        safe = np.where(keep, t, 0)
+        bad = keep & ((t < 0) | (t >= c))
+        if bad.any():
+            raise IndexError(f"Target {t[bad][0]} is out of bounds.")
+        picked = np.take_along_axis(x, safe[:, None, :], axis=1)[:, 0, :]
+        w = (weight[safe] if weight is not None else np.ones((), x.dtype)) * keep
+        losses = -picked * w
+        ctx.save_for_backward(logp)
+        ctx.target, ctx.w, ctx.shape, ctx.reduction = safe, w, logp.shape, reduction
+        if reduction == "none":
+            return losses.reshape(shape)
+        total = losses.sum(dtype=x.dtype)
+        if reduction == "sum":
+            return np.asarray(total)
+        ctx.total_weight = total_weight = w.sum(dtype=x.dtype)
+        return np.asarray(total / total_weight)
+
+    @staticmethod
+    def backward(ctx, grad):
+        logp, = ctx.saved_tensors
+        n, c = ctx.shape[0], ctx.shape[1]
+        w = -ctx.w
+        if ctx.reduction == "mean" and ctx.total_weight:  # all ignored: zero gradient, as torch
+            w = w / ctx.total_weight
+        coefficient = np.zeros((n, c, w.shape[1]), dtype=w.dtype)
+        np.put_along_axis(coefficient, ctx.target[:, None, :], w[:, None, :], axis=1)
+        if ctx.reduction == "none":
+            grad = grad.reshape(n, 1, w.shape[1])
+        return NllLossBackward.apply(grad, logp, coefficient=coefficient)
+
+
+class NllLossBackward(Op):
+    """``grad · coefficient`` shaped like logp: linear in grad, flat in logp (zero gradient,
+    as torch's nll_loss_backward), so a gradient of the loss can be differentiated again."""
+
+    @staticmethod
+    def forward(ctx, grad, logp, coefficient):
+        ctx.coefficient = coefficient
+        return np.multiply(grad, coefficient, dtype=logp.dtype).reshape(logp.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        coefficient = ctx.coefficient  # the grad-gradient is summed back to grad's shape by OpNode
+        return (grad.reshape(coefficient.shape) * _wrap(coefficient) if ctx.needs_input_grad[0]
+                else None,
+                grad.new_zeros(grad.shape) if ctx.needs_input_grad[1] else None)
+
+
+def _nll_check(input, target, weight):
+    """torch's checks, in torch's order (nll_loss_nd, then the kernel's)."""
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    if input.dim() == 1:
+        raise RuntimeError(f"size mismatch (got input: {list(input.shape)}, target: "
+                           f"{list(target.shape)})")
+    if target.dim() == 0 or input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({target.shape[0]}).")
+    if input.dim() <= 2 and target.dim() > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input.dim() == 4 and target.dim() != 3:
+        raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got "
+                           f"targets of dimension: {target.dim()}")
+    if input.dim() >= 3 and tuple(target.shape[1:]) != tuple(input.shape[2:]):
+        expected = [input.shape[0]] + list(input.shape[2:])
+        raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)}")
+    classes = input.shape[-1] if input.dim() == 1 else input.shape[1]
+    if weight is not None and (weight.dim() != 1 or weight.numel() != classes):
+        raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or "
+                           f"no classes but got weight tensor of shape: {list(weight.shape)}")
+    if target.dtype not in (_dtype.int64, _dtype.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{_dtype.type_word(target.dtype)}")
+    if not input.is_floating_point():
+        raise _not_implemented("nll_loss_out_frame", input)
+    if weight is not None and weight.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {_dtype.type_word(input.dtype)} but found "
+                           f"{_dtype.type_word(weight.dtype)}")
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """``-w[t]·input[n, t]``: the negative log likelihood of class ``t`` given log-probabilities.
+
+    Input ``(C)``, ``(N, C)`` or ``(N, C, d1, …)`` with targets ``()``, ``(N)``, ``(N, d1, …)``.
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    unbatched = input.dim() == 1 and target.dim() == 0
+    if unbatched:
+        input, target = input.unsqueeze(0), target.unsqueeze(0)
+    _nll_check(input, target, weight)
+    if weight is not None and weight.requires_grad and is_grad_enabled():
+        raise RuntimeError("The function 'nll_loss_forward' is not differentiable with respect to "
+                           "argument 'weight'. This input cannot have requires_grad True.")
+    loss = NllLoss.run((input,), (input._array,), {
+        "target": target._array.astype(np.int64, copy=False),
+        "weight": None if weight is None else weight._array, "ignore_index": ignore_index,
+        "reduction": reduction, "shape": tuple(target.shape)})
+    return loss.squeeze(0) if unbatched and reduction == "none" else loss
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    """``nll_loss(log_softmax(input, class dim), target)``; ``target`` may also hold class
+    probabilities (same shape as input), and ``label_smoothing`` mixes in the uniform target."""
+    reduction = _reduction(size_average, reduce, reduction)
+    class_dim = 0 if input.dim() == 1 else 1
+    if target.shape == input.shape:
+        if not target.is_floating_point():
+            raise RuntimeError(f"Expected floating point type for target with class "
+                               f"probabilities, got {_dtype.type_word(target.dtype)}")
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+        return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing,
+                                            class_dim)
+    if label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
+    logp = ops.log_softmax(input, class_dim)
+    loss = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing <= 0.0:
+        return loss
+    return (1 - label_smoothing) * loss + _smoothing_term(logp, target, weight, ignore_index,
+                                                          reduction, class_dim) * (
+        label_smoothing / input.shape[class_dim])
+
+
+def _class_view(weight, logp, class_dim):
+    """``weight`` shaped to broadcast along the class dim of ``logp``."""
+    shape = [1] * logp.dim()
+    shape[class_dim] = weight.shape[0]
+    return weight.reshape(shape)
+
+
+def _smoothing_term(logp, target, weight, ignore_index, reduction, class_dim):
+    """torch's cross_entropy_loss_label_smoothing: the uniform target's loss, ignored ones masked."""
+    ignored = target == ignore_index
+    if weight is not None:
+        smooth = -(logp * _class_view(weight, logp, class_dim)).sum(class_dim)
+    else:
+        smooth = -logp.sum(class_dim)
+    smooth = smooth.masked_fill(ignored, 0.0)
+    if reduction == "mean":
+        if weight is not None:
+            return smooth.sum() / weight.gather(0, target.masked_select(~ignored).flatten()).sum()
+        return smooth.sum() / (~ignored).sum()
+    return _reduce(smooth, reduction)
+
+
+def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing, class_dim):
+    classes = input.shape[class_dim]
+    if weight is not None and (weight.dim() != 1 or weight.numel() != classes):
+        raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all "
+                           f"{classes} classes or no classes but got weight tensor of shape: "
+                           f"{list(weight.shape)}")
+    logp = ops.log_softmax(input, class_dim)
+    if label_smoothing > 0.0:
+        if label_smoothing > 1.0:
+            raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
+                               f"{label_smoothing:g}")
+        target = target * (1 - label_smoothing) + label_smoothing / classes
+    product = logp * target
+    if weight is not None:
+        product = product * (_class_view(weight, logp, class_dim) if logp.dim() > 1 else weight)
+    if reduction == "none":
+        return -product.sum(class_dim)
+    total = -product.sum()
+    if reduction == "sum":
+        return total
+    if input.numel() == 0:
+        return total * float("nan")
+    return total / (input.numel() // classes)
+
+
+# -- binary classification ----------------------------------------------------------------------
+class BinaryCrossEntropy(Op):
+    """``-w·(t·log x + (1 − t)·log(1 − x))`` with each log clamped at −100, as torch does;
+    the x-gradient is torch's ``w·(x − t) / max(x(1 − x), 1e-12)``, finite at 0 and 1."""
+
+    @staticmethod
+    def forward(ctx, x, t, w):
+        ctx.save_for_backward(x, t, w)
+        log_x = np.maximum(np.log(x), -100)
+        log_1mx = np.maximum(np.log1p(-x), -100)
+        return -(t * log_x + (1 - t) * log_1mx) * w
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t, w = ctx.saved_tensors
+        scale = grad * w
+        grad_x = grad_t = None
+        if ctx.needs_input_grad[0]:
+            grad_x = scale * (x - t) / (x * (1 - x)).clamp(min=1e-12)
+        if ctx.needs_input_grad[1]:
+            grad_t = scale * ((1 - x).log() - x.log())  # unclamped, as torch's
+        return grad_x, grad_t, None
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    """The cross entropy between probabilities ``input`` and binary (or soft) ``target``."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
+                         f"size ({input.shape}) is deprecated. Please ensure they have the same "
+                         "size.")
+    if bool(((input._array < 0) | (input._array > 1)).any()):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    if weight is None:
+        weight = _wrap(np.ones((), input._array.dtype))
+    else:
+        weight = weight.expand(broadcast_shape(tuple(target.shape), tuple(weight.shape)))
+    return _reduce(BinaryCrossEntropy.apply(input, target, weight), reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    """``binary_cross_entropy(sigmoid(input), target)`` computed from the logits with
+    ``log σ(x)``, so it is stable for any logit; ``pos_weight`` weighs the positive term."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
+                         f"({input.shape})")
+    log_sigmoid = logsigmoid(input)
+    if pos_weight is not None:
+        log_sigmoid = log_sigmoid * ((pos_weight - 1) * target + 1)
+    loss = (1 - target) * input - log_sigmoid
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+# -- margin and embedding losses ----------------------------------------------------------------
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                        reduction="mean"):
+    """``max(0, −y·(x1 − x2) + margin)``: x1 should rank above x2 where y = 1, below where −1."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension "
+                           f"but got sizes: input1: {input1.shape}, input2: {input2.shape}, "
+                           f"target: {target.shape} ")
+    return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
+                         reduction="mean"):
+    """``x`` where y = 1, ``max(0, margin − x)`` where y = −1."""
+    reduction = _reduction(size_average, reduce, reduction)
+    zeros = ops.zeros_like(input)
+    margin_clamp = (margin - input).clamp_min(0)
+    loss = ops.where(target != 1, margin_clamp, zeros) + ops.where(target != -1, input, zeros)
+    return _reduce(loss, reduction)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """``log(1 + exp(−y·x))``: the logistic loss for labels ±1."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.requires_grad and is_grad_enabled():
+        raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to "
+                           "argument 'target'. This input cannot have requires_grad True.")
+    return _reduce((-input * target).exp().log1p(), reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
+                                reduction="mean"):
+    """The mean over classes of the per-class logistic loss."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.dim() - 1
+    loss = loss.sum(dim=class_dim) / input.shape[class_dim]
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    return _reduce(loss, reduction)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                          reduction="mean"):
+    """``1 − cos(x1, x2)`` where y = 1, ``max(0, cos(x1, x2) − margin)`` where y = −1."""
+    reduction = _reduction(size_average, reduce, reduction)
+    dim = target.dim()
+    if dim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if dim == 1 and not (input1.dim() == 2 and input2.dim() == 2):
+        raise RuntimeError(f"1D target tensor expects 2D input tensors, but found inputs with "
+                           f"sizes {list(input1.shape)} and {list(input2.shape)}.")
+    if dim == 0 and not (input1.dim() == 1 and input2.dim() == 1):
+        raise RuntimeError(f"0D target tensor expects 1D input tensors, but found inputs with "
+                           f"sizes {list(input1.shape)} and {list(input2.shape)}.")
+    eps = 1e-12
+    product = (input1 * input2).sum(dim)
+    cos = product / (((input1 * input1).sum(dim) + eps) * ((input2 * input2).sum(dim) + eps)).sqrt()
+    zeros = ops.zeros_like(cos)
+    loss = (ops.where(target == 1, 1 - cos, zeros)
+            + ops.where(target == -1, (cos - margin).clamp_min(0), zeros))
+    return _reduce(loss, reduction)
+
+
+def _check_long(target):
+    if target.dtype is not _dtype.int64:
+        raise RuntimeError(f"expected scalar type Long but found {_dtype.type_word(target.dtype)}")
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
+                      reduce=None, reduction="mean"):
+    """``Σ_{i≠y} max(0, margin − x[y] + x[i])^p · w[y] / C`` per sample."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
+    if input.dim() > 2 or (input.dim() == 2 and input.shape[1] == 0) or (
+            input.dim() < 2 and input.numel() == 0):
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, "
+                           f"but got: {list(input.shape)}")
+    x = input if input.dim() == 2 else input.reshape(1, -1)
+    n, c = x.shape
+    if target.numel() != n or target.dim() > 1:
+        raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to "
+                           f"the number of input samples (batch size). Expected target size "
+                           f"[{n}], but got {list(target.shape)}. Input has shape "
+                           f"{list(input.shape)}.")
+    _check_long(target)
+    if weight is not None and weight.numel() != c:
+        raise RuntimeError(f"inconsistent weight size, expected {c} but got {list(weight.shape)}")
+    t = target.reshape(n, 1)
+    if bool(((t._array < 0) | (t._array >= c)).any()):
+        raise RuntimeError("target out of range")
+    margins = (margin - x.gather(1, t) + x).clamp_min(0)
+    if p == 2:
+        margins = margins * margins
+    if weight is not None:
+        margins = margins * weight[t.reshape(-1)].reshape(n, 1)
+    others = _wrap(np.arange(c) != t._array)
+    loss = (margins * others).sum(1) / c
+    if input.dim() < 2 and reduction == "none":
+        loss = loss.reshape(target.shape)
+    return _reduce(loss, reduction)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """``Σ_j Σ_{i ∉ targets} max(0, 1 − (x[y_j] − x[i])) / C`` per sample; ``target`` lists
+    class indices, ended by the first −1."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if input.dim() > 2 or target.shape != input.shape:
+        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
+                           f"{list(input.shape)}")
+    _check_long(target)
+    x = input.reshape(1, -1) if input.dim() < 2 else input
+    t = target._array.reshape(x.shape)
+    c = x.shape[1]
+    valid = np.cumprod(t != -1, axis=1).astype(bool)  # the targets before the first -1
+    if (valid & ((t < 0) | (t >= c))).any():
+        raise RuntimeError("argument #2 'target' is out of range")
+    safe = np.where(valid, t, 0)
+    is_target = ((np.arange(c) == safe[:, :, None]) & valid[:, :, None]).any(1)  # (N, C)
+    picked = x.gather(1, _wrap(safe))                                  # x[y_j], (N, J)
+    pair = (1 - picked.unsqueeze(2) + x.unsqueeze(1)).clamp_min(0)     # (N, J, C)
+    mask = _wrap(valid[:, :, None] & ~is_target[:, None, :])
+    loss = (pair * mask).sum((1, 2)) / c
+    if input.dim() < 2:
+        loss = loss.reshape(())
+    return _reduce(loss, reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
+                        size_average=None, reduce=None, reduction="mean"):
+    """``max(0, d(a, p) − d(a, n) + margin)`` with the p-norm distance."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    return _triplet(anchor, positive, negative,
+                    lambda a, b: pairwise_distance(a, b, p, eps), margin, swap, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
+                                      margin=1.0, swap=False, reduction="mean"):
+    """The triplet loss with any distance (default: pairwise_distance)."""
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    return _triplet(anchor, positive, negative, distance_function or pairwise_distance, margin,
+                    swap, reduction)
+
+
+def _triplet(anchor, positive, negative, distance, margin, swap, reduction):
+    a, p, n = anchor.dim(), positive.dim(), negative.dim()
+    if not a == p == n:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the "
+                           f"same number of dimensions, but got: anchor {a}D, positive {p}D, and "
+                           f"negative {n}D inputs")
+    dist_pos = distance(anchor, positive)
+    dist_neg = distance(anchor, negative)
+    if swap:
+        dist_neg = ops.minimum(dist_neg, distance(positive, negative))
+    return _reduce((margin + dist_pos - dist_neg).clamp_min(0), reduction)
+
+
+__all__ = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "poisson_nll_loss",
+           "gaussian_nll_loss", "kl_div", "nll_loss", "cross_entropy", "binary_cross_entropy",
+           "binary_cross_entropy_with_logits", "margin_ranking_loss", "hinge_embedding_loss",
+           "soft_margin_loss", "multilabel_soft_margin_loss", "cosine_embedding_loss",
+           "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_loss",
+           "triplet_margin_with_distance_loss"]

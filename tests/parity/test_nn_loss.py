@@ -1,0 +1,361 @@
+"""Losses (learntorch/nn/_functional/loss.py, nn/modules/loss.py) against torch: values and
+gradients of every input for each reduction and option, double backward, stability, errors."""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as TF
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import learntorch as lt
+import learntorch.nn.functional as F
+from learntorch.autograd import gradcheck, gradgradcheck
+from helpers import FLOAT_DTYPES, check_op, check_raises
+
+REDUCTIONS = ("none", "mean", "sum")
+
+
+def _signs(rng, shape):
+    return np.where(rng.random(shape) < 0.5, -1.0, 1.0)
+
+
+def _multilabel_targets(rng, n, c):
+    """Each row: a few distinct class indices, then -1 (and junk after it, which is ignored)."""
+    t = np.full((n, c), -1, np.int64)
+    for row in range(n):
+        k = rng.integers(0, c)
+        t[row, :k] = rng.permutation(c)[:k]
+        if k + 1 < c:
+            t[row, k + 1:] = rng.integers(0, c, c - k - 1)
+    return t
+
+
+# name -> (inputs(rng, dtype) -> list of arrays, option grid); float arrays require grad.
+LOSSES = {
+    "l1_loss": (lambda r, d: [r.standard_normal((4, 3)).astype(d), r.standard_normal((4, 3)).astype(d)],
+                [{}]),
+    "mse_loss": (lambda r, d: [r.standard_normal((4, 3)).astype(d), r.standard_normal((4, 3)).astype(d)],
+                 [{}]),
+    "smooth_l1_loss": (lambda r, d: [2 * r.standard_normal((5, 3)).astype(d),
+                                     r.standard_normal((5, 3)).astype(d)],
+                       [{}, {"beta": 0.5}, {"beta": 2.0}, {"beta": 0.0}]),
+    "huber_loss": (lambda r, d: [2 * r.standard_normal((5, 3)).astype(d),
+                                 r.standard_normal((5, 3)).astype(d)],
+                   [{}, {"delta": 0.5}, {"delta": 2.0}]),
+    # counts shifted by 0.5: Stirling's term is masked at 0.5 and smooth above 1 (log 0 avoided)
+    "poisson_nll_loss": (lambda r, d: [r.uniform(0.1, 2, (4, 3)).astype(d),
+                                       (r.poisson(2.0, (4, 3)) + 0.5).astype(d)],
+                         [{}, {"log_input": False}, {"full": True}, {"log_input": False, "full": True}]),
+    "gaussian_nll_loss": (lambda r, d: [r.standard_normal((4, 3)).astype(d),
+                                        r.standard_normal((4, 3)).astype(d),
+                                        r.uniform(0.1, 2, (4, 3)).astype(d)],
+                          [{}, {"full": True}, {"eps": 0.5}]),
+    "kl_div": (lambda r, d: [np.log(r.dirichlet(np.ones(4), 3)).astype(d),
+                             r.dirichlet(np.ones(4), 3).astype(d)],
+               [{}, {"reduction": "batchmean"}]),
+    "kl_div log_target": (lambda r, d: [np.log(r.dirichlet(np.ones(4), 3)).astype(d),
+                                        np.log(r.dirichlet(np.ones(4), 3)).astype(d)],
+                          [{"log_target": True}, {"log_target": True, "reduction": "batchmean"}]),
+    "binary_cross_entropy": (lambda r, d: [r.uniform(0.02, 0.98, (4, 3)).astype(d),
+                                           r.random((4, 3)).astype(d)],
+                             [{}, {"weight": "w"}]),
+    "binary_cross_entropy_with_logits": (
+        lambda r, d: [3 * r.standard_normal((4, 3)).astype(d), (r.random((4, 3)) < 0.5).astype(d)],
+        [{}, {"weight": "w"}, {"pos_weight": "pw"}, {"weight": "w", "pos_weight": "pw"}]),
+    "margin_ranking_loss": (lambda r, d: [r.standard_normal(6).astype(d), r.standard_normal(6).astype(d),
+                                          _signs(r, 6).astype(d)],
+                            [{}, {"margin": 0.5}]),
+    "hinge_embedding_loss": (lambda r, d: [r.standard_normal((4, 3)).astype(d),
+                                           _signs(r, (4, 3)).astype(d)],
+                             [{}, {"margin": 0.5}]),
+    # torch refuses a target that requires grad here (checked below), so the labels are integers
+    "soft_margin_loss": (lambda r, d: [r.standard_normal((4, 3)).astype(d),
+                                       _signs(r, (4, 3)).astype(np.int64)], [{}]),
+    "multilabel_soft_margin_loss": (lambda r, d: [r.standard_normal((4, 5)).astype(d),
+                                                  (r.random((4, 5)) < 0.5).astype(d)],
+                                    [{}, {"weight": "w5"}]),
+    "cosine_embedding_loss": (lambda r, d: [r.standard_normal((4, 5)).astype(d),
+                                            r.standard_normal((4, 5)).astype(d),
+                                            _signs(r, 4).astype(d)],
+                              [{}, {"margin": 0.3}]),
+    "multi_margin_loss": (lambda r, d: [r.standard_normal((5, 4)).astype(d), r.integers(0, 4, 5)],
+                          [{}, {"p": 2}, {"margin": 0.5}, {"weight": "w4"}, {"p": 2, "weight": "w4"}]),
+    "multilabel_margin_loss": (lambda r, d: [r.standard_normal((5, 4)).astype(d),
+                                             _multilabel_targets(r, 5, 4)], [{}]),
+    "triplet_margin_loss": (lambda r, d: [r.standard_normal((4, 5)).astype(d) for _ in range(3)],
+                            [{}, {"margin": 0.5, "p": 1}, {"swap": True}, {"p": 3, "eps": 1e-3}]),
+    "triplet_margin_with_distance_loss": (
+        lambda r, d: [r.standard_normal((4, 5)).astype(d) for _ in range(3)],
+        [{}, {"margin": 2.0, "swap": True}, {"distance_function": "cosine"}]),
+    "nll_loss": (lambda r, d: [np.log(r.dirichlet(np.ones(4), 5)).astype(d), r.integers(0, 4, 5)],
+                 [{}, {"weight": "w4"}, {"ignore_index": 2}, {"weight": "w4", "ignore_index": 0}]),
+    "nll_loss 4-D": (lambda r, d: [r.standard_normal((2, 3, 4, 2)).astype(d), r.integers(0, 3, (2, 4, 2))],
+                     [{}, {"weight": "w3"}, {"ignore_index": 1}]),
+    "cross_entropy": (lambda r, d: [r.standard_normal((6, 4)).astype(d), r.integers(0, 4, 6)],
+                      [{}, {"weight": "w4"}, {"ignore_index": 1}, {"label_smoothing": 0.3},
+                       {"label_smoothing": 0.2, "weight": "w4", "ignore_index": 3}]),
+    "cross_entropy K-dim": (lambda r, d: [r.standard_normal((2, 3, 4, 2, 2)).astype(d),
+                                          r.integers(0, 3, (2, 4, 2, 2))],
+                            [{}, {"weight": "w3"}, {"label_smoothing": 0.1, "ignore_index": 0}]),
+    "cross_entropy unbatched": (lambda r, d: [r.standard_normal(5).astype(d), np.array(3)],
+                                [{}, {"label_smoothing": 0.4}, {"weight": "w5"}]),
+    "cross_entropy probabilities": (lambda r, d: [r.standard_normal((6, 4)).astype(d),
+                                                  r.dirichlet(np.ones(4), 6).astype(d)],
+                                    [{}, {"weight": "w4"}, {"label_smoothing": 0.25}]),
+    "cross_entropy probabilities K-dim": (lambda r, d: [r.standard_normal((2, 3, 4)).astype(d),
+                                                        r.dirichlet(np.ones(3), (2, 4)).transpose(
+                                                            0, 2, 1).astype(d)],
+                                          [{}, {"weight": "w3"}]),
+}
+CASES = [(name, kw, red) for name, (_, grid) in LOSSES.items() for kw in grid
+         for red in ([kw["reduction"]] if "reduction" in kw else REDUCTIONS)]
+CASE_IDS = [f"{n}{''.join(f'-{k}={v}' for k, v in kw.items() if k != 'reduction')}-{red}"
+            for n, kw, red in CASES]
+
+
+def _call(lib, fns, name, kw, reduction, dtype):
+    """The loss of ``lib`` with the options of ``kw`` (weights made of fixed values in ``dtype``)."""
+    rng = np.random.default_rng(99)
+    options = {}
+    for key, value in kw.items():
+        if value in ("w", "pw"):
+            value = lib.tensor(rng.uniform(0.5, 2, 3).astype(dtype))
+        elif isinstance(value, str) and value.startswith("w"):
+            value = lib.tensor(rng.uniform(0.5, 2, int(value[1:])).astype(dtype))
+        elif value == "cosine":
+            value = (lambda a, b: 1 - fns.cosine_similarity(a, b))
+        options[key] = value
+    function = getattr(fns, name.split()[0])
+    reduction = options.pop("reduction", reduction)
+    return lambda *tensors: function(*tensors, reduction=reduction, **options)
+
+
+@pytest.mark.parametrize("name, kw, reduction", CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+def test_loss_matches_torch_values_and_gradients(name, kw, reduction, dtype):
+    values = LOSSES[name][0](np.random.default_rng(len(name) + len(kw)), dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # kl_div's 'mean' warns (checked on its own below)
+        ours = _call(lt, F, name, kw, reduction, dtype)
+        theirs = _call(torch, TF, name, kw, reduction, dtype)
+        tol = 1e-5 if dtype == "float32" else 1e-10
+        check_op(ours, theirs, *values, rtol=tol, atol=tol)
+
+
+# gaussian_nll_loss clamps var at eps without gradient (torch's straight-through clamp), so with
+# eps above some variances its gradient is by design not the finite difference: parity only.
+GRADCHECK_CASES = [(name, kw) for name, (_, grid) in LOSSES.items() for kw in grid
+                   if kw.get("eps") != 0.5]
+
+
+@pytest.mark.parametrize("name, kw", GRADCHECK_CASES,
+                         ids=[f"{n}{''.join(f'-{k}={v}' for k, v in kw.items())}"
+                              for n, kw in GRADCHECK_CASES])
+@pytest.mark.parametrize("reduction", ["none", "mean"])
+def test_loss_gradcheck_and_gradgradcheck(name, kw, reduction):
+    """Finite differences in float64 for every float input, first and second order."""
+    values = LOSSES[name][0](np.random.default_rng(3), "float64")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fn = _call(lt, F, name, kw, reduction, "float64")
+        inputs = tuple(lt.tensor(v, requires_grad=v.dtype.kind == "f") for v in values)
+        if name.startswith("binary_cross_entropy_with"):  # the target is a constant 0/1 label
+            inputs[1].requires_grad_(False)
+        assert gradcheck(fn, inputs)
+        assert gradgradcheck(fn, inputs)
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss",
+                                  "soft_margin_loss", "binary_cross_entropy_with_logits"])
+def test_0d_losses_are_twice_differentiable_like_torch(name):
+    results = []
+    for lib, fns in ((lt, F), (torch, TF)):
+        x = lib.tensor(0.7, dtype=lib.float64, requires_grad=True)
+        y = lib.tensor(0.0 if name.startswith("binary") else -0.2, dtype=lib.float64)
+        g, = lib.autograd.grad(getattr(fns, name)(x, y), x, create_graph=True)
+        g2, = lib.autograd.grad(g, x, allow_unused=True)
+        results.append((g.item(), 0.0 if g2 is None else g2.item()))
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("name, make", [
+    ("cross_entropy", lambda lib: (lib.tensor([[0.3, -1.2, 2.0]], dtype=lib.float64),
+                                   lib.tensor([2]))),
+    ("nll_loss", lambda lib: (lib.tensor([[-0.3, -1.2, -2.0]], dtype=lib.float64), lib.tensor([1]))),
+    ("cross_entropy", lambda lib: (lib.tensor([0.3, -1.2, 2.0], dtype=lib.float64), lib.tensor(0))),
+])
+def test_0d_and_unbatched_classification_losses_differentiate_twice(name, make):
+    results = []
+    for lib, fns in ((lt, F), (torch, TF)):
+        x, t = make(lib)
+        x.requires_grad_(True)
+        g, = lib.autograd.grad(getattr(fns, name)(x, t), x, create_graph=True)
+        g2, = lib.autograd.grad((g * g).sum(), x)
+        results.append(np.concatenate([g.detach().numpy().ravel(), g2.numpy().ravel()]))
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-10, atol=1e-12)
+
+
+# -- hypothesis: shapes and options of the classification losses ---------------------------------
+@settings(max_examples=60)
+@given(data=st.data())
+def test_cross_entropy_over_shapes_and_options(data):
+    n = data.draw(st.integers(0, 5))
+    c = data.draw(st.integers(1, 5))
+    extra = data.draw(st.lists(st.integers(1, 3), max_size=2))
+    dtype = data.draw(st.sampled_from(FLOAT_DTYPES))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2 ** 16)))
+    x = rng.standard_normal((n, c, *extra)).astype(dtype)
+    t = rng.integers(0, c, (n, *extra))
+    ignore = data.draw(st.sampled_from([-100, 0]))
+    smoothing = data.draw(st.sampled_from([0.0, 0.15]))
+    reduction = data.draw(st.sampled_from(REDUCTIONS))
+    use_weight = data.draw(st.booleans())
+    w = rng.uniform(0.5, 2, c).astype(dtype)
+    kw = dict(ignore_index=ignore, label_smoothing=smoothing, reduction=reduction)
+    tol = 1e-5 if dtype == "float32" else 1e-10
+    check_op(lambda a, b: F.cross_entropy(a, b, lt.tensor(w) if use_weight else None, **kw),
+             lambda a, b: TF.cross_entropy(a, b, torch.tensor(w) if use_weight else None, **kw),
+             x, t, rtol=tol, atol=tol)
+
+
+# -- numerics ------------------------------------------------------------------------------------
+def test_cross_entropy_and_bce_with_logits_are_finite_for_huge_logits():
+    x = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, 1e4], [0.0, 1e4, 1e4]], np.float32)
+    t = np.array([1, 2, 0])
+    for reduction in REDUCTIONS:
+        ours, _ = check_op(lambda a, b: F.cross_entropy(a, b, reduction=reduction),
+                           lambda a, b: TF.cross_entropy(a, b, reduction=reduction), x, t)
+        assert np.isfinite(ours.detach().numpy()).all()
+    labels = (np.arange(9).reshape(3, 3) % 2).astype(np.float32)
+    ours, _ = check_op(F.binary_cross_entropy_with_logits, TF.binary_cross_entropy_with_logits, x,
+                       labels)
+    assert np.isfinite(ours.item())
+    check_op(lambda a: lt.logsumexp(a, 1), lambda a: torch.logsumexp(a, 1), x)
+
+
+def test_binary_cross_entropy_clamps_its_logs_at_minus_100_and_keeps_a_finite_gradient():
+    x = np.array([0.0, 1.0, 0.0, 1.0, 0.5], np.float32)
+    t = np.array([1.0, 0.0, 0.0, 1.0, 0.3], np.float32)
+    for reduction in REDUCTIONS:
+        ours, _ = check_op(lambda a, b: F.binary_cross_entropy(a, b, reduction=reduction),
+                           lambda a, b: TF.binary_cross_entropy(a, b, reduction=reduction), x, t)
+    np.testing.assert_allclose(F.binary_cross_entropy(lt.tensor([0.0]), lt.tensor([1.0])).item(),
+                               100.0)
+
+
+def test_all_targets_ignored_gives_nan_like_torch():
+    x, t = np.zeros((2, 3), np.float32), np.array([-100, -100])
+    check_op(F.cross_entropy, TF.cross_entropy, x, t, grad=False)
+
+
+# -- legacy arguments ----------------------------------------------------------------------------
+LEGACY = [(None, False), (False, None), (True, True), (False, False), (True, False), (None, True)]
+
+
+@pytest.mark.parametrize("size_average, reduce", LEGACY)
+@pytest.mark.parametrize("name", ["l1_loss", "mse_loss", "nll_loss", "cross_entropy", "kl_div",
+                                  "binary_cross_entropy", "poisson_nll_loss", "hinge_embedding_loss",
+                                  "multilabel_soft_margin_loss", "smooth_l1_loss"])
+def test_legacy_size_average_and_reduce_map_like_torch_and_warn(name, size_average, reduce):
+    rng = np.random.default_rng(0)
+    if name in ("nll_loss", "cross_entropy"):
+        values = [rng.standard_normal((4, 3)).astype(np.float32), rng.integers(0, 3, 4)]
+    else:
+        values = [rng.uniform(0.1, 0.9, (4, 3)).astype(np.float32),
+                  rng.uniform(0.1, 0.9, (4, 3)).astype(np.float32)]
+    expected = torch.nn._reduction.legacy_get_string(size_average, reduce, emit_warning=False)
+    with pytest.warns(UserWarning, match=f"size_average and reduce args will be deprecated, please "
+                                         f"use reduction='{expected}' instead."):
+        check_op(lambda *a: getattr(F, name)(*a, size_average=size_average, reduce=reduce),
+                 lambda *a: getattr(TF, name)(*a, size_average=size_average, reduce=reduce),
+                 *values)
+
+
+def test_kl_div_mean_warns_like_torch():
+    with pytest.warns(UserWarning, match="'batchmean' divides only by the batch size"):
+        F.kl_div(lt.zeros(2, 3), lt.ones(2, 3))
+
+
+def test_size_mismatch_warns_and_broadcasts_like_torch():
+    x, y = np.ones((3, 4), np.float32), np.arange(4, dtype=np.float32)
+    with pytest.warns(UserWarning, match=r"Using a target size \(torch.Size\(\[4\]\)\) that is "
+                                         r"different to the input size \(torch.Size\(\[3, 4\]\)\)"):
+        check_op(F.mse_loss, TF.mse_loss, x, y)
+
+
+# -- errors --------------------------------------------------------------------------------------
+def _x(lib):
+    return lib.tensor(np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4))
+
+
+ERRORS = {
+    "target out of bounds": lambda f, lib: f.cross_entropy(_x(lib), lib.tensor([0, 5, 2])),
+    "negative target": lambda f, lib: f.nll_loss(_x(lib), lib.tensor([0, -1, 2])),
+    "target out of bounds 4-D": lambda f, lib: f.cross_entropy(lib.zeros(2, 3, 2, 2),
+                                                               lib.tensor([[[0, 5], [1, 1]]] * 2)),
+    "float target": lambda f, lib: f.nll_loss(_x(lib), lib.tensor([0.0, 1.0, 2.0])),
+    "int32 target": lambda f, lib: f.cross_entropy(_x(lib), lib.tensor([0, 1, 2], dtype=lib.int32)),
+    "bool target": lambda f, lib: f.cross_entropy(_x(lib), lib.tensor([True, False, True])),
+    "batch sizes": lambda f, lib: f.cross_entropy(_x(lib), lib.tensor([0, 1])),
+    "spatial target size": lambda f, lib: f.nll_loss(lib.zeros(2, 3, 4),
+                                                     lib.zeros(2, 5, dtype=lib.int64)),
+    "4-D input, 2-D target": lambda f, lib: f.nll_loss(lib.zeros(2, 3, 4, 5),
+                                                       lib.zeros(2, 4, dtype=lib.int64)),
+    "0-d input": lambda f, lib: f.nll_loss(lib.zeros(()), lib.tensor(0)),
+    "multi-target": lambda f, lib: f.cross_entropy(_x(lib), lib.zeros(3, 5)),
+    "weight size": lambda f, lib: f.nll_loss(_x(lib), lib.tensor([0, 1, 2]), weight=lib.ones(3)),
+    "weight dtype": lambda f, lib: f.nll_loss(_x(lib).double(), lib.tensor([0, 1, 2]),
+                                              weight=lib.ones(4)),
+    "probabilities of int dtype": lambda f, lib: f.cross_entropy(_x(lib),
+                                                                 lib.ones(3, 4, dtype=lib.int64)),
+    "label_smoothing": lambda f, lib: f.cross_entropy(_x(lib), lib.tensor([0, 1, 2]),
+                                                      label_smoothing=1.5),
+    "integer input": lambda f, lib: f.nll_loss(lib.ones(3, 4, dtype=lib.int64), lib.tensor([0, 1, 2])),
+    "reduction": lambda f, lib: f.cross_entropy(_x(lib), lib.tensor([0, 1, 2]), reduction="avg"),
+    "mse reduction": lambda f, lib: f.mse_loss(_x(lib), _x(lib), reduction="avg"),
+    "mse long": lambda f, lib: f.mse_loss(lib.ones(3, dtype=lib.int64), lib.ones(3, dtype=lib.int64)),
+    "mse broadcast": lambda f, lib: f.l1_loss(_x(lib), lib.ones(3)),
+    "bce range": lambda f, lib: f.binary_cross_entropy(lib.tensor([1.5]), lib.tensor([1.0])),
+    "bce size": lambda f, lib: f.binary_cross_entropy(lib.tensor([0.5, 0.5]), lib.tensor([1.0])),
+    "bce logits size": lambda f, lib: f.binary_cross_entropy_with_logits(lib.zeros(2), lib.ones(1)),
+    "smooth_l1 beta": lambda f, lib: f.smooth_l1_loss(_x(lib), _x(lib), beta=-1.0),
+    "huber delta": lambda f, lib: f.huber_loss(_x(lib), _x(lib), delta=0.0),
+    "multi_margin target range": lambda f, lib: f.multi_margin_loss(_x(lib), lib.tensor([0, 4, 1])),
+    "multi_margin float target": lambda f, lib: f.multi_margin_loss(_x(lib), lib.tensor([0., 1, 1])),
+    "multi_margin target size": lambda f, lib: f.multi_margin_loss(_x(lib), lib.tensor([0, 1])),
+    "multi_margin 3-D": lambda f, lib: f.multi_margin_loss(lib.zeros(2, 3, 4), lib.tensor([0, 1])),
+    "multi_margin weight": lambda f, lib: f.multi_margin_loss(_x(lib), lib.tensor([0, 1, 1]),
+                                                              weight=lib.ones(3)),
+    "multi_margin p": lambda f, lib: f.multi_margin_loss(_x(lib), lib.tensor([0, 1, 1]), p=3),
+    "multilabel_margin size": lambda f, lib: f.multilabel_margin_loss(_x(lib), lib.tensor([0, 1, 1])),
+    "multilabel_margin range": lambda f, lib: f.multilabel_margin_loss(
+        _x(lib), lib.tensor([[0, 5, -1, 0]] * 3)),
+    "multilabel_margin float": lambda f, lib: f.multilabel_margin_loss(_x(lib), lib.zeros(3, 4)),
+    "cosine target dims": lambda f, lib: f.cosine_embedding_loss(_x(lib), _x(lib), lib.ones(3, 1)),
+    "cosine 0-d target": lambda f, lib: f.cosine_embedding_loss(_x(lib), _x(lib), lib.ones(())),
+    "margin_ranking dims": lambda f, lib: f.margin_ranking_loss(_x(lib), _x(lib), lib.ones(3)),
+    "triplet dims": lambda f, lib: f.triplet_margin_loss(_x(lib), _x(lib), _x(lib)[0]),
+    "triplet margin": lambda f, lib: f.triplet_margin_loss(_x(lib), _x(lib), _x(lib), margin=0),
+    "gaussian var size": lambda f, lib: f.gaussian_nll_loss(_x(lib), _x(lib), lib.ones(2)),
+    "gaussian var negative": lambda f, lib: f.gaussian_nll_loss(_x(lib), _x(lib), -lib.ones(3, 4)),
+    "gaussian reduction": lambda f, lib: f.gaussian_nll_loss(_x(lib), _x(lib), lib.ones(3, 4),
+                                                             reduction="avg"),
+    "poisson reduction": lambda f, lib: f.poisson_nll_loss(_x(lib), _x(lib), reduction="avg"),
+    "hinge shapes": lambda f, lib: f.hinge_embedding_loss(_x(lib), lib.ones(3)),
+    "nll weight requires grad": lambda f, lib: f.nll_loss(_x(lib), lib.tensor([0, 1, 2]),
+                                                          weight=lib.ones(4, requires_grad=True)),
+    "soft_margin target requires grad": lambda f, lib: f.soft_margin_loss(
+        _x(lib), lib.ones(3, 4, requires_grad=True)),
+}
+
+
+@pytest.mark.parametrize("name", ERRORS)
+def test_bad_input_raises_torchs_error(name):
+    check_raises(lambda: ERRORS[name](F, lt), lambda: ERRORS[name](TF, torch))
+
+
+def test_target_out_of_bounds_is_an_index_error_naming_the_target():
+    with pytest.raises(IndexError, match=r"^Target 5 is out of bounds\.$"):
+        F.cross_entropy(lt.zeros(3, 4), lt.tensor([0, 5, 2]))
