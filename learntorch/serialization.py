@@ -270,6 +270,10 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL,
     if not _use_new_zipfile_serialization:
         raise NotImplementedError("learntorch.save writes only torch's zip format "
                                   "(_use_new_zipfile_serialization=True)")
+    if isinstance(f, (str, os.PathLike)):
+        parent = os.path.dirname(os.fspath(f))
+        if parent and not os.path.isdir(parent):
+            raise RuntimeError(f"Parent directory {parent} does not exist.")
     storages = _Storages()
     data = io.BytesIO()
     _TorchPickler(data, pickle_protocol, storages).dump(obj)
@@ -319,7 +323,13 @@ def _write_record(archive, name, data):
 # -- load ------------------------------------------------------------------------------------------
 def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None,
          **pickle_load_args):
-    """Read what ``torch.save`` (or ``learntorch.save``) wrote, following torch.load's rules."""
+    """Read what ``torch.save`` (or ``learntorch.save``) wrote, following torch.load's rules.
+
+    ``map_location``: a device or device string for every storage, a dict from the saved
+    location tag (``'cpu'``, ``'cuda:0'``) to another, or ``fn(storage, location)`` returning
+    the storage to use (or None for the default).  ``mmap=True`` maps the file's storages
+    copy-on-write instead of reading them (``f`` must then be a path).
+    """
     weights_only = _weights_only_setting(weights_only, pickle_module)
     if weights_only:
         if pickle_module is not None:

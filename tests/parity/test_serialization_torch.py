@@ -409,6 +409,15 @@ def test_archive_folder_is_named_like_torchs(tmp_path):
     assert zipfile.ZipFile(io.BytesIO(to_bytes(lt.save, 1))).namelist()[0] == "archive/data.pkl"
 
 
+def test_saving_into_a_missing_folder_fails_like_torch(tmp_path):
+    path = tmp_path / "missing" / "x.pt"
+    with pytest.raises(RuntimeError) as theirs:
+        torch.save(1, path)
+    with pytest.raises(RuntimeError) as ours:
+        lt.save(1, path)
+    assert str(ours.value) == str(theirs.value)
+
+
 def test_mmap_load_reads_the_same_values(tmp_path):
     path = tmp_path / "w.pt"
     torch.save({"w": torch.arange(10.).reshape(2, 5), "i": torch.arange(3)}, path)
