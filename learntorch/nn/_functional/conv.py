@@ -49,11 +49,12 @@ def out_size(padded, kernel, stride, dilation):
                  for p, k, s, d in zip(padded, kernel, stride, dilation))
 
 
-def windows(xp, kernel, stride, dilation):
-    """A read-only view ``(…, *kernel, *out)`` of every window of ``xp``'s trailing dims."""
+def windows(xp, kernel, stride, dilation, out=None):
+    """A read-only view ``(…, *kernel, *out)`` of every window of ``xp``'s trailing dims
+    (the first ``out`` windows along each dim, when given)."""
     n = len(kernel)
     lead, spatial = xp.shape[:-n], xp.shape[-n:]
-    out = out_size(spatial, kernel, stride, dilation)
+    out = out_size(spatial, kernel, stride, dilation) if out is None else tuple(out)
     steps = xp.strides[-n:]
     return as_strided(xp, lead + tuple(kernel) + out,
                       xp.strides[:-n] + tuple(st * d for st, d in zip(steps, dilation))
@@ -76,17 +77,18 @@ def col2im(cols, padded, stride, dilation):
     return result
 
 
-def _columns(x, kernel, stride, pads, dilation, groups):
+def _columns(x, kernel, stride, pads, dilation, groups, out=None):
     """im2col: ``(N, groups, C/groups·prod(kernel), L)`` and the output's spatial shape."""
-    view = windows(pad_array(x, pads), kernel, stride, dilation)
+    view = windows(pad_array(x, pads), kernel, stride, dilation, out)
     out = view.shape[-len(kernel):]
-    return np.ascontiguousarray(view).reshape(x.shape[0], groups, -1, math.prod(out)), out
+    rows = x.shape[1] // groups * math.prod(kernel)
+    return np.ascontiguousarray(view).reshape(x.shape[0], groups, rows, math.prod(out)), out
 
 
-def conv_forward(x, w, stride, pads, dilation, groups):
-    """``y = conv(x, w)`` and the columns it was computed from."""
-    cols, out = _columns(x, w.shape[2:], stride, pads, dilation, groups)
-    y = np.matmul(w.reshape(groups, w.shape[0] // groups, -1), cols)
+def conv_forward(x, w, stride, pads, dilation, groups, out=None):
+    """``y = conv(x, w)`` (its first ``out`` positions, if given) and the columns used."""
+    cols, out = _columns(x, w.shape[2:], stride, pads, dilation, groups, out)
+    y = np.matmul(w.reshape(groups, w.shape[0] // groups, math.prod(w.shape[1:])), cols)
     return y.reshape((x.shape[0], w.shape[0]) + out), cols
 
 
@@ -94,8 +96,9 @@ def conv_input_grad(g, w, shape, stride, pads, dilation, groups):
     """The transposed convolution: ``dx`` of spatial ``shape`` for ``dy = g``."""
     n, channels = g.shape[0], w.shape[1] * groups
     kernel = w.shape[2:]
-    wr = w.reshape(groups, w.shape[0] // groups, -1)
-    dcols = np.matmul(wr.transpose(0, 2, 1), g.reshape(n, groups, wr.shape[1], -1))
+    wr = w.reshape(groups, w.shape[0] // groups, math.prod(w.shape[1:]))
+    gr = g.reshape(n, groups, wr.shape[1], math.prod(g.shape[2:]))
+    dcols = np.matmul(wr.transpose(0, 2, 1), gr)
     dcols = dcols.reshape((n, channels) + kernel + g.shape[2:])
     padded = tuple(s + lo + hi for s, (lo, hi) in zip(shape, pads))
     return crop_array(col2im(dcols, padded, stride, dilation), pads, shape)
@@ -107,9 +110,9 @@ _CHUNK = 1 << 22  # elements of the per-sample weight gradients summed at a time
 def conv_weight_grad(x, g, kernel_shape, stride, pads, dilation, groups, cols=None):
     """``dw = Σₙ dyₙ @ colsₙᵀ`` for ``y = conv(x, w)``, ``dy = g``."""
     if cols is None:
-        cols, _ = _columns(x, kernel_shape[2:], stride, pads, dilation, groups)
+        cols, _ = _columns(x, kernel_shape[2:], stride, pads, dilation, groups, g.shape[2:])
     n = g.shape[0]
-    gr = g.reshape(n, groups, kernel_shape[0] // groups, -1)
+    gr = g.reshape(n, groups, kernel_shape[0] // groups, math.prod(g.shape[2:]))
     cols_t = cols.transpose(0, 1, 3, 2)
     step = max(1, _CHUNK // max(1, math.prod(kernel_shape)))
     total = np.zeros((groups, gr.shape[2], cols.shape[2]), dtype=g.dtype)
@@ -122,8 +125,10 @@ def conv_weight_grad(x, g, kernel_shape, stride, pads, dilation, groups, cols=No
 class Convolution(Op):
     """``conv(x, w) + b``, or with ``transposed`` its adjoint in ``x`` (``conv_transpose``).
 
-    ``geometry`` is ``(stride, pads, dilation, groups)`` with ``pads`` as ``(lo, hi)`` pairs;
-    a transposed convolution also needs the spatial ``shape`` of what it produces.
+    ``geometry`` is ``(stride, pads, dilation, groups)`` with ``pads`` as ``(lo, hi)`` pairs.
+    ``shape`` is the spatial shape of the result: needed by a transposed convolution, and
+    given to a plain one that differentiates a transposed one whose ``output_padding`` left
+    room for one window more than its input had.
     """
 
     node_name = "ConvolutionBackward0"
@@ -133,7 +138,7 @@ class Convolution(Op):
         if transposed:
             y = conv_input_grad(x, w, shape, *geometry)
         else:
-            y, ctx.cols = conv_forward(x, w, *geometry)
+            y, ctx.cols = conv_forward(x, w, *geometry, out=shape)
         if b is not None:
             y += b.reshape((-1,) + (1,) * (y.ndim - 2))
         ctx.save_for_backward(x, w)
@@ -147,7 +152,7 @@ class Convolution(Op):
         gx = gw = gb = None
         if ctx.transposed:  # z = conv(·, w)ᵀ x: dx = conv(dz, w), dw = correlation of dz with x
             if need[0]:
-                gx = Convolution.apply(grad, w, geometry=geometry)
+                gx = Convolution.apply(grad, w, geometry=geometry, shape=x.shape[2:])
             if need[1]:
                 gw = ConvolutionWeight.apply(grad, x, geometry=geometry, kernel_shape=w.shape)
         else:
@@ -180,7 +185,8 @@ class ConvolutionWeight(Op):
         need = ctx.needs_input_grad
         gx = (Convolution.apply(g, grad, geometry=ctx.geometry, transposed=True, shape=x.shape[2:])
               if need[0] else None)
-        gg = Convolution.apply(x, grad, geometry=ctx.geometry) if need[1] else None
+        gg = (Convolution.apply(x, grad, geometry=ctx.geometry, shape=g.shape[2:])
+              if need[1] else None)
         return gx, gg
 
 
@@ -233,10 +239,12 @@ def _check_common(input, weight, bias, stride, padding, dilation, groups, transp
     if bias is not None and bias.dtype is not input.dtype:
         raise RuntimeError(f"Input type ({_c_name(input.dtype)}) and bias type "
                            f"({_c_name(bias.dtype)}) should be the same")
-    if weight.shape[0] == 0 or weight.shape[0] % groups:
-        raise RuntimeError(f"Given groups={groups}, expected weight to be "
-                           + ("at least 1" if weight.shape[0] == 0 else f"divisible by {groups}")
-                           + f" at dimension 0, but got weight of size {_shape(weight)} instead")
+    if weight.shape[0] == 0:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least 1 at dimension "
+                           f"0, but got weight of size {_shape(weight)} instead")
+    if weight.shape[0] % groups:  # torch's message has the doubled brackets
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at "
+                           f"dimension 0, but got weight of size [{_shape(weight)}] instead")
     expected = weight.shape[0] if transposed else weight.shape[1] * groups
     if input.shape[1] != expected:
         given = "transposed=1" if transposed else f"groups={groups}"

@@ -232,7 +232,8 @@ class Im2Col(Op):
     def forward(ctx, x, *, kernel, dilation, pads, stride):
         ctx.args, ctx.shape = (kernel, dilation, pads, stride), x.shape[2:]
         view = windows(pad_array(x, pads), kernel, stride, dilation)
-        return np.ascontiguousarray(view).reshape(x.shape[0], -1, math.prod(view.shape[-2:]))
+        rows = x.shape[1] * math.prod(kernel)
+        return np.ascontiguousarray(view).reshape(x.shape[0], rows, math.prod(view.shape[-2:]))
 
     @staticmethod
     def backward(ctx, grad):
