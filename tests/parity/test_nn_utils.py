@@ -345,3 +345,138 @@ def test_factory_kwargs(kwargs):
         except TypeError as e:
             results.append(("TypeError", str(e)))
     assert results[0] == results[1]
+
+
+# -- parametrize, parametrizations, stateless ----------------------------------------------------
+def _symmetric(lib):
+    class Symmetric(lib.nn.Module):
+        def forward(self, X):
+            return X.triu() + X.triu(1).transpose(-1, -2)
+
+        def right_inverse(self, A):
+            return A.triu()
+    return Symmetric()
+
+
+def test_register_parametrization_like_torch():
+    out = []
+    for lib in (lt, torch):
+        P = lib.nn.utils.parametrize
+        lib.manual_seed(0)
+        m = lib.nn.Linear(3, 3)
+        P.register_parametrization(m, "weight", _symmetric(lib))
+        w = m.weight
+        (m(lib.ones(2, 3)) ** 2).sum().backward()
+        row = [type(m).__name__, repr(m), list(m.state_dict()), P.is_parametrized(m),
+               P.is_parametrized(m, "bias"), P.type_before_parametrizations(m).__name__,
+               w.detach().numpy().copy(), m.parametrizations.weight.original.grad.numpy().copy()]
+        m.weight = lib.eye(3) * 2  # through right_inverse
+        row.append(m.weight.detach().numpy().copy())
+        with P.cached():
+            row.append(m.weight is m.weight)
+        row.append(m.weight is m.weight)
+        P.remove_parametrizations(m, "weight")
+        row += [type(m).__name__, list(m.state_dict()), m.weight.detach().numpy().copy()]
+        out.append(row)
+    a, b = out
+    for x, y in zip(a, b):
+        if isinstance(x, np.ndarray):
+            np.testing.assert_allclose(x, y, rtol=1e-5, atol=1e-6)
+        else:
+            assert x == y
+
+
+@pytest.mark.parametrize("bad", ["shape", "missing", "no_inverse", "remove"])
+def test_parametrization_errors_like_torch(bad):
+    msgs = []
+    for lib in (lt, torch):
+        P = lib.nn.utils.parametrize
+
+        class Shrink(lib.nn.Module):
+            def forward(self, X):
+                return X[:1]
+
+        class NoInverse(lib.nn.Module):
+            def forward(self, X):
+                return X * 2
+
+        m = lib.nn.Linear(2, 2)
+        calls = {"shape": lambda: P.register_parametrization(m, "weight", Shrink()),
+                 "missing": lambda: P.register_parametrization(m, "nothing", NoInverse()),
+                 "no_inverse": lambda: (P.register_parametrization(m, "weight", NoInverse()),
+                                        setattr(m, "weight", lib.ones(2, 2))),
+                 "remove": lambda: P.remove_parametrizations(m, "bias")}
+        with pytest.raises(Exception) as info:
+            calls[bad]()
+        msgs.append((type(info.value).__name__, str(info.value).split("\n")[0][:60]))
+    assert msgs[0] == msgs[1]
+
+
+def test_parametrizations_weight_and_spectral_norm_like_torch():
+    x = np.random.default_rng(0).standard_normal((3, 5)).astype(np.float32)
+    out = []
+    for lib in (lt, torch):
+        P = lib.nn.utils.parametrizations
+        lib.manual_seed(0)
+        sn = P.spectral_norm(lib.nn.Linear(5, 4))
+        wn = P.weight_norm(lib.nn.Linear(5, 4))
+        ys = [_train_step(lib, sn, x).detach().numpy(), _train_step(lib, wn, x).detach().numpy()]
+        out.append((list(sn.state_dict()), list(wn.state_dict()), ys,
+                    sn.parametrizations.weight.original.grad.numpy(),
+                    wn.parametrizations.weight.original0.grad.numpy()))
+    (a, b) = out
+    assert a[0] == b[0] and a[1] == b[1]
+    for u, v in zip(a[2] + [a[3], a[4]], b[2] + [b[3], b[4]]):
+        np.testing.assert_allclose(u, v, rtol=1e-4, atol=1e-5)
+
+
+def test_parametrized_weight_norm_loads_old_weight_g_v_checkpoints():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        old = lt.nn.utils.weight_norm(lt.nn.Linear(3, 2))
+    new = lt.nn.utils.parametrizations.weight_norm(lt.nn.Linear(3, 2))
+    new.load_state_dict(old.state_dict())
+    np.testing.assert_allclose(new(lt.ones(1, 3)).detach().numpy(), old(lt.ones(1, 3)).detach().numpy(),
+                               rtol=1e-6)
+
+
+def test_functional_call_like_torch():
+    out = []
+    for lib in (lt, torch):
+        lib.manual_seed(0)
+        m = lib.nn.Linear(3, 2)
+        w = lib.ones(2, 3, requires_grad=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            y = lib.nn.utils.stateless.functional_call(m, {"weight": w}, (lib.ones(1, 3),))
+        y.sum().backward()
+        errors = []
+        for call in (lambda: lib.nn.utils.stateless.functional_call(
+                        m, {"weight": w, "x": w}, lib.ones(1, 3), strict=True),
+                     lambda: lib.nn.utils.stateless.functional_call(
+                        lib.nn.DataParallel(m), {}, lib.ones(1, 3))):
+            with pytest.raises(Exception) as info:
+                call()
+            errors.append(str(info.value))
+        out.append((y.tolist(), w.grad.tolist(), m.weight.grad, type(m.weight).__name__,
+                    [str(c.message) for c in caught], errors))
+    assert out[0] == out[1]
+
+
+def test_functional_call_ties_shared_weights():
+    class Tied(lt.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = lt.nn.Linear(2, 2, bias=False)
+            self.b = lt.nn.Linear(2, 2, bias=False)
+            self.b.weight = self.a.weight
+
+        def forward(self, x):
+            return self.b(self.a(x))
+
+    m = Tied()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        y = lt.nn.utils.stateless.functional_call(m, {"a.weight": lt.eye(2) * 2}, lt.ones(1, 2))
+    assert y.tolist() == [[4.0, 4.0]]
+    assert m.b.weight is m.a.weight  # restored
