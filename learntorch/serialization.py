@@ -207,7 +207,7 @@ def _object_state(tensor):
 class _TorchPickler(pickle._Pickler):
     """Python's pickler, taught to write tensors, dtypes, sizes and devices under torch's names.
 
-    The pure-Python pickler is used because its ``save`` can be extended to write a global by
+    The pure-Python pickler is used because its dispatch table can be taught to write a global by
     name: the C pickler would import ``torch`` to check that the name exists.
     """
 
@@ -220,16 +220,9 @@ class _TorchPickler(pickle._Pickler):
     def persistent_id(self, obj):
         return obj.pid() if type(obj) is _StorageRef else None
 
-    def save(self, obj, save_persistent_id=True):
-        if type(obj) is _TorchName:
-            name = obj
-        elif type(obj) is _dtype.dtype:
-            name = _TORCH_DTYPES[obj]
-        else:
-            return super().save(obj, save_persistent_id)
-        if id(obj) in self.memo:
-            self.write(self.get(self.memo[id(obj)][0]))
-            return
+    def save_torch_name(self, obj):
+        """Write ``torch.float32`` or ``torch._utils._rebuild_tensor_v2`` as a GLOBAL opcode."""
+        name = _TORCH_DTYPES[obj] if type(obj) is _dtype.dtype else obj
         if self.proto >= 4:
             self.save(name.module)
             self.save(name.name)
@@ -237,6 +230,9 @@ class _TorchPickler(pickle._Pickler):
         else:
             self.write(pickle.GLOBAL + f"{name.module}\n{name.name}\n".encode("utf-8"))
         self.memoize(obj)
+
+    dispatch = {**pickle._Pickler.dispatch, _TorchName: save_torch_name,
+                _dtype.dtype: save_torch_name}
 
     def reducer_override(self, obj):
         if isinstance(obj, Tensor) and not isinstance(obj, self.lazy):
