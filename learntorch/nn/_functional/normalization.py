@@ -58,6 +58,7 @@ class _Standardize(Op):
             out += bias.reshape(layout.param_shape)
         ctx.mean, ctx.invstd, ctx.layout, ctx.has_weight = mean, invstd, layout, has_weight
         ctx.batch_stats, ctx.eps, ctx.in_shape = batch_stats, eps, x.shape
+        ctx.count = math.prod(xv.shape[a] for a in layout.axes)
         ctx.bias_shape = None if bias is None else bias.shape
         ctx.save_for_backward(x, weight)
         return out.reshape(x.shape)
@@ -65,23 +66,30 @@ class _Standardize(Op):
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
-        layout = ctx.layout
+        layout, needs = ctx.layout, ctx.needs_input_grad
         if layout.view:
             x, grad = x.reshape(layout.view), grad.reshape(layout.view)
         xhat, invstd = _standardized(ctx, x)
-        needs = ctx.needs_input_grad
+        w = weight.reshape(layout.param_shape) if weight is not None else None
+        # Batch norm's weight is constant over the averaged axes: it factors out of dx̂ = dy·w,
+        # and the sums Σdy, Σdy·x̂ of dx are those of db, dw (fewer full-size temporaries).
+        shared = layout.axes == layout.param_axes
+        sums = {}
         grads = [None]
         if needs[0]:
-            dxhat = grad * weight.reshape(layout.param_shape) if weight is not None else grad
+            d = grad if w is None or shared else grad * w
             if ctx.batch_stats:
-                dxhat = dxhat - dxhat.mean(layout.axes, keepdim=True) \
-                    - xhat * (dxhat * xhat).mean(layout.axes, keepdim=True)
-            grads[0] = (dxhat * invstd).reshape(ctx.in_shape)
+                sum_d = d.sum(layout.axes, keepdim=True)
+                sum_dx = (d * xhat).sum(layout.axes, keepdim=True)
+                if shared:
+                    sums = {"bias": sum_d, "weight": sum_dx}
+                d = d - sum_d / ctx.count - xhat * (sum_dx / ctx.count)
+            grads[0] = (d * (invstd * w if w is not None and shared else invstd)).reshape(ctx.in_shape)
         if weight is not None:
-            grads.append(_sum(grad * xhat, layout.param_axes).reshape(weight.shape)
-                         if needs[1] else None)
+            grads.append(sums.get("weight", _sum(grad * xhat, layout.param_axes))
+                         .reshape(weight.shape) if needs[1] else None)
         if ctx.bias_shape is not None:
-            grads.append(_sum(grad, layout.param_axes).reshape(ctx.bias_shape)
+            grads.append(sums.get("bias", _sum(grad, layout.param_axes)).reshape(ctx.bias_shape)
                          if needs[-1] else None)
         return tuple(grads)
 
@@ -108,7 +116,7 @@ def _standardized(ctx, x):
 
 
 def _sum(t, axes):
-    return t.sum(axes) if axes else t
+    return t.sum(axes, keepdim=True) if axes else t
 
 
 class NativeBatchNorm(_Standardize):
