@@ -157,6 +157,22 @@ ROWS = [
     # other
     ("Other", "save", None), ("Other", "load", None), ("Other", "get_num_threads", None),
     ("Other", "set_num_threads", None), ("Other", "set_printoptions", None),
+    # torch.nn: Parameter, Module and its methods, containers, Linear, init, utils
+    ("torch.nn", "nn.Parameter", None),
+    *[("torch.nn", f"nn.Module.{name}", None)
+      for name in ("add_module", "cuda", "cpu", "double", "float", "half", "eval", "train",
+                   "forward", "modules", "named_modules", "children", "named_children",
+                   "load_state_dict", "parameters", "register_backward_hook",
+                   "register_forward_hook", "register_buffer", "register_parameter", "state_dict",
+                   "zero_grad")],
+    *[("torch.nn", f"nn.{name}", None) for name in ("Sequential", "ModuleList", "ParameterList")],
+    ("torch.nn", "nn.ModuleList.append", None), ("torch.nn", "nn.ModuleList.extend", None),
+    ("torch.nn", "nn.Linear", lambda m: m.nn.Linear(3, 2).double()(_x(m))),
+    ("torch.nn", "nn.utils.clip_grad_norm", None),
+    *[("torch.nn.init", f"nn.init.{name}", None)
+      for name in ("calculate_gain", "uniform", "normal", "constant", "eye", "dirac",
+                   "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
+                   "orthogonal")],
 ]
 
 

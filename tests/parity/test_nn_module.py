@@ -609,3 +609,18 @@ def test_backward_hook_removed_no_longer_fires():
     a = lt.ones(3, requires_grad=True)
     m(a, lt.ones(3))[0].sum().backward()
     assert seen == [] and a.grad.tolist() == [1.0, 2.0, 3.0]
+
+
+def test_legacy_register_backward_hook_fires_with_the_output_gradient():
+    def run(lib):
+        m = lib.nn.Linear(3, 2)
+        seen = []
+        m.register_backward_hook(lambda mod, gi, go: seen.append([g.tolist() for g in go]))
+        x = lib.ones(4, 3, requires_grad=True)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            (m(x) * 3).sum().backward()
+        return seen, [(x.category.__name__, str(x.message)) for x in w]
+    ours, theirs = both(run)
+    assert ours == theirs
+    assert ours[0] == [[[[3.0, 3.0]] * 4]] and len(ours[1]) == 1
