@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.utils.rnn as trnn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import learntorch as lt
 import learntorch.nn.utils.rnn as lrnn
@@ -125,6 +127,31 @@ def test_packed_sequence(dtype, kind_i, layers, bidirectional, batch_first, with
         return run
 
     _compare(mine, theirs, lt_in, th_in, call(mine, lrnn), call(theirs, trnn), TOL[dtype])
+
+
+@settings(max_examples=25)
+@given(kind_i=st.integers(0, len(KINDS) - 1), lengths=st.lists(st.integers(1, 4), min_size=1,
+                                                              max_size=4),
+       sizes=st.tuples(st.integers(1, 3), st.integers(1, 4)), layers=st.integers(1, 2),
+       bidirectional=st.booleans(), packed=st.booleans())
+def test_any_sizes_and_lengths(kind_i, lengths, sizes, layers, bidirectional, packed):
+    """Random input/hidden sizes and sequence lengths (ties, length 1, a batch of one)."""
+    kind, extra = KINDS[kind_i]
+    input_size, hidden_size = sizes
+    mine, theirs = _pair(kind, "float64", input_size, hidden_size, num_layers=layers,
+                         bidirectional=bidirectional, **extra)
+    x = np.random.default_rng(len(lengths)).standard_normal(
+        (max(lengths), len(lengths), input_size))
+    lt_in, th_in = _tensors([x])
+
+    def call(layer, lib):
+        def run(x):
+            if packed:
+                x = lib.pack_padded_sequence(x, lengths, enforce_sorted=False)
+            return layer(x)
+        return run
+
+    _compare(mine, theirs, lt_in, th_in, call(mine, lrnn), call(theirs, trnn), TOL["float64"])
 
 
 @pytest.mark.parametrize("layers,bidirectional,batch_first,bias,packed",
