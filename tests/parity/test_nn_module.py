@@ -624,3 +624,43 @@ def test_legacy_register_backward_hook_fires_with_the_output_gradient():
     ours, theirs = both(run)
     assert ours == theirs
     assert ours[0] == [[[[3.0, 3.0]] * 4]] and len(ours[1]) == 1
+
+
+# -- checkpoints in torch's file format, both ways -------------------------------------------------
+def _mlp(lib):
+    lib.manual_seed(0)
+    return lib.nn.Sequential(lib.nn.Linear(4, 8), lib.nn.Flatten(), lib.nn.Linear(8, 2))
+
+
+def test_torch_checkpoint_loads_into_a_learntorch_model(tmp_path):
+    theirs = _mlp(torch)
+    with torch.no_grad():
+        for p in theirs.parameters():
+            p.mul_(3)
+    torch.save(theirs.state_dict(), tmp_path / "m.pt")
+    ours = _mlp(lt)
+    result = ours.load_state_dict(lt.load(tmp_path / "m.pt"))
+    assert repr(result) == "<All keys matched successfully>"
+    x = np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32)
+    np.testing.assert_allclose(ours(lt.tensor(x)).detach().numpy(),
+                               theirs(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_learntorch_checkpoint_loads_into_a_torch_model(tmp_path):
+    ours = _mlp(lt)
+    lt.save(ours.state_dict(), tmp_path / "m.pt")
+    theirs = _mlp(torch)
+    with torch.no_grad():
+        for p in theirs.parameters():
+            p.zero_()
+    theirs.load_state_dict(torch.load(tmp_path / "m.pt", weights_only=True))
+    for (k, a), (_, b) in zip(ours.state_dict().items(), theirs.state_dict().items()):
+        np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=k)
+
+
+def test_whole_model_saves_and_loads(tmp_path):
+    model = Net()
+    lt.save(model, tmp_path / "net.pt")
+    loaded = lt.load(tmp_path / "net.pt", weights_only=False)
+    assert type(loaded).__name__ == "Net" and list(loaded.state_dict()) == list(model.state_dict())
+    assert loaded(lt.ones(4, 2)).tolist() == model(lt.ones(4, 2)).tolist()

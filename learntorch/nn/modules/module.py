@@ -555,6 +555,9 @@ class Module:
                         p.grad.requires_grad_(False)
                     p.grad.zero_()
 
+    def compile(self, *args, **kwargs):
+        """torch.compile's entry point; learntorch always runs eagerly, so the module is unchanged."""
+
     def share_memory(self):
         return self  # NumPy arrays: nothing to move to shared memory in one process
 
