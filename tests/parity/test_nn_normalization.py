@@ -207,6 +207,30 @@ def test_local_response_norm(shape, size, dtype):
              x, rtol=RTOL, atol=ATOL)
 
 
+@pytest.mark.parametrize("size", [2, 3, 4, 5, 7])
+@pytest.mark.parametrize("channels", [1, 3, 6, 9])
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+def test_cross_map_lrn2d_reproduces_torchs_legacy_windows(size, channels, dtype):
+    """torch's CrossMapLRN2d never drops channel 0 from its running sum, and its backward
+    uses a window of its own: values and gradients must be torch's all the same."""
+    x = _random((2, channels, 3, 2), dtype)
+    lm = lt.nn.CrossMapLRN2d(size, 0.3, 0.7, 1.5)
+    tm = torch.nn.CrossMapLRN2d(size, 0.3, 0.7, 1.5)
+    lt_out, _ = check_op(lm, tm, x, rtol=RTOL, atol=ATOL)
+    assert lt_out.grad_fn.name() == "CrossMapLRN2dBackward"
+    assert repr(lm) == repr(tm)
+
+
+def test_cross_map_lrn2d_errors():
+    check_raises(lambda: lt.nn.CrossMapLRN2d(3)(lt.ones(2, 3, 4)),
+                 lambda: torch.nn.CrossMapLRN2d(3)(torch.ones(2, 3, 4)))
+    # size 1: torch's forward runs, its backward's buffer is too short
+    check_raises(lambda: lt.nn.CrossMapLRN2d(1)(lt.ones(2, 3, 2, 2, requires_grad=True)).sum()
+                 .backward(),
+                 lambda: torch.nn.CrossMapLRN2d(1)(torch.ones(2, 3, 2, 2, requires_grad=True)).sum()
+                 .backward())
+
+
 def test_local_response_norm_of_an_empty_input_returns_it():
     x = lt.zeros(0, 3, 2)
     assert F.local_response_norm(x, 2) is x

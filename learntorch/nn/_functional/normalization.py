@@ -336,6 +336,58 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
     return input / (window * (alpha / size) + k).pow(beta)
 
 
+class CrossMapLRN2d(Op):
+    """torch's legacy ``nn.CrossMapLRN2d``, window quirks included, so its numbers are torch's.
+
+    Forward: ``x · (k + alpha/size · S)^-beta`` with ``S`` the sum of squares over channels
+    ``c − pre + 1 … c + pre − 1`` (``pre = (size − 1)/2 + 1``) — except that torch's running
+    sum never drops channel 0.  Backward is torch's own formula, whose window runs over
+    ``c − ipp … c − ipp + size − 1`` (``ipp = size − (size − 1)/2``): the derivative of the
+    intended, symmetric LRN rather than of the forward above.
+    """
+
+    node_name = "CrossMapLRN2dBackward"
+
+    @staticmethod
+    def forward(ctx, x, size, alpha, beta, k):
+        channels = x.shape[1]
+        pre = int((size - 1) / 2 + 1)
+        totals = np.cumsum(x * x, axis=1)
+        c = np.arange(channels)
+        window = totals[:, np.minimum(c + pre - 1, channels - 1)]
+        late = c > pre  # these have dropped channels 1 … c − pre (never channel 0)
+        window[:, late] -= totals[:, c[late] - pre] - totals[:, :1]
+        scale = window * (alpha / size) + k
+        out = x * scale ** -beta
+        ctx.size, ctx.alpha, ctx.beta = size, alpha, beta
+        ctx.save_for_backward(x, out, scale)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        from ...ops.indexing import cat
+        x, out, scale = ctx.saved_tensors
+        size, channels = ctx.size, x.shape[1]
+        shift = int(size - (size - 1) / 2)
+        if shift > size - 1:  # torch's padded buffer is too short for size 1
+            raise RuntimeError(f"start ({shift}) + length ({channels}) exceeds dimension size "
+                               f"({channels + size - 1}).")
+        start = np.arange(channels) - shift
+        ratio = grad * out / scale
+        zeros = ratio.new_zeros((ratio.shape[0], 1) + tuple(ratio.shape[2:]))
+        totals = cat([zeros, ratio.cumsum(1)], 1)
+        window = totals.index_select(1, _wrap(np.clip(start + size, 0, channels))) \
+            - totals.index_select(1, _wrap(np.clip(start, 0, channels)))
+        return scale.pow(-ctx.beta) * grad - x * window * (2 * ctx.alpha * ctx.beta / size)
+
+
+def cross_map_lrn2d(input, size, alpha=1e-4, beta=0.75, k=1):
+    """What ``nn.CrossMapLRN2d`` computes (not in torch.nn.functional, so not exported)."""
+    if input.dim() != 4:
+        raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D instead.")
+    return CrossMapLRN2d.apply(input, size=size, alpha=alpha, beta=beta, k=k)
+
+
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """``v / max(‖v‖_p, eps)`` for every vector ``v`` along ``dim``."""
     from ...ops.pointwise import div
