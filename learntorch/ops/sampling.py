@@ -286,14 +286,16 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     return _finish(perm.astype(np.int64), dtype or _dtype.int64, device, requires_grad)
 
 
-def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    return _new_like(input, dtype, device, requires_grad, lambda t: uniform_(t))
+    return _new_like(input, dtype, device, requires_grad,
+                     lambda t: uniform_(t, generator=generator))
 
 
-def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+def randn_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
-    return _new_like(input, dtype, device, requires_grad, lambda t: normal_(t))
+    return _new_like(input, dtype, device, requires_grad,
+                     lambda t: normal_(t, generator=generator))
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,

@@ -124,7 +124,16 @@ def test_a_generator_object_is_its_own_stream():
                  lambda m, g: m.empty(6).normal_(generator=g),
                  lambda m, g: m.empty(6).exponential_(generator=g),
                  lambda m, g: m.empty(6).bernoulli_(0.3, generator=g),
-                 lambda m, g: m.multinomial(m.ones(5), 3, generator=g)):
+                 lambda m, g: m.multinomial(m.ones(5), 3, generator=g),
+                 lambda m, g: m.rand_like(m.zeros(4), generator=g),
+                 lambda m, g: m.randn_like(m.zeros(20), generator=g),
+                 lambda m, g: m.randint_like(m.zeros(4), 9, generator=g),
+                 lambda m, g: m.bernoulli(m.full((5,), 0.5), generator=g),
+                 lambda m, g: m.normal(m.zeros(3), 1.0, generator=g),
+                 lambda m, g: m.empty(5).random_(generator=g),
+                 lambda m, g: m.empty(5).geometric_(0.3, generator=g),
+                 lambda m, g: m.empty(5).log_normal_(generator=g),
+                 lambda m, g: m.empty(5).cauchy_(generator=g)):
         assert np.array_equal(make(lt, ours).numpy(), make(torch, theirs).numpy())
         assert np.array_equal(ours.get_state().numpy(), theirs.get_state().numpy())
     # the default generators were not touched
