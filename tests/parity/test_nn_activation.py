@@ -338,3 +338,93 @@ def test_gumbel_softmax_samples_are_distributions_and_hard_ones_are_one_hot():
     np.testing.assert_array_equal(hard.sum(-1).detach().numpy(), np.ones(6))
     (hard * lt.arange(4.0)).sum().backward()
     assert logits.grad is not None and logits.grad.abs().sum().item() > 0
+
+
+# -- modules -------------------------------------------------------------------------------------
+# (constructor text, an input shape): every activation layer of torch.nn but MultiheadAttention
+MODULES = [
+    ("ReLU()", (3, 4)), ("ReLU(inplace=True)", (3, 4)), ("ReLU6()", (3, 4)), ("ReLU6(True)", (3, 4)),
+    ("Threshold(0.1, 20.0)", (3, 4)), ("Threshold(0.1, 20, inplace=True)", (3, 4)),
+    ("Hardtanh()", (3, 4)), ("Hardtanh(-2, 2)", (3, 4)), ("Hardtanh(-0.5, 0.5, True)", (3, 4)),
+    ("ELU()", (3, 4)), ("ELU(alpha=0.5, inplace=True)", (3, 4)), ("SELU()", (3, 4)),
+    ("SELU(inplace=True)", (3, 4)), ("CELU()", (3, 4)), ("CELU(2.0)", (3, 4)),
+    ("GELU()", (3, 4)), ("GELU(approximate='tanh')", (3, 4)), ("SiLU()", (3, 4)),
+    ("SiLU(inplace=True)", (3, 4)), ("Mish()", (3, 4)), ("Mish(True)", (3, 4)),
+    ("LeakyReLU()", (3, 4)), ("LeakyReLU(0.2, True)", (3, 4)), ("PReLU()", (2, 3, 4)),
+    ("PReLU(3)", (2, 3, 4)), ("PReLU(num_parameters=3, init=0.1)", (2, 3)), ("RReLU()", (3, 4)),
+    ("RReLU(0.1, 0.3, inplace=True)", (3, 4)), ("Hardsigmoid()", (3, 4)),
+    ("Hardsigmoid(inplace=True)", (3, 4)), ("Hardswish()", (3, 4)), ("Hardswish(True)", (3, 4)),
+    ("Sigmoid()", (3, 4)), ("Tanh()", (3, 4)), ("LogSigmoid()", (3, 4)), ("Softplus()", (3, 4)),
+    ("Softplus(beta=2, threshold=1.5)", (3, 4)), ("Softshrink()", (3, 4)), ("Softshrink(1)", (3, 4)),
+    ("Hardshrink()", (3, 4)), ("Hardshrink(lambd=1.2)", (3, 4)), ("Tanhshrink()", (3, 4)),
+    ("Softsign()", (3, 4)), ("Softmin(dim=1)", (3, 4)), ("Softmax(dim=0)", (3, 4)),
+    ("Softmax(-1)", (2, 3, 4)), ("LogSoftmax(dim=1)", (3, 4)), ("Softmax2d()", (2, 3, 2, 2)),
+    ("Softmax2d()", (3, 2, 2)), ("GLU()", (3, 4)), ("GLU(dim=0)", (4, 3)),
+]
+
+
+def _pair(text):
+    return eval("lt.nn." + text), eval("torch.nn." + text)  # noqa: S307 (our own table)
+
+
+@pytest.mark.parametrize("text, shape", MODULES, ids=[t for t, _ in MODULES])
+def test_activation_module_repr_forward_and_gradients_match_torch(text, shape):
+    ours, theirs = _pair(text)
+    assert repr(ours) == repr(theirs)
+    ours.eval(), theirs.eval()  # RReLU draws in training (checked separately)
+    x = np.random.default_rng(13).standard_normal(shape).astype(np.float32)
+    leaf, leaf_t = lt.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    y, y_t = ours(leaf * 1.0), theirs(leaf_t * 1.0)  # a non-leaf, so inplace=True is allowed
+    np.testing.assert_allclose(y.detach().numpy(), y_t.detach().numpy(), rtol=1e-5, atol=1e-6)
+    upstream = np.random.default_rng(14).standard_normal(y_t.shape).astype(np.float32)
+    y.backward(lt.tensor(upstream))
+    y_t.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(leaf.grad.numpy(), leaf_t.grad.numpy(), rtol=1e-5, atol=1e-6)
+    for (name, p), (name_t, p_t) in zip(ours.named_parameters(), theirs.named_parameters()):
+        assert name == name_t
+        np.testing.assert_allclose(p.grad.numpy(), p_t.grad.numpy(), rtol=1e-5, atol=1e-6)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+
+
+@pytest.mark.parametrize("num_parameters, init", [(1, 0.25), (3, 0.1), (5, -0.5)])
+def test_prelu_weight_is_a_parameter_filled_with_init(num_parameters, init):
+    ours, theirs = lt.nn.PReLU(num_parameters, init), torch.nn.PReLU(num_parameters, init)
+    assert isinstance(ours.weight, lt.nn.Parameter)
+    assert tuple(ours.weight.shape) == tuple(theirs.weight.shape) == (num_parameters,)
+    np.testing.assert_array_equal(ours.weight.detach().numpy(), theirs.weight.detach().numpy())
+    assert lt.nn.PReLU(dtype=lt.float64).weight.dtype is lt.float64
+
+
+def test_prelu_double_backward_through_the_module():
+    m = lt.nn.PReLU(3, dtype=lt.float64)
+    x = _away_from([0], (2, 3, 2), seed=4)
+    assert gradgradcheck(lambda t, w: F.prelu(t, w), (x, m.weight))
+
+
+def test_rrelu_module_draws_in_training_and_is_deterministic_in_eval():
+    m = lt.nn.RReLU(0.1, 0.3)
+    x = lt.tensor(-np.linspace(0.5, 2, 8, dtype=np.float32))
+    slopes = (m(x) / x).numpy()
+    assert ((slopes >= 0.1) & (slopes <= 0.3)).all() and len(np.unique(slopes)) > 1
+    m.eval()
+    np.testing.assert_allclose((m(x) / x).numpy(), np.full(8, 0.2), rtol=1e-6)
+
+
+def test_hardtanh_module_checks_its_bounds_and_renamed_keywords_like_torch():
+    check_raises(lambda: lt.nn.Hardtanh(1.0, 1.0), lambda: torch.nn.Hardtanh(1.0, 1.0))
+    with pytest.warns(FutureWarning, match="`min_value` is deprecated and renamed to `min_val`"):
+        m = lt.nn.Hardtanh(min_value=-2.0)
+    assert repr(m) == "Hardtanh(min_val=-2.0, max_val=1.0)"
+
+
+def test_softmax2d_rejects_other_ranks_and_softmax_without_dim_warns():
+    check_raises(lambda: lt.nn.Softmax2d()(lt.zeros(2, 3)), lambda: torch.nn.Softmax2d()(torch.zeros(2, 3)))
+    with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
+        lt.nn.Softmax()(lt.zeros(2, 3))
+
+
+def test_activation_modules_are_all_of_torchs():
+    names = [n for n in torch.nn.modules.activation.__all__ if n != "MultiheadAttention"]
+    assert sorted(names) == sorted(lt.nn.modules.activation.__all__)
+    for name in names:
+        assert issubclass(getattr(lt.nn, name), lt.nn.Module)

@@ -359,3 +359,213 @@ def test_bad_input_raises_torchs_error(name):
 def test_target_out_of_bounds_is_an_index_error_naming_the_target():
     with pytest.raises(IndexError, match=r"^Target 5 is out of bounds\.$"):
         F.cross_entropy(lt.zeros(3, 4), lt.tensor([0, 5, 2]))
+
+
+# -- CTC -----------------------------------------------------------------------------------------
+def _ctc_case(rng, t_max, n, classes, s_max, dtype):
+    logits = rng.standard_normal((t_max, n, classes))
+    log_probs = (logits - np.log(np.exp(logits).sum(2, keepdims=True))).astype(dtype)
+    targets = rng.integers(1, classes, (n, s_max))
+    target_lengths = rng.integers(0, s_max + 1, n)
+    input_lengths = rng.integers(np.minimum(2 * target_lengths + 1, t_max), t_max + 1)
+    return log_probs, targets, input_lengths, target_lengths
+
+
+@settings(max_examples=40)
+@given(data=st.data())
+def test_ctc_loss_matches_torch_over_lengths_and_options(data):
+    rng = np.random.default_rng(data.draw(st.integers(0, 2 ** 16)))
+    t_max, n = data.draw(st.integers(1, 8)), data.draw(st.integers(1, 4))
+    classes, s_max = data.draw(st.integers(2, 5)), data.draw(st.integers(1, 4))
+    dtype = data.draw(st.sampled_from(FLOAT_DTYPES))
+    lp, tg, il, tl = _ctc_case(rng, t_max, n, classes, s_max, dtype)
+    if data.draw(st.booleans()):
+        tg[:, 1:] = np.where(rng.random((n, s_max - 1)) < 0.5, tg[:, :-1], tg[:, 1:])  # repeats
+    reduction = data.draw(st.sampled_from(REDUCTIONS))
+    zero_infinity = data.draw(st.booleans())
+    concatenated = data.draw(st.booleans())
+    targets = np.concatenate([row[:k] for row, k in zip(tg, tl)]) if concatenated else tg
+    kw = dict(reduction=reduction, zero_infinity=zero_infinity)
+    tol = 1e-4 if dtype == "float32" else 1e-9
+    check_op(lambda a: F.ctc_loss(a, lt.tensor(targets), lt.tensor(il), lt.tensor(tl), **kw),
+             lambda a: TF.ctc_loss(a, torch.tensor(targets), torch.tensor(il), torch.tensor(tl), **kw),
+             lp, rtol=tol, atol=tol)
+
+
+def test_ctc_loss_impossible_alignment_is_inf_or_zeroed_like_torch():
+    lp, tg, _, _ = _ctc_case(np.random.default_rng(1), 4, 2, 4, 3, "float64")
+    il, tl = np.array([2, 4]), np.array([3, 1])
+    for zero_infinity in (False, True):
+        check_op(lambda a: F.ctc_loss(a, lt.tensor(tg), lt.tensor(il), lt.tensor(tl),
+                                      reduction="none", zero_infinity=zero_infinity),
+                 lambda a: TF.ctc_loss(a, torch.tensor(tg), torch.tensor(il), torch.tensor(tl),
+                                       reduction="none", zero_infinity=zero_infinity),
+                 lp, grad=zero_infinity)
+
+
+def test_ctc_loss_unbatched_and_length_tuples():
+    lp, tg, il, tl = _ctc_case(np.random.default_rng(2), 6, 1, 4, 3, "float32")
+    tl[:] = 3
+    check_op(lambda a: F.ctc_loss(a[:, 0], lt.tensor(tg[0]), lt.tensor(6), lt.tensor(3)),
+             lambda a: TF.ctc_loss(a[:, 0], torch.tensor(tg[0]), torch.tensor(6), torch.tensor(3)), lp)
+    check_op(lambda a: F.ctc_loss(a, lt.tensor(tg), (6,), (3,), reduction="sum"),
+             lambda a: TF.ctc_loss(a, torch.tensor(tg), (6,), (3,), reduction="sum"), lp)
+
+
+def test_ctc_loss_gradcheck_through_log_softmax_and_no_double_backward_like_torch():
+    """torch's CTC gradient w.r.t. log_probs assumes they are normalised (it adds exp(lp)), so
+    finite differences are taken through log_softmax, where the two agree."""
+    lp, tg, il, tl = _ctc_case(np.random.default_rng(3), 5, 2, 4, 2, "float64")
+    x = lt.tensor(lp, requires_grad=True)
+    fn = lambda a: F.ctc_loss(a.log_softmax(2), lt.tensor(tg), lt.tensor(il), lt.tensor(tl))  # noqa
+    assert gradcheck(fn, (x,))
+
+    def second(lib, fns):
+        a = lib.tensor(lp, requires_grad=True)
+        g, = lib.autograd.grad(fns.ctc_loss(a, lib.tensor(tg), lib.tensor(il), lib.tensor(tl)), a,
+                               create_graph=True)
+        return lib.autograd.grad(g.sum(), a)
+    check_raises(lambda: second(lt, F), lambda: second(torch, TF))
+
+
+CTC_ERRORS = {
+    "input length": lambda f, lib, a: f.ctc_loss(a, lib.ones(2, 2, dtype=lib.int64),
+                                                 lib.tensor([7, 5]), lib.tensor([2, 2])),
+    "target length": lambda f, lib, a: f.ctc_loss(a, lib.ones(2, 2, dtype=lib.int64),
+                                                  lib.tensor([6, 5]), lib.tensor([3, 2])),
+    "blank": lambda f, lib, a: f.ctc_loss(a, lib.ones(2, 2, dtype=lib.int64), lib.tensor([6, 5]),
+                                          lib.tensor([2, 2]), blank=4),
+    "lengths size": lambda f, lib, a: f.ctc_loss(a, lib.ones(2, 2, dtype=lib.int64),
+                                                 lib.tensor([6]), lib.tensor([2, 2])),
+    "integer log_probs": lambda f, lib, a: f.ctc_loss(a.long(), lib.ones(2, 2, dtype=lib.int64),
+                                                      lib.tensor([6, 5]), lib.tensor([2, 2])),
+    "reduction": lambda f, lib, a: f.ctc_loss(a, lib.ones(2, 2, dtype=lib.int64),
+                                              lib.tensor([6, 5]), lib.tensor([2, 2]), reduction="x"),
+}
+
+
+@pytest.mark.parametrize("name", CTC_ERRORS)
+def test_ctc_loss_bad_input_raises_torchs_error(name):
+    lp = np.full((6, 2, 4), np.log(0.25), np.float32)
+    check_raises(lambda: CTC_ERRORS[name](F, lt, lt.tensor(lp)),
+                 lambda: CTC_ERRORS[name](TF, torch, torch.tensor(lp)))
+
+
+# -- modules -------------------------------------------------------------------------------------
+def _w(lib, c):
+    return lib.tensor(np.linspace(0.5, 2.0, c, dtype=np.float32))
+
+
+# (constructor taking the library, inputs): every loss layer of torch.nn
+MODULES = {
+    "L1Loss": (lambda lib: lib.nn.L1Loss(), "regression"),
+    "L1Loss sum": (lambda lib: lib.nn.L1Loss(reduction="sum"), "regression"),
+    "MSELoss": (lambda lib: lib.nn.MSELoss(), "regression"),
+    "MSELoss none": (lambda lib: lib.nn.MSELoss(reduction="none"), "regression"),
+    "SmoothL1Loss": (lambda lib: lib.nn.SmoothL1Loss(beta=0.5), "regression"),
+    "HuberLoss": (lambda lib: lib.nn.HuberLoss(delta=0.3), "regression"),
+    "PoissonNLLLoss": (lambda lib: lib.nn.PoissonNLLLoss(full=True), "positive"),
+    "KLDivLoss": (lambda lib: lib.nn.KLDivLoss(reduction="batchmean", log_target=True), "logp"),
+    "BCELoss": (lambda lib: lib.nn.BCELoss(weight=_w(lib, 4)), "probabilities"),
+    "BCEWithLogitsLoss": (lambda lib: lib.nn.BCEWithLogitsLoss(pos_weight=_w(lib, 4)), "logits"),
+    "SoftMarginLoss": (lambda lib: lib.nn.SoftMarginLoss(), "signs"),
+    "HingeEmbeddingLoss": (lambda lib: lib.nn.HingeEmbeddingLoss(margin=0.5), "signs"),
+    "MultiLabelSoftMarginLoss": (lambda lib: lib.nn.MultiLabelSoftMarginLoss(weight=_w(lib, 4)),
+                                 "logits"),
+    "NLLLoss": (lambda lib: lib.nn.NLLLoss(weight=_w(lib, 4), ignore_index=1), "classes"),
+    "CrossEntropyLoss": (lambda lib: lib.nn.CrossEntropyLoss(label_smoothing=0.1), "classes"),
+    "CrossEntropyLoss weighted": (lambda lib: lib.nn.CrossEntropyLoss(weight=_w(lib, 4),
+                                                                      reduction="sum"), "classes"),
+    "MultiMarginLoss": (lambda lib: lib.nn.MultiMarginLoss(p=2, margin=0.5, weight=_w(lib, 4)),
+                        "classes"),
+    "MultiLabelMarginLoss": (lambda lib: lib.nn.MultiLabelMarginLoss(), "multilabel"),
+    "GaussianNLLLoss": (lambda lib: lib.nn.GaussianNLLLoss(full=True), "gaussian"),
+    "MarginRankingLoss": (lambda lib: lib.nn.MarginRankingLoss(margin=0.2), "ranking"),
+    "CosineEmbeddingLoss": (lambda lib: lib.nn.CosineEmbeddingLoss(margin=0.1), "pairs"),
+    "TripletMarginLoss": (lambda lib: lib.nn.TripletMarginLoss(margin=0.5, p=1, swap=True),
+                          "triplets"),
+    "TripletMarginWithDistanceLoss": (lambda lib: lib.nn.TripletMarginWithDistanceLoss(), "triplets"),
+    "CTCLoss": (lambda lib: lib.nn.CTCLoss(blank=0, zero_infinity=True), "ctc"),
+}
+
+
+def _module_inputs(kind):
+    """NumPy inputs for one kind of loss; float ones require grad in check_op."""
+    r = np.random.default_rng(21)
+    x = r.standard_normal((5, 4)).astype(np.float32)
+    signs = np.where(r.random((5, 4)) < 0.5, -1, 1)
+    return {
+        "regression": [x, r.standard_normal((5, 4)).astype(np.float32)],
+        "positive": [x, (r.poisson(2.0, (5, 4)) + 0.5).astype(np.float32)],
+        "logp": [np.log(r.dirichlet(np.ones(4), 5)).astype(np.float32),
+                 np.log(r.dirichlet(np.ones(4), 5)).astype(np.float32)],
+        "probabilities": [r.uniform(0.05, 0.95, (5, 4)).astype(np.float32),
+                          r.random((5, 4)).astype(np.float32)],
+        "logits": [x, (r.random((5, 4)) < 0.5).astype(np.float32)],
+        "signs": [x, signs],
+        "classes": [x, r.integers(0, 4, 5)],
+        "multilabel": [x, _multilabel_targets(r, 5, 4)],
+        "gaussian": [x, r.standard_normal((5, 4)).astype(np.float32),
+                     r.uniform(0.1, 2, (5, 4)).astype(np.float32)],
+        "ranking": [x[:, 0], x[:, 1], signs[:, 0].astype(np.float32)],
+        "pairs": [x, r.standard_normal((5, 4)).astype(np.float32), signs[:, 0].astype(np.float32)],
+        "triplets": [x, r.standard_normal((5, 4)).astype(np.float32),
+                     r.standard_normal((5, 4)).astype(np.float32)],
+        "ctc": list(_ctc_case(r, 6, 3, 4, 2, "float32")),
+    }[kind]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_loss_module_repr_state_dict_forward_and_gradients_match_torch(name):
+    make, kind = MODULES[name]
+    ours, theirs = make(lt), make(torch)
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    for key, value in theirs.state_dict().items():
+        np.testing.assert_array_equal(ours.state_dict()[key].numpy(), value.numpy())
+    values = _module_inputs(kind)
+    if kind == "ctc":
+        lp, tg, il, tl = values
+        check_op(lambda a: ours(a, lt.tensor(tg), lt.tensor(il), lt.tensor(tl)),
+                 lambda a: theirs(a, torch.tensor(tg), torch.tensor(il), torch.tensor(tl)), lp,
+                 rtol=1e-4, atol=1e-5)
+        return
+    check_op(ours, theirs, *values, rtol=1e-5, atol=1e-6)
+
+
+def test_loss_modules_are_all_of_torchs():
+    names = set(torch.nn.modules.loss.__all__) - {"LinearCrossEntropyLoss"}
+    assert names <= set(lt.nn.modules.loss.__all__)
+    for name in names:
+        assert issubclass(getattr(lt.nn, name), lt.nn.Module)
+
+
+@pytest.mark.parametrize("size_average, reduce", LEGACY)
+def test_loss_module_maps_legacy_arguments_once_with_torchs_warning(size_average, reduce):
+    expected = torch.nn._reduction.legacy_get_string(size_average, reduce, emit_warning=False)
+    with pytest.warns(UserWarning, match=f"please use reduction='{expected}' instead"):
+        m = lt.nn.CrossEntropyLoss(size_average=size_average, reduce=reduce)
+    assert m.reduction == expected
+
+
+def test_nllloss2d_is_deprecated_but_works_on_4d_input():
+    with pytest.warns(FutureWarning, match="`NLLLoss2d` has been deprecated"):
+        m = lt.nn.NLLLoss2d()
+    x = np.random.default_rng(5).standard_normal((2, 3, 2, 2)).astype(np.float32)
+    t = np.random.default_rng(6).integers(0, 3, (2, 2, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        check_op(m, torch.nn.NLLLoss2d(), x, t)
+
+
+def test_loss_module_weight_is_a_buffer_that_follows_dtype():
+    m = lt.nn.CrossEntropyLoss(weight=lt.ones(3)).double()
+    assert m.weight.dtype is lt.float64 and "weight" in dict(m.named_buffers())
+    assert len(lt.nn.MSELoss().state_dict()) == 0
+
+
+def test_constructor_errors_match_torch():
+    for make in (lambda nn: nn.MultiMarginLoss(p=3), lambda nn: nn.TripletMarginLoss(margin=0),
+                 lambda nn: nn.TripletMarginWithDistanceLoss(margin=-1),
+                 lambda nn: nn.HuberLoss(delta="1")):
+        check_raises(lambda: make(lt.nn), lambda: make(torch.nn))

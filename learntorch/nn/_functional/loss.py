@@ -629,9 +629,158 @@ def _triplet(anchor, positive, negative, distance, margin, swap, reduction):
     return _reduce((margin + dist_pos - dist_neg).clamp_min(0), reduction)
 
 
+# -- connectionist temporal classification -----------------------------------------------------
+def _shift(a, k):
+    """``a`` moved ``k`` places right along the last axis (k < 0: left), filled with -inf."""
+    out = np.full_like(a, -np.inf)
+    if k > 0:
+        out[..., k:] = a[..., :-k]
+    else:
+        out[..., :k] = a[..., -k:]
+    return out
+
+
+class CtcLoss(Op):
+    """Per-sample ``-log p(target | input)``, summed over alignments by the forward (alpha)
+    recursion in log space: one vectorised step per time step, over batch and target states.
+
+    States are the target with blanks around and between its labels (length 2S + 1); a state
+    is reached from itself, the one before, or — for a label that differs from the label two
+    back — from two before.  The gradient is torch's: ``exp(lp) − exp(log Σαβ + nll − lp)``
+    (β: the same recursion run backwards), zero beyond each input length.
+    """
+
+    @staticmethod
+    def forward(ctx, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
+        lp = log_probs.astype(np.float64)
+        t_max, n, _ = lp.shape
+        states = 2 * targets.shape[1] + 1
+        extended = np.full((n, states), blank, np.int64)
+        extended[:, 1::2] = targets
+        lengths = 2 * target_lengths + 1
+        outside = np.arange(states) >= lengths[:, None]
+        skip = np.zeros((n, states), bool)
+        skip[:, 2:] = (extended[:, 2:] != blank) & (extended[:, 2:] != extended[:, :-2])
+        emit = np.take_along_axis(lp, np.broadcast_to(extended, (t_max, n, states)), axis=2)
+        emit[:, outside] = -np.inf                       # (T, N, states): log p of each state
+        alpha = np.full((t_max, n, states), -np.inf)
+        alpha[0, :, :2] = emit[0, :, :2]
+        for t in range(1, t_max):
+            prev = alpha[t - 1]
+            via = np.logaddexp(prev, _shift(prev, 1))
+            alpha[t] = np.logaddexp(via, np.where(skip, _shift(prev, 2), -np.inf)) + emit[t]
+        rows = np.arange(n)
+        last = alpha[input_lengths - 1, rows]             # (N, states) at each sample's end
+        end = last[rows, lengths - 1]
+        before = np.where(lengths > 1, last[rows, np.maximum(lengths - 2, 0)], -np.inf)
+        nll = -np.logaddexp(end, before)
+        infinite = np.isinf(nll)
+        if zero_infinity:
+            nll = np.where(infinite, 0.0, nll)
+        ctx.save_for_backward(log_probs)
+        ctx.saved = (lp, emit, alpha, extended, skip, input_lengths, lengths, nll,
+                     infinite if zero_infinity else np.zeros(n, bool), log_probs.dtype)
+        return nll.astype(log_probs.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        lp, emit, alpha, extended, skip, input_lengths, lengths, nll, zeroed, dtype = ctx.saved
+        t_max, n, classes = lp.shape
+        rows = np.arange(n)
+        beta = np.full_like(alpha, -np.inf)
+        skip_back = _shift(skip.astype(float), -2) > 0   # state s may jump to s + 2
+        for t in range(t_max - 1, -1, -1):
+            nxt = beta[t + 1] if t + 1 < t_max else np.full((n, alpha.shape[2]), -np.inf)
+            via = np.logaddexp(nxt, _shift(nxt, -1))
+            beta[t] = np.logaddexp(via, np.where(skip_back, _shift(nxt, -2), -np.inf)) + emit[t]
+            starts = input_lengths - 1 == t                # each sample's beta starts at its end
+            if starts.any():
+                init = np.full((n, alpha.shape[2]), -np.inf)
+                init[rows, lengths - 1] = emit[t, rows, lengths - 1]
+                second = np.maximum(lengths - 2, 0)
+                init[rows, second] = np.where(lengths > 1, emit[t, rows, second],
+                                              init[rows, second])
+                beta[t] = np.where(starts[:, None], init, beta[t])
+        occupancy = alpha + beta                           # log αβ, (T, N, states)
+        peak = np.max(occupancy, axis=2, keepdims=True)
+        peak[~np.isfinite(peak)] = 0
+        one_hot = extended[:, :, None] == np.arange(classes)       # (N, states, C)
+        summed = np.einsum("tns,nsc->tnc", np.exp(occupancy - peak), one_hot)
+        log_ab = np.log(summed) + peak
+        gradient = np.exp(lp) - np.exp(log_ab + nll[None, :, None] - lp)
+        inside = np.arange(t_max)[:, None] < input_lengths[None, :]
+        gradient = np.where(inside[:, :, None] & ~zeroed[None, :, None], gradient, 0.0)
+        log_probs, = ctx.saved_tensors
+        return CtcLossBackward.apply(grad.reshape(1, n, 1), log_probs,
+                                     gradient=gradient.astype(dtype))
+
+
+class CtcLossBackward(Op):
+    """``grad · gradient`` (a function of log_probs too); like torch's, it has no derivative."""
+
+    @staticmethod
+    def forward(ctx, grad, log_probs, gradient):
+        return grad * gradient
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::_ctc_loss_backward is not implemented")
+
+
+def _lengths(values):
+    if isinstance(values, Tensor):
+        return values._array.astype(np.int64).reshape(-1)
+    return np.asarray(values, np.int64).reshape(-1)
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
+             zero_infinity=False):
+    """The CTC loss of log-probabilities ``(T, N, C)`` (or ``(T, C)``) against targets
+    ``(N, S)`` padded or 1-D concatenated; 'mean' divides each loss by its target length
+    before averaging over the batch, as torch does."""
+    reduction = _reduction(None, None, reduction)
+    if not log_probs.is_floating_point():
+        raise _not_implemented("ctc_loss_cpu", log_probs)
+    unbatched = log_probs.dim() == 2
+    if unbatched:
+        log_probs, targets = log_probs.unsqueeze(1), targets.reshape(1, -1)
+    t_max, n, classes = log_probs.shape
+    in_lengths, tg_lengths = _lengths(input_lengths), _lengths(target_lengths)
+    if in_lengths.size != n:
+        raise RuntimeError("input_lengths must be of size batch_size")
+    if tg_lengths.size != n:
+        raise RuntimeError("target_lengths must be of size batch_size")
+    if not 0 <= blank < classes:
+        raise RuntimeError("blank must be in label range")
+    if (in_lengths > t_max).any():
+        raise RuntimeError(f"Expected input_lengths to have value at most {t_max}, but got value "
+                           f"{in_lengths.max()} (while checking arguments for "
+                           "ctc_loss_allocate_outputs)")
+    labels = targets._array.astype(np.int64)
+    if labels.ndim == 1:  # concatenated: cut into rows, padded to the longest
+        padded = np.zeros((n, max(int(tg_lengths.max(initial=0)), 0)), np.int64)
+        starts = np.concatenate([[0], np.cumsum(tg_lengths)[:-1]])
+        for row, (start, length) in enumerate(zip(starts, tg_lengths)):
+            padded[row, :length] = labels[start:start + length]
+        labels = padded
+    elif (tg_lengths > labels.shape[1]).any():
+        raise RuntimeError(f"Expected tensor to have size at least {tg_lengths.max()} at dimension "
+                           f"1, but got size {labels.shape[1]} for argument #2 'targets' (while "
+                           "checking arguments for ctc_loss_allocate_outputs)")
+    losses = CtcLoss.run((log_probs,), (log_probs._array,), {
+        "targets": labels, "input_lengths": in_lengths, "target_lengths": tg_lengths,
+        "blank": blank, "zero_infinity": zero_infinity})
+    if reduction == "mean":
+        divisor = _wrap(np.maximum(tg_lengths, 1).astype(log_probs._array.dtype))
+        return (losses / divisor).mean()
+    if unbatched and reduction == "none":
+        return losses.squeeze(0)
+    return _reduce(losses, reduction)
+
+
 __all__ = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "poisson_nll_loss",
            "gaussian_nll_loss", "kl_div", "nll_loss", "cross_entropy", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "margin_ranking_loss", "hinge_embedding_loss",
            "soft_margin_loss", "multilabel_soft_margin_loss", "cosine_embedding_loss",
            "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_loss",
-           "triplet_margin_with_distance_loss"]
+           "triplet_margin_with_distance_loss", "ctc_loss"]
