@@ -664,3 +664,16 @@ def test_whole_model_saves_and_loads(tmp_path):
     loaded = lt.load(tmp_path / "net.pt", weights_only=False)
     assert type(loaded).__name__ == "Net" and list(loaded.state_dict()) == list(model.state_dict())
     assert loaded(lt.ones(4, 2)).tolist() == model(lt.ones(4, 2)).tolist()
+
+
+def test_hooks_leave_gradients_intact_gradcheck_float64():
+    from learntorch.autograd import gradcheck, gradgradcheck
+    m = lt.nn.Sequential(lt.nn.Linear(3, 4), lt.nn.Linear(4, 2)).double()
+    calls = []
+    m.register_full_backward_hook(lambda mod, gi, go: calls.append(1))
+    m[0].register_full_backward_pre_hook(lambda mod, go: None)
+    m[1].register_forward_hook(lambda mod, args, out: out * 1.0)
+    x = lt.randn(5, 3, dtype=lt.float64, requires_grad=True)
+    assert gradcheck(m, (x,))
+    assert gradgradcheck(m, (x,))
+    assert calls
