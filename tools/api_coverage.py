@@ -169,6 +169,16 @@ ROWS = [
     ("torch.nn", "nn.ModuleList.append", None), ("torch.nn", "nn.ModuleList.extend", None),
     ("torch.nn", "nn.Linear", lambda m: m.nn.Linear(3, 2).double()(_x(m))),
     ("torch.nn", "nn.utils.clip_grad_norm", None),
+    *[("torch.nn", f"nn.{name}", lambda m, name=name: getattr(m.nn, name)(3, 2).double()(_x(m))[0])
+      for name in ("RNN", "LSTM", "GRU")],
+    ("torch.nn", "nn.RNNCell", lambda m: m.nn.RNNCell(3, 2).double()(_x(m))),
+    ("torch.nn", "nn.LSTMCell", lambda m: m.nn.LSTMCell(3, 2).double()(_x(m))[0]),
+    ("torch.nn", "nn.GRUCell", lambda m: m.nn.GRUCell(3, 2).double()(_x(m))),
+    ("torch.nn", "nn.utils.rnn.PackedSequence", None),
+    ("torch.nn", "nn.utils.rnn.pack_padded_sequence",
+     lambda m: m.nn.utils.rnn.pack_padded_sequence(_x(m), [2, 2, 1]).data),
+    ("torch.nn", "nn.utils.rnn.pad_packed_sequence", lambda m: m.nn.utils.rnn.pad_packed_sequence(
+        m.nn.utils.rnn.pack_padded_sequence(_x(m), [2, 2, 1]))[0]),
     *[("torch.nn.init", f"nn.init.{name}", None)
       for name in ("calculate_gain", "uniform", "normal", "constant", "eye", "dirac",
                    "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
