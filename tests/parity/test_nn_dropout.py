@@ -254,3 +254,11 @@ def test_module_inplace():
     x = lt.ones(20, 10)
     out = lt.nn.Dropout(0.5, inplace=True)(x)
     assert out is x and x._version == 1
+
+
+@pytest.mark.parametrize("name", ["dropout", "alpha_dropout"])
+@pytest.mark.parametrize("values", [[1, 2, 3], [True, False]])
+def test_integer_and_bool_inputs_fail_like_torch(name, values):
+    """The float noise cannot be multiplied into an integer tensor: torch's casting error."""
+    check_raises(lambda: getattr(F, name)(lt.tensor(values), 0.5, True),
+                 lambda: getattr(TF, name)(torch.tensor(values), 0.5, True))

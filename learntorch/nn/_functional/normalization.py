@@ -6,8 +6,10 @@ They differ only in *which* axes are averaged and which axes the weight runs alo
 one ``Op`` (``_Standardize``) serves all four; its backward is the textbook formula
 
     dx = invstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)),   dx̂ = dy · w,
+    dw = Σ dy · x̂,   db = Σ dy   (over the axes the weight is broadcast along),
 
 written in tensor ops, so that it can itself be differentiated (double backward).
+With running statistics (eval mode) mean and invstd are constants: dx = invstd · dx̂.
 """
 import math
 from collections import namedtuple
@@ -56,7 +58,7 @@ class _Standardize(Op):
             out *= weight.reshape(layout.param_shape)
         if bias is not None:
             out += bias.reshape(layout.param_shape)
-        ctx.mean, ctx.invstd, ctx.layout, ctx.has_weight = mean, invstd, layout, has_weight
+        ctx.mean, ctx.invstd, ctx.layout = mean, invstd, layout
         ctx.batch_stats, ctx.eps, ctx.in_shape = batch_stats, eps, x.shape
         ctx.count = math.prod(xv.shape[a] for a in layout.axes)
         ctx.bias_shape = None if bias is None else bias.shape
@@ -84,7 +86,8 @@ class _Standardize(Op):
                 if shared:
                     sums = {"bias": sum_d, "weight": sum_dx}
                 d = d - sum_d / ctx.count - xhat * (sum_dx / ctx.count)
-            grads[0] = (d * (invstd * w if w is not None and shared else invstd)).reshape(ctx.in_shape)
+            scale = invstd * w if w is not None and shared else invstd
+            grads[0] = (d * scale).reshape(ctx.in_shape)
         if weight is not None:
             grads.append(sums.get("weight", _sum(grad * xhat, layout.param_axes))
                          .reshape(weight.shape) if needs[1] else None)
@@ -203,8 +206,8 @@ def _update_running(running_mean, running_var, mean, var, count, momentum):
     Written straight into the buffers' arrays: torch's kernel updates them in place
     without bumping their version counters, and so does this.
     """
-    for running, batch in ((running_mean, mean),
-                           (running_var, var * (count / (count - 1)) if count > 1 else var * np.nan)):
+    unbiased = var * (count / (count - 1)) if count > 1 else var * np.nan
+    for running, batch in ((running_mean, mean), (running_var, unbiased)):
         if running is not None:
             array = running._array
             array *= 1 - momentum
