@@ -1,5 +1,5 @@
 """learntorch.nn: layers, losses and the Module they are built on (torch.nn)."""
-from .parameter import *  # noqa: F401,F403
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from . import functional, init, utils  # noqa: F401
 from . import parallel  # noqa: F401

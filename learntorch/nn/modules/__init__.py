@@ -1,5 +1,5 @@
 """Every layer class of torch.nn.modules, one file per family (as in torch)."""
-from .module import *  # noqa: F401,F403
+from .module import Module  # noqa: F401  (the registration hooks stay in .module, as in torch)
 from .container import *  # noqa: F401,F403
 from .linear import *  # noqa: F401,F403
 from .flatten import *  # noqa: F401,F403
