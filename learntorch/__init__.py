@@ -15,6 +15,11 @@ from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, \
     set_rng_state
 from . import nn  # noqa: E402  (after the tensor API it is built on)
+# Activations torch also has at the top level (torch.selu, torch.threshold_ …)
+from .nn._functional.activation import (celu, celu_, hardshrink, prelu, rrelu_, selu,  # noqa: E402
+                                        selu_, threshold, threshold_)
+from .nn._functional.activation import torch_rrelu as rrelu  # noqa: E402  (takes generator=)
+Tensor.hardshrink, Tensor.prelu = hardshrink, prelu
 from .summary import summary  # noqa: E402  (the function; learntorch.summary is torchinfo's call)
 
 __version__ = "0.1.0"

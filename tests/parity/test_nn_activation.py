@@ -428,3 +428,34 @@ def test_activation_modules_are_all_of_torchs():
     assert sorted(names) == sorted(lt.nn.modules.activation.__all__)
     for name in names:
         assert issubclass(getattr(lt.nn, name), lt.nn.Module)
+
+
+# -- the top-level names torch also has -----------------------------------------------------------
+@pytest.mark.parametrize("call", [
+    lambda lib, t: lib.selu(t), lambda lib, t: lib.celu(t, 0.7), lambda lib, t: lib.hardshrink(t, 0.3),
+    lambda lib, t: lib.threshold(t, 0.1, -3.0), lambda lib, t: lib.prelu(t, lib.ones(1) * 0.2),
+    lambda lib, t: lib.rrelu(t), lambda lib, t: t.hardshrink(), lambda lib, t: t.prelu(lib.ones(1)),
+    lambda lib, t: lib.softmax(t, 1), lambda lib, t: lib.log_softmax(t, 0),
+], ids=["selu", "celu", "hardshrink", "threshold", "prelu", "rrelu eval", "Tensor.hardshrink",
+        "Tensor.prelu", "softmax", "log_softmax"])
+def test_top_level_activation_functions_match_torch(call):
+    x = np.random.default_rng(15).standard_normal((3, 4)).astype(np.float32)
+    check_op(lambda t: call(lt, t), lambda t: call(torch, t), x)
+
+
+@pytest.mark.parametrize("name, args", [("selu_", ()), ("celu_", (1.5,)), ("threshold_", (0.1, 2.0)),
+                                        ("rrelu_", ())], ids=["selu_", "celu_", "threshold_", "rrelu_"])
+def test_top_level_inplace_activations_match_torch(name, args):
+    x = np.random.default_rng(16).standard_normal(6).astype(np.float32)
+    ours, theirs = lt.tensor(x), torch.tensor(x)
+    assert getattr(lt, name)(ours, *args) is ours
+    getattr(torch, name)(theirs, *args)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+
+
+def test_torch_rrelu_draws_from_the_generator_it_is_given():
+    x = lt.tensor(-np.linspace(0.5, 2, 10, dtype=np.float32))
+    a = lt.rrelu(x, training=True, generator=lt.Generator().manual_seed(7))
+    b = lt.rrelu(x, training=True, generator=lt.Generator().manual_seed(7))
+    c = lt.rrelu(x, training=True, generator=lt.Generator().manual_seed(8))
+    assert np.array_equal(a.numpy(), b.numpy()) and not np.array_equal(a.numpy(), c.numpy())

@@ -290,7 +290,7 @@ def celu(input, alpha=1.0, inplace=False):
 celu_ = _inplace_twin(_celu)
 
 
-def _rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+def _rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if not training:
@@ -299,16 +299,16 @@ def _rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
         raise NotImplementedError(f"\"rrelu_with_noise_out_cpu\" not implemented for "
                                   f"'{_dtype.type_word(input.dtype)}'")
     return RreluWithNoise.call(input, lower=lower, upper=upper,
-                               noise=_rrelu_draw(input, lower, upper))
+                               noise=_rrelu_draw(input, lower, upper, generator))
 
 
-def _rrelu_draw(input, lower, upper):
+def _rrelu_draw(input, lower, upper, generator):
     """torch's rrelu_with_noise: one float64 uniform per element ≤ 0, in order, scaled by the
     bounds rounded to the input's dtype; 1 elsewhere."""
     x = input._array
     negative = x <= 0
     low, high = (float(np.asarray(b, x.dtype)) for b in (lower, upper))
-    u = ops.rand(int(negative.sum()), dtype=_dtype.float64)._array
+    u = ops.rand(int(negative.sum()), dtype=_dtype.float64, generator=generator)._array
     noise = np.ones_like(x)
     noise[negative] = u * (high - low) + low
     return noise
@@ -321,6 +321,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
 
 
 rrelu_ = _inplace_twin(_rrelu)
+torch_rrelu = _rrelu  # torch.rrelu and torch.rrelu_ take a generator=; F's do not
 
 
 def _shrink_check(input, lambd):
