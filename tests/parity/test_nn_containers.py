@@ -241,3 +241,50 @@ def test_data_parallel_function_needs_a_device_like_torch():
     ours, theirs = both(lambda lib: error(
         lambda: lib.nn.parallel.data_parallel(lib.nn.Linear(2, 2), lib.ones(1, 2))))
     assert ours == theirs
+
+
+# -- random nested models ------------------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LEAVES = st.sampled_from(["linear", "linear_nobias", "identity", "flatten", "bilinear"])
+_TREES = st.recursive(
+    _LEAVES,
+    lambda children: st.one_of(
+        st.tuples(st.just("seq"), st.lists(children, max_size=3)),
+        st.tuples(st.just("list"), st.lists(children, max_size=3)),
+        st.tuples(st.just("dict"), st.lists(children, max_size=3)),
+        st.tuples(st.just("odict"), st.lists(children, min_size=1, max_size=3))),
+    max_leaves=8)
+
+
+def _build(lib, spec, n):
+    """The model ``spec`` describes; ``n`` counts leaves so layer sizes vary but repeat."""
+    nn = lib.nn
+    if isinstance(spec, str):
+        n[0] += 1
+        k = n[0] % 3 + 1
+        return {"linear": lambda: nn.Linear(k, k + 1), "linear_nobias": lambda: nn.Linear(k, 2, bias=False),
+                "identity": nn.Identity, "flatten": lambda: nn.Flatten(0, -1),
+                "bilinear": lambda: nn.Bilinear(k, 2, 3)}[spec]()
+    kind, items = spec
+    built = [_build(lib, s, n) for s in items]
+    if kind == "seq":
+        return nn.Sequential(*built)
+    if kind == "list":
+        return nn.ModuleList(built)
+    if kind == "dict":
+        return nn.ModuleDict({f"m{i}": m for i, m in enumerate(built)})
+    return nn.Sequential(OrderedDict((f"layer_{i}", m) for i, m in enumerate(built)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(spec=_TREES)
+def test_random_nested_models_match_torch(spec):
+    def describe(lib):
+        model = _build(lib, spec, [0])
+        return (repr(model), [(k, tuple(v.shape)) for k, v in model.state_dict().items()],
+                [k for k, _ in model.named_modules()], [k for k, _ in model.named_parameters()],
+                sum(p.numel() for p in model.parameters()))
+    ours, theirs = both(describe)
+    assert ours == theirs
