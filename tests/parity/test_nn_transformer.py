@@ -357,3 +357,35 @@ def test_transformer_errors():
     for src, tgt in [((3, 2, 4), (3, 1, 4)), ((3, 2, 4), (3, 2, 5))]:
         check_raises(lambda: mine(lt.zeros(src), lt.zeros(tgt)),
                      lambda: theirs(torch.zeros(src), torch.zeros(tgt)))
+
+
+@pytest.mark.parametrize("need_weights", [False, True])
+def test_training_mode_dropout_draws_torch_masks(need_weights):
+    """With the same seed, dropout in attention and feed-forward blocks masks what torch's
+    masks: a whole Transformer in training mode gives torch's output.
+
+    (Sequence-first only: with batch_first, torch's dropout after attention sees a transposed,
+    non-contiguous tensor and draws its mask in memory order, which F.dropout does not.)
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.manual_seed(0)
+        theirs = torch.nn.Transformer(8, 2, 2, 2, 16, dropout=0.3)
+        lt.manual_seed(0)
+        mine = lt.nn.Transformer(8, 2, 2, 2, 16, dropout=0.3)
+    rng = np.random.default_rng(12)
+    src = rng.standard_normal((4, 3, 8)).astype(np.float32)
+    tgt = rng.standard_normal((5, 3, 8)).astype(np.float32)
+    torch.manual_seed(1)
+    lt.manual_seed(1)
+    assert_same(mine(lt.tensor(src), lt.tensor(tgt)), theirs(torch.tensor(src), torch.tensor(tgt)),
+                **TOL["float32"])
+    attn_mine, attn_theirs = mine.encoder.layers[0].self_attn, theirs.encoder.layers[0].self_attn
+    torch.manual_seed(2)
+    lt.manual_seed(2)
+    got = attn_mine(*[lt.tensor(src)] * 3, need_weights=need_weights)
+    expected = attn_theirs(*[torch.tensor(src)] * 3, need_weights=need_weights)
+    for a, b in zip(got, expected):
+        assert (a is None) == (b is None)
+        if b is not None:
+            assert_same(a, b, **TOL["float32"])
