@@ -262,3 +262,17 @@ def test_integer_and_bool_inputs_fail_like_torch(name, values):
     """The float noise cannot be multiplied into an integer tensor: torch's casting error."""
     check_raises(lambda: getattr(F, name)(lt.tensor(values), 0.5, True),
                  lambda: getattr(TF, name)(torch.tensor(values), 0.5, True))
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_gradcheck_and_gradgradcheck_with_a_fixed_mask(name):
+    """Reseeding inside the function fixes the mask, so dropout is a differentiable map."""
+    from learntorch.autograd import gradcheck, gradgradcheck
+
+    def fn(x):
+        lt.manual_seed(4)
+        return _run(name, x * x, 0.4)
+
+    x = lt.tensor(_x(SHAPES[name], "float64")[:2, :3], requires_grad=True)
+    assert gradcheck(fn, (x,))
+    assert gradgradcheck(fn, (x,))
