@@ -1,13 +1,14 @@
 """Normalization (learntorch/nn/_functional/normalization.py, nn/modules/batchnorm.py,
 instancenorm.py, normalization.py) against torch: values, gradients of the input and of
 every parameter, running statistics, eval mode, double backward, errors, reprs, state_dict."""
+import math
 import warnings
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as TF
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import learntorch as lt
@@ -150,6 +151,31 @@ def test_group_norm(shape, groups, dtype, weight, bias):
     lt_out, _ = check_op(call_lt, call_th, x, *params, rtol=RTOL, atol=ATOL,
                          grad_atol=GRAD_ATOL)
     assert lt_out.grad_fn.name() == "NativeGroupNormBackward0"
+
+
+@settings(max_examples=40)
+@given(lead=st.lists(st.integers(1, 3), max_size=2), trailing=st.lists(st.integers(1, 4), min_size=1,
+                                                                      max_size=3),
+       affine=st.booleans(), eps=st.sampled_from([1e-5, 0.1]))
+def test_layer_norm_over_random_shapes(lead, trailing, affine, eps):
+    shape, normalized = tuple(lead + trailing), tuple(trailing)
+    x = _random(shape, "float64", len(shape))
+    w, b = _affine(normalized, "float64", affine, affine)
+    call_lt, params = _call_with(lambda x, w, b: F.layer_norm(x, normalized, w, b, eps), w, b)
+    call_th, _ = _call_with(lambda x, w, b: TF.layer_norm(x, normalized, w, b, eps), w, b)
+    check_op(call_lt, call_th, x, *params)
+
+
+@settings(max_examples=40)
+@given(n=st.integers(1, 3), groups=st.integers(1, 3), per_group=st.integers(1, 3),
+       spatial=st.lists(st.integers(1, 3), max_size=2), eps=st.sampled_from([1e-5, 0.1]))
+def test_group_norm_over_random_shapes(n, groups, per_group, spatial, eps):
+    shape = (n, groups * per_group, *spatial)
+    assume(n * per_group * math.prod(spatial) > 1)  # one value per group: refused (tested below)
+    x = _random(shape, "float64", n + groups)
+    w, b = _affine(shape[1], "float64", True, True)
+    check_op(lambda x, w, b: F.group_norm(x, groups, w, b, eps),
+             lambda x, w, b: TF.group_norm(x, groups, w, b, eps), x, w, b)
 
 
 @pytest.mark.parametrize("shape", [(2, 3, 4), (3, 2, 3, 4), (2, 2, 2, 3, 2)], ids=str)
