@@ -20,21 +20,11 @@ _HELPER_MODULES = {"torch._jit_internal", "torch.overrides", "torch._C", "torch.
 _DOC_NOTES = {"reproducibility_notes", "sparse_support_notes", "tf32_notes", "TYPE_CHECKING"}
 
 NOT_YET = {
-    "nn.AdaptiveLogSoftmaxWithLoss", "nn.BCELoss", "nn.BCEWithLogitsLoss", "nn.CELU",
-    "nn.CTCLoss", "nn.CosineEmbeddingLoss", "nn.CrossEntropyLoss", "nn.CrossMapLRN2d", "nn.ELU",
-    "nn.GELU", "nn.GLU", "nn.GaussianNLLLoss", "nn.Hardshrink", "nn.Hardsigmoid",
-    "nn.Hardswish", "nn.Hardtanh", "nn.HingeEmbeddingLoss", "nn.HuberLoss", "nn.KLDivLoss",
-    "nn.L1Loss", "nn.LeakyReLU", "nn.LinearCrossEntropyLoss", "nn.LinearCrossEntropyOptions",
-    "nn.LogSigmoid", "nn.LogSoftmax", "nn.MSELoss", "nn.MarginRankingLoss", "nn.Mish",
-    "nn.MultiLabelMarginLoss", "nn.MultiLabelSoftMarginLoss", "nn.MultiMarginLoss",
-    "nn.NLLLoss", "nn.NLLLoss2d", "nn.PReLU", "nn.PoissonNLLLoss", "nn.RReLU", "nn.ReLU",
-    "nn.ReLU6", "nn.SELU", "nn.SiLU", "nn.Sigmoid", "nn.SmoothL1Loss", "nn.SoftMarginLoss",
-    "nn.Softmax", "nn.Softmax2d", "nn.Softmin", "nn.Softplus", "nn.Softshrink", "nn.Softsign",
-    "nn.Tanh", "nn.Tanhshrink", "nn.Threshold", "nn.TripletMarginLoss",
-    "nn.TripletMarginWithDistanceLoss", "nn.functional.GRID_SAMPLE_INTERPOLATION_MODES",
+    "nn.AdaptiveLogSoftmaxWithLoss", "nn.LinearCrossEntropyLoss",
+    "nn.LinearCrossEntropyOptions", "nn.functional.GRID_SAMPLE_INTERPOLATION_MODES",
     "nn.functional.GRID_SAMPLE_PADDING_MODES", "nn.functional.ScalingType",
     "nn.functional.SwizzleType", "nn.functional.assert_int_or_pair", "nn.functional.conv_tbc",
-    "nn.functional.ctc_loss", "nn.functional.grouped_mm", "nn.functional.linear_cross_entropy",
+    "nn.functional.grouped_mm", "nn.functional.linear_cross_entropy",
     "nn.functional.native_channel_shuffle", "nn.functional.scaled_grouped_mm",
     "nn.functional.scaled_mm",
 }
