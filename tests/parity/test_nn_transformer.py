@@ -389,3 +389,19 @@ def test_training_mode_dropout_draws_torch_masks(need_weights):
         assert (a is None) == (b is None)
         if b is not None:
             assert_same(a, b, **TOL["float32"])
+
+
+@pytest.mark.parametrize("attn_shape", [None, (3, 3), (2 * 2, 3, 3)])
+@pytest.mark.parametrize("padding", [False, True])
+def test_merge_masks(attn_shape, padding):
+    rng = np.random.default_rng(13)
+    attn = None if attn_shape is None else rng.standard_normal(attn_shape)
+    kpm = rng.standard_normal((2, 3)) if padding else None
+    query = np.zeros((2, 3, 4))
+    (ma, mk, mq), (ta, tk, tq) = _tensors([attn, kpm, query], grad=False)
+    got = lt.nn.MultiheadAttention(4, 2).merge_masks(ma, mk, mq)
+    expected = torch.nn.MultiheadAttention(4, 2).merge_masks(ta, tk, tq)
+    assert got[1] == expected[1]
+    assert (got[0] is None) == (expected[0] is None)
+    if expected[0] is not None:
+        assert_same(got[0], expected[0])
