@@ -33,6 +33,8 @@ def _gather(x, index, n):
 def _scatter(g, index, shape, n):
     """Zeros of ``shape`` with ``g`` added at ``index`` (flat over the ``n`` spatial dims)."""
     rows, size = math.prod(shape[:len(shape) - n]), math.prod(shape[len(shape) - n:])
+    if index.size and index.max() >= size:  # a window wholly in padding points past the input
+        g, index = np.where(index < size, g, 0), np.minimum(index, size - 1)
     flat = index.reshape(rows, -1) + (np.arange(rows) * size)[:, None]
     out = np.bincount(flat.ravel(), weights=g.reshape(-1), minlength=rows * size)
     return out.astype(g.dtype, copy=False).reshape(shape)
@@ -72,7 +74,23 @@ def _gather_op(name):
 _MAX_POOL_OPS = {n: _gather_op(f"MaxPool{n}DWithIndices") for n in (1, 2, 3)}
 _ADAPTIVE_MAX_OPS = {n: _gather_op(f"AdaptiveMaxPool{n}D") for n in (1, 2, 3)}
 _FRACTIONAL_MAX_OPS = {n: _gather_op(f"FractionalMaxPool{n}D") for n in (2, 3)}
-_UNPOOL_OPS = {n: type(f"MaxUnpool{n}D", (ScatterAt,), {"__module__": __name__}) for n in (1, 2, 3)}
+class Unpool(Op):
+    """Zeros of ``shape`` with ``g`` written at flat spatial ``index`` (the last write wins)."""
+
+    @staticmethod
+    def forward(ctx, g, *, index, n, shape):
+        ctx.index, ctx.n = index, n
+        rows, size = math.prod(shape[:len(shape) - n]), math.prod(shape[len(shape) - n:])
+        out = np.zeros((rows, size), g.dtype)
+        out[np.arange(rows)[:, None], index.reshape(rows, -1)] = g.reshape(rows, -1)
+        return out.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return GatherAt.apply(grad, index=ctx.index, n=ctx.n)
+
+
+_UNPOOL_OPS = {n: type(f"MaxUnpool{n}D", (Unpool,), {"__module__": __name__}) for n in (1, 2, 3)}
 
 
 # -- arguments -------------------------------------------------------------------------------
@@ -89,22 +107,38 @@ def _tuple(value, n, name, op):
 
 
 def _pool_args(op, n, kernel_size, stride, padding, dilation):
+    """Kernel, stride, padding, dilation as n-tuples, checked in torch's order and words."""
     kernel = _tuple(kernel_size, n, "kernel_size", op)
     stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
         else _tuple(stride, n, "stride", op)
     padding = _tuple(padding, n, "padding", op)
     dilation = _tuple(dilation, n, "dilation", op)
-    if any(k <= 0 for k in kernel):
-        raise RuntimeError(f"kernel size should be greater than zero, but got kH: {kernel[0]} kW: "
-                           f"{kernel[-1]}" if n == 2 else "kernel size should be greater than zero")
+    if op == "max_pool1d":
+        for name, value in (("kernel_size", kernel), ("stride", stride), ("dilation", dilation)):
+            if value[0] <= 0:
+                raise RuntimeError(f"max_pool1d() {name} must be greater than zero, but got "
+                                   f"{value[0]}")
+        if padding[0] > kernel[0] // 2:
+            raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but "
+                               f"got padding={padding[0]} and kernel_size={kernel[0]}")
+        return kernel, stride, padding, dilation
     if any(s == 0 for s in stride):
         raise RuntimeError("stride should not be zero")
     if any(d <= 0 for d in dilation):
-        raise RuntimeError("dilation should be greater than zero")
+        raise RuntimeError("dilation should be greater than zero, but got "
+                           + " ".join(f"dilation{a}: {d}" for a, d in zip("THW"[3 - n:], dilation)))
     for k, p, d in zip(kernel, padding, dilation):
         if p > (d * (k - 1) + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
                                f"pad={p}, kernel_size={k} and dilation={d}")
+    if op.startswith("max") and any(p > k // 2 for k, p in zip(kernel, padding)):
+        if n == 2:
+            raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got "
+                               f"padW = {padding[1]}, padH = {padding[0]}, kW = {kernel[1]}, "
+                               f"kH = {kernel[0]}")
+        raise RuntimeError("pad should be smaller than or equal to half of kernel size, but got "
+                           f"kT: {kernel[0]} kW: {kernel[2]} kH: {kernel[1]} padT: {padding[0]} "
+                           f"padW: {padding[2]} padH: {padding[1]}")
     return kernel, stride, padding, dilation
 
 
@@ -160,20 +194,28 @@ def _window_max(x, kernel, stride, pads, dilation, out, want_index):
     def at(offset):
         pick[view.ndim - 2 * n:view.ndim - n] = offset
         return view[tuple(pick)]
-    best = at(offsets[0]).copy()
-    which = np.zeros(best.shape, np.intp) if want_index else None
-    for j, offset in enumerate(offsets[1:], 1):
-        candidate = at(offset)
-        if want_index:
-            better = candidate > best
-            if x.dtype.kind == "f":
-                better |= candidate != candidate
-            np.copyto(best, candidate, where=better)
-            np.copyto(which, j, where=better)
-        else:
-            np.maximum(best, candidate, out=best)  # NaN wins here too, as in torch
     if not want_index:
+        best = at(offsets[0]).copy()
+        for offset in offsets[1:]:
+            np.maximum(best, at(offset), out=best)  # NaN wins here too, as in torch
         return best, None
+    # torch starts each window at its first position inside the input (not in the padding)
+    # and moves on only for a strictly greater value or a NaN
+    firsts = []
+    for i in range(n):
+        start = np.arange(out[i]) * stride[i] - pads[i][0]
+        first = np.minimum(-(np.minimum(start, 0) // dilation[i]), kernel[i] - 1)
+        firsts.append(first.reshape((-1,) + (1,) * (n - 1 - i)))
+    which = np.ravel_multi_index(np.broadcast_arrays(*firsts), kernel)
+    best = np.full(view.shape[:view.ndim - 2 * n] + tuple(out), _lowest(x.dtype), x.dtype)
+    which = np.broadcast_to(which, best.shape).copy()
+    for j, offset in enumerate(offsets):
+        candidate = at(offset)
+        better = candidate > best
+        if x.dtype.kind == "f":
+            better |= candidate != candidate
+        np.copyto(best, candidate, where=better)
+        np.copyto(which, j, where=better)
     # flat index = Σ_dims (o·s − lo + k·d) · (stride of that dim in x's spatial layout)
     spatial = x.shape[-n:]
     steps = [math.prod(spatial[i + 1:]) for i in range(n)]
@@ -404,7 +446,7 @@ def _adaptive_sizes(input, n, output_size, name):
         output_size = (output_size,) * n
     output_size = tuple(output_size)
     if len(output_size) != n:
-        raise ValueError(f"Input dimension should be at least {n + 1}")
+        raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
     sizes = tuple(s if o is None else int(o) for o, s in zip(output_size, input.shape[-n:]))
     if any(s < 0 for s in sizes):
         raise RuntimeError(f"{name}: elements of output_size must be greater than or equal to 0 "
@@ -568,7 +610,10 @@ def _fractional(n, input, kernel_size, output_size, output_ratio, return_indices
 
 
 def _tuple_float(value, n):
-    return (float(value),) * n if isinstance(value, (int, float)) else tuple(map(float, value))
+    if len(value) > n:   # torch takes len() of it, so a bare float is a TypeError there too
+        raise ValueError(f"fractional_max_pool{n}d requires output_ratio to either be a single "
+                         f"Int or tuple of Ints.")
+    return tuple(float(v) for v in value) * (n if len(value) == 1 else 1)
 
 
 def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None,
