@@ -121,6 +121,19 @@ def test_batch_norm_of_a_constant_channel_is_finite():
              lambda x: TF.batch_norm(x, None, None, training=True), x)
 
 
+@pytest.mark.parametrize("shape", [(0, 3), (0, 3, 4), (2, 3, 0)], ids=str)
+def test_batch_norm_of_an_empty_batch(shape):
+    """Empty in, empty out; the running statistics stay as they were (as in torch)."""
+    c = shape[1]
+    lm, tm = _pair(np.zeros(c, "float32"))
+    lv, tv = _pair(np.ones(c, "float32"))
+    w = np.ones(c, "float32")
+    check_op(lambda x, w: F.batch_norm(x, lm, lv, w, None, True),
+             lambda x, w: TF.batch_norm(x, tm, tv, w, None, True), np.zeros(shape, "float32"), w)
+    assert_same(lm, tm)
+    assert_same(lv, tv)
+
+
 # -- layer norm, group norm, instance norm, rms norm -----------------------------------------
 @pytest.mark.parametrize("shape,normalized", [((6,), (6,)), ((3, 4), (4,)), ((2, 3, 4), (3, 4)),
                                               ((2, 2, 3, 4), (2, 3, 4)), ((3, 1), (1,))], ids=str)
@@ -543,6 +556,11 @@ ERROR_CASES = {
                                                        eps=0.0),
     "bn_negative_eps": lambda nn, lib: nn.functional.batch_norm(lib.ones(2, 3), lib.zeros(3),
                                                                 lib.ones(3), eps=-1.0),
+    "bn_eval_no_running_mean": lambda nn, lib: nn.functional.batch_norm(lib.ones(2, 3), None, None),
+    "bn_eval_no_running_var": lambda nn, lib: nn.functional.batch_norm(lib.ones(2, 3), lib.zeros(3),
+                                                                       None),
+    "in_no_running_stats": lambda nn, lib: nn.functional.instance_norm(
+        lib.ones(2, 3, 4), None, None, use_input_stats=False),
     "sync_bn_rank": lambda nn, lib: nn.SyncBatchNorm(3)(lib.ones(3)),
     "ln_shape": lambda nn, lib: nn.functional.layer_norm(lib.ones(2, 3), (4,)),
     "ln_shape2": lambda nn, lib: nn.functional.layer_norm(lib.ones(2, 3), (2, 4)),

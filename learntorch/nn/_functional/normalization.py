@@ -29,7 +29,11 @@ Layout = namedtuple("Layout", "view axes param_shape param_axes")
 
 
 def _moments(x, axes):
-    """Mean and biased variance of the array ``x`` over ``axes`` (kept as size-1 dims)."""
+    """Mean and biased variance of the array ``x`` over ``axes`` (kept as size-1 dims);
+    zeros for an empty ``x``, whose normalization is empty anyway."""
+    if x.size == 0:
+        shape = tuple(1 if a in axes else s for a, s in enumerate(x.shape))
+        return np.zeros(shape, x.dtype), np.zeros(shape, x.dtype)
     mean = x.mean(axis=axes, keepdims=True)
     centered = x - mean
     np.square(centered, out=centered)
@@ -186,18 +190,20 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     _check_channel_vectors(input, (("running_mean", running_mean), ("running_var", running_var),
                                    ("weight", weight), ("bias", bias)))
     _check_same_dtype(input, weight, bias, running_mean, running_var)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+        if not training and t is None:
+            raise RuntimeError(f"{name} must be defined in evaluation mode")
     layout = _channel_layout(input.dim())
-    use_batch = training or running_mean is None or running_var is None
-    if use_batch:
+    if training:
         mean, var = _moments(input._array, layout.axes)
-        if training:
+        if input.numel():
             _update_running(running_mean, running_var, mean, var, input.numel() // input.shape[1],
                             momentum)
     else:
         shape = layout.param_shape
         mean, var = running_mean._array.reshape(shape), running_var._array.reshape(shape)
     return _standardize(NativeBatchNorm, input, weight, bias, mean, _invstd(var, eps), layout,
-                        use_batch, eps)
+                        training, eps)
 
 
 def _update_running(running_mean, running_var, mean, var, count, momentum):
@@ -233,17 +239,19 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     _check_channel_vectors(input, (("weight", weight), ("bias", bias)))
     spatial = tuple(range(2, input.dim()))
     layout = _channel_layout(input.dim(), stats_axes=spatial)
-    use_batch = use_input_stats or running_mean is None or running_var is None
-    if use_batch:
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("Expected running_mean and running_var to be defined when "
+                           "use_input_stats is false")
+    if use_input_stats:
         mean, var = _moments(input._array, spatial)
-        if use_input_stats:
-            count = math.prod(input.shape[2:])
-            _update_running(running_mean, running_var, mean.mean(0), var.mean(0), count, momentum)
+        if input.numel():
+            _update_running(running_mean, running_var, mean.mean(0), var.mean(0),
+                            math.prod(input.shape[2:]), momentum)
     else:
         shape = layout.param_shape
         mean, var = running_mean._array.reshape(shape), running_var._array.reshape(shape)
     return _standardize(NativeBatchNorm, input, weight, bias, mean, _invstd(var, eps), layout,
-                        use_batch, eps)
+                        use_input_stats, eps)
 
 
 # -- layer norm and RMS norm -------------------------------------------------------------------
