@@ -1,0 +1,118 @@
+"""Adam and its decoupled-weight-decay variant AdamW (one update, two defaults)."""
+import numpy as np
+
+from .optimizer import Optimizer, _bump, _check_lr, _scalar, _step_tensor, _zeros_like
+from .._tensor import Tensor
+
+__all__ = ["Adam"]
+
+
+class Adam(Optimizer):
+    r"""Adam: momentum on the gradient and on its square, each corrected for starting at 0.
+
+    With gradient :math:`g_t` (negated when ``maximize``), moments :math:`m_0 = v_0 = 0`:
+
+    .. math::
+        g_t &\leftarrow g_t + \lambda\theta_{t-1}
+              \quad\text{or, decoupled (AdamW):}\quad \theta_{t-1} \leftarrow (1-\gamma\lambda)\,\theta_{t-1}\\
+        m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t  \qquad
+        v_t  = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2\\
+        \hat m_t &= m_t / (1-\beta_1^t) \qquad
+        \hat v_t  = v_t / (1-\beta_2^t) \quad(\text{amsgrad: } \hat v_t \text{ from } \max_{s\le t} v_s)\\
+        \theta_t &= \theta_{t-1} - \gamma\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)
+
+    computed as torch does: :math:`\theta_t = \theta_{t-1} - \frac{\gamma}{1-\beta_1^t}\,
+    m_t / (\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon)`.  State: ``step``, ``exp_avg`` (:math:`m`),
+    ``exp_avg_sq`` (:math:`v`), ``max_exp_avg_sq`` (amsgrad).
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 amsgrad=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False, fused=None, decoupled_weight_decay=False):
+        _check_betas(lr, betas, eps, weight_decay)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                        maximize=maximize, foreach=foreach, capturable=capturable,
+                        differentiable=differentiable, fused=fused,
+                        decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            for key, value in (("amsgrad", False), ("maximize", False), ("foreach", None),
+                               ("capturable", False), ("differentiable", False),
+                               ("fused", None), ("decoupled_weight_decay", False)):
+                group.setdefault(key, value)
+
+    def step(self, closure=None):
+        loss = self._evaluate(closure)
+        for group in self.param_groups:
+            beta1, beta2 = (_scalar(b) for b in group["betas"])
+            lr, wd, eps = _scalar(group["lr"]), group["weight_decay"], group["eps"]
+            for p, state in self._params_with_grad(group):
+                if len(state) == 0:
+                    state["step"] = _step_tensor()
+                    state["exp_avg"] = _zeros_like(p)
+                    state["exp_avg_sq"] = _zeros_like(p)
+                    if group["amsgrad"]:
+                        state["max_exp_avg_sq"] = _zeros_like(p)
+                param, grad = p._array, p.grad._array
+                if group["maximize"]:
+                    grad = np.negative(grad)
+                m, v = state["exp_avg"]._array, state["exp_avg_sq"]._array
+                state["step"]._array += 1
+                step = float(state["step"]._array)
+                if wd != 0:
+                    if group["decoupled_weight_decay"]:
+                        param *= float(1 - lr * wd)
+                    else:
+                        scaled = np.multiply(param, wd)
+                        scaled += grad
+                        grad = scaled
+                tmp = lerp_(m, grad, float(1 - beta1))
+                v *= float(beta2)
+                np.multiply(grad, float(1 - beta2), out=tmp)
+                tmp *= grad
+                v += tmp
+                bias_correction1 = 1 - beta1 ** step
+                bias_correction2 = 1 - beta2 ** step
+                step_size = lr / bias_correction1
+                if group["amsgrad"]:
+                    v = state["max_exp_avg_sq"]._array
+                    np.maximum(v, state["exp_avg_sq"]._array, out=v)
+                denom = np.sqrt(v)
+                denom /= float(bias_correction2 ** 0.5)
+                denom += eps
+                np.multiply(m, float(-step_size), out=tmp)  # addcdiv: θ + (value·m)/denom
+                tmp /= denom
+                param += tmp
+                _bump(p)
+        return loss
+
+
+def lerp_(start, end, weight, out=None):
+    """``start += weight * (end - start)`` in place (torch's lerp_ for weight < 0.5;
+    ``start = end - (end - start)(1 - weight)`` otherwise); returns the scratch array used."""
+    diff = np.subtract(end, start, out=out)
+    if abs(weight) < 0.5:
+        diff *= weight
+        start += diff
+    else:
+        diff *= 1 - weight
+        np.subtract(end, diff, out=start)
+    return diff
+
+
+def _check_betas(lr, betas, eps, weight_decay):
+    if isinstance(lr, Tensor):
+        _check_lr(lr)
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    if not 0.0 <= betas[0] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+    if not 0.0 <= betas[1] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
