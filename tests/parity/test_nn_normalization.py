@@ -114,6 +114,24 @@ def test_batch_norm_over_random_shapes_and_hyper_parameters(n, c, spatial, momen
     assert_same(lv, tv)
 
 
+@pytest.mark.parametrize("call", [
+    lambda x, w, b: F.batch_norm(x, None, None, w, b, True),
+    lambda x, w, b: F.batch_norm(x, lt.zeros(3), lt.ones(3), w, b, False),
+    lambda x, w, b: F.layer_norm(x, (3, 2), w.reshape(3, 1).expand(3, 2), b.reshape(3, 1).expand(3, 2)),
+    lambda x, w, b: F.group_norm(x, 3, w, b),
+    lambda x, w, b: F.instance_norm(x, weight=w, bias=b),
+], ids=["batch_norm", "batch_norm_eval", "layer_norm", "group_norm", "instance_norm"])
+def test_each_norm_is_one_node_of_the_graph(call):
+    """One op (forward and analytic backward), not a chain of small ones: its grad_fn leads
+    straight to the leaves."""
+    x = lt.tensor(_random((4, 3, 2)), requires_grad=True)
+    w, b = lt.ones(3, requires_grad=True), lt.zeros(3, requires_grad=True)
+    out = call(x, w, b)
+    leaves = [node for node, _ in out.grad_fn.next_functions]
+    assert type(leaves[0]).__name__ == "AccumulateGrad" and leaves[0].variable is x
+    assert out.grad_fn.name().startswith("Native")
+
+
 def test_batch_norm_of_a_constant_channel_is_finite():
     """Zero variance: invstd = 1/sqrt(eps) keeps values and gradients finite, as in torch."""
     x = np.ones((4, 2, 3), dtype="float32")
