@@ -1,15 +1,20 @@
 """``softmax`` and ``log_softmax`` along one dim, each a single op.
 
 Both subtract the max before exponentiating, so logits of ±1e4 stay finite.  Their
-backward formulas are written in tensor ops (so they can be differentiated again):
+backward formulas:
 
     softmax:      dx = y · (g − Σ g·y)          with y = softmax(x)
     log_softmax:  dx = g − exp(y) · Σ g         with y = log_softmax(x)
+
+are written in tensor ops when the gradient must be differentiable again
+(``create_graph=True``); otherwise they run on arrays, and log_softmax reuses the
+exponentials of its forward instead of computing ``exp(y)`` again.
 """
 import numpy as np
 
 from .. import _dtype
-from .._tensor import _wrap_dim
+from .._tensor import Tensor, _wrap_dim
+from ..autograd.grad_mode import _State
 from ._op import Op
 
 
@@ -32,22 +37,30 @@ class Softmax(Op):
     @staticmethod
     def backward(ctx, grad):
         y, = ctx.saved_tensors
-        return y * (grad - (grad * y).sum(ctx.axis, keepdim=True))
+        if _State.enabled:
+            return y * (grad - (grad * y).sum(ctx.axis, keepdim=True))
+        g, y = grad._array, y._array
+        return Tensor._make(y * (g - (g * y).sum(axis=ctx.axis, keepdims=True)))
 
 
 class LogSoftmax(Op):
     @staticmethod
     def forward(ctx, x, axis):
         shifted = _shifted(x, axis)
-        out = np.subtract(shifted, np.log(np.exp(shifted).sum(axis=axis, keepdims=True)), out=shifted)
-        ctx.axis = axis
+        e = np.exp(shifted)
+        sums = e.sum(axis=axis, keepdims=True)
+        out = np.subtract(shifted, np.log(sums), out=shifted)
+        ctx.axis, ctx.e, ctx.sums = axis, e, sums  # softmax = e / sums, for the backward
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         y, = ctx.saved_tensors
-        return grad - y.exp() * grad.sum(ctx.axis, keepdim=True)
+        if _State.enabled:
+            return grad - y.exp() * grad.sum(ctx.axis, keepdim=True)
+        g = grad._array
+        return Tensor._make(g - ctx.e * (g.sum(axis=ctx.axis, keepdims=True) / ctx.sums))
 
 
 def _run(op, kernel, input, dim, dtype):

@@ -569,3 +569,19 @@ def test_constructor_errors_match_torch():
                  lambda nn: nn.TripletMarginWithDistanceLoss(margin=-1),
                  lambda nn: nn.HuberLoss(delta="1")):
         check_raises(lambda: make(lt.nn), lambda: make(torch.nn))
+
+
+def test_cross_entropy_graph_names_and_repeated_backward_like_torch():
+    x = np.random.default_rng(30).standard_normal((4, 3)).astype(np.float32)
+    t = np.array([0, 2, 1, 2])
+    grads = []
+    for lib, fns in ((lt, F), (torch, TF)):
+        leaf = lib.tensor(x, requires_grad=True)
+        loss = fns.cross_entropy(leaf, lib.tensor(t))
+        assert loss.grad_fn.name() == "NllLossBackward0"
+        loss.backward(retain_graph=True)
+        first = leaf.grad.clone()
+        loss.backward()
+        np.testing.assert_allclose(leaf.grad.numpy(), 2 * first.numpy(), rtol=1e-6)
+        grads.append(first.numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6, atol=1e-7)

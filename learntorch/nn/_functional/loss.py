@@ -17,9 +17,10 @@ import numpy as np
 
 from ... import _dtype, ops
 from ..._tensor import Tensor
-from ...autograd.grad_mode import is_grad_enabled, no_grad
+from ...autograd.grad_mode import _State, is_grad_enabled, no_grad
 from ...ops._op import Op
 from ...ops._promote import broadcast_shape
+from ...ops.activation import softmax
 from .activation import logsigmoid
 from .distance import pairwise_distance
 
@@ -215,49 +216,75 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 
 # -- classification: negative log likelihood and cross entropy ---------------------------------
+def _classes_view(array):
+    """An (N, C, ...) array as (N, C, K): one layout for every number of extra dims."""
+    n, c = array.shape[0], array.shape[1]
+    return array.reshape(n, c, int(np.prod(array.shape[2:])))
+
+
+def _pick(ctx, x, target, weight, ignore_index):
+    """The index of each target's entry in the (N, C, K) array — ignored targets point at
+    class 0 with weight 0 — and the weight of each target (IndexError out of range, as torch)."""
+    n, c, k = x.shape
+    t = target.reshape(n, k)
+    keep = t != ignore_index
+    if t.size and (t.min() < 0 or t.max() >= c):
+        bad = keep & ((t < 0) | (t >= c))
+        if bad.any():
+            raise IndexError(f"Target {t[bad][0]} is out of bounds.")
+    safe = np.where(keep, t, 0)
+    w = weight[safe] * keep if weight is not None else keep.astype(x.dtype)
+    ctx.index, ctx.w = index, w = (np.arange(n)[:, None], safe, np.arange(k)), w
+    return index, w
+
+
+def _reduce_losses(ctx, losses, w, reduction, shape):
+    """'none': per target; 'sum'; 'mean': divided by the total weight of the kept targets."""
+    ctx.reduction, ctx.total_weight = reduction, None
+    if reduction == "none":
+        return losses.reshape(shape)
+    total = losses.sum(dtype=losses.dtype)
+    if reduction == "sum":
+        return np.asarray(total)
+    ctx.total_weight = total_weight = w.sum(dtype=losses.dtype)
+    return np.asarray(total / total_weight)
+
+
+def _target_scale(ctx):
+    """d loss / d picked, per target: −w (÷ total weight for 'mean'; all ignored: 0, as torch)."""
+    w = -ctx.w
+    return w / ctx.total_weight if ctx.total_weight else w
+
+
+def _grad_rows(ctx, grad, n, k):
+    return grad.reshape(n, 1, k) if ctx.reduction == "none" else grad
+
+
 class NllLoss(Op):
     """``-w[t]·logp[n, t, k]`` on logp viewed as (N, C, K) and t as (N, K); ignored targets give 0.
 
-    'mean' divides by the total weight of the non-ignored targets.  The backward scatters
-    ``-w[t]·grad`` (÷ total weight) back to the picked entries: one coefficient array, so the
-    gradient is ``grad × constant`` in tensor ops (linear in grad, as its derivative is).
+    The backward scatters ``-w[t]·grad`` (÷ total weight) back to the picked entries: one
+    coefficient array, so the gradient is ``grad × constant`` (linear in grad, as it should be).
     """
 
     @staticmethod
     def forward(ctx, logp, target, weight, ignore_index, reduction, shape):
-        n, c, k = logp.shape[0], logp.shape[1], int(np.prod(logp.shape[2:]))
-        x = logp.reshape(n, c, k)
-        t = target.reshape(n, k)
-        keep = t != ignore_index
-        safe = np.where(keep, t, 0)
-        bad = keep & ((t < 0) | (t >= c))
-        if bad.any():
-            raise IndexError(f"Target {t[bad][0]} is out of bounds.")
-        picked = np.take_along_axis(x, safe[:, None, :], axis=1)[:, 0, :]
-        w = (weight[safe] if weight is not None else np.ones((), x.dtype)) * keep
-        losses = -picked * w
+        x = _classes_view(logp)
+        index, w = _pick(ctx, x, target, weight, ignore_index)
         ctx.save_for_backward(logp)
-        ctx.target, ctx.w, ctx.shape, ctx.reduction = safe, w, logp.shape, reduction
-        if reduction == "none":
-            return losses.reshape(shape)
-        total = losses.sum(dtype=x.dtype)
-        if reduction == "sum":
-            return np.asarray(total)
-        ctx.total_weight = total_weight = w.sum(dtype=x.dtype)
-        return np.asarray(total / total_weight)
+        return _reduce_losses(ctx, -x[index] * w, w, reduction, shape)
 
     @staticmethod
     def backward(ctx, grad):
         logp, = ctx.saved_tensors
-        n, c = ctx.shape[0], ctx.shape[1]
-        w = -ctx.w
-        if ctx.reduction == "mean" and ctx.total_weight:  # all ignored: zero gradient, as torch
-            w = w / ctx.total_weight
-        coefficient = np.zeros((n, c, w.shape[1]), dtype=w.dtype)
-        np.put_along_axis(coefficient, ctx.target[:, None, :], w[:, None, :], axis=1)
-        if ctx.reduction == "none":
-            grad = grad.reshape(n, 1, w.shape[1])
-        return NllLossBackward.apply(grad, logp, coefficient=coefficient)
+        n, c, k = _classes_view(logp._array).shape
+        coefficient = np.zeros((n, c, k), dtype=logp._array.dtype)
+        coefficient[ctx.index] = _target_scale(ctx)
+        grad = _grad_rows(ctx, grad, n, k)
+        if _State.enabled:  # create_graph: keep the path to logp (zero), as torch
+            return NllLossBackward.apply(grad, logp, coefficient=coefficient)
+        coefficient *= grad._array
+        return _wrap(coefficient.reshape(logp.shape))
 
 
 class NllLossBackward(Op):
@@ -275,6 +302,46 @@ class NllLossBackward(Op):
         return (grad.reshape(coefficient.shape) * _wrap(coefficient) if ctx.needs_input_grad[0]
                 else None,
                 grad.new_zeros(grad.shape) if ctx.needs_input_grad[1] else None)
+
+
+class CrossEntropy(Op):
+    """``nll_loss(log_softmax(x))`` fused: softmax's sums once, the log-probabilities of the
+    targets only, and a one-pass backward ``(softmax(x)·w_t − onehot·w_t) · scale``.
+
+    Named ``NllLossBackward0`` as torch's outermost node.  With ``create_graph`` the backward
+    is written in tensor ops (``softmax(x)`` is itself differentiable), so it differentiates
+    again; otherwise it reuses forward's exponentials.
+    """
+
+    node_name = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, logits, target, weight, ignore_index, reduction, shape):
+        x = _classes_view(logits)
+        index, w = _pick(ctx, x, target, weight, ignore_index)
+        shifted = x - (x.max(axis=1, keepdims=True) if x.size else 0)
+        e = np.exp(shifted)
+        sums = e.sum(axis=1, keepdims=True)
+        log_p = shifted[index] - np.log(sums[:, 0, :])
+        ctx.save_for_backward(logits)
+        ctx.e, ctx.sums = e, sums
+        return _reduce_losses(ctx, -log_p * w, w, reduction, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        logits, = ctx.saved_tensors
+        n, c, k = ctx.e.shape
+        scale = _target_scale(ctx)                        # (N, K): −w_t (÷ total weight)
+        grad = _grad_rows(ctx, grad, n, k)
+        if _State.enabled:  # create_graph: a differentiable function of the logits
+            onehot = np.zeros((n, c, k), dtype=ctx.e.dtype)
+            onehot[ctx.index] = scale
+            p = softmax(logits.reshape(n, c, k), 1)
+            return (grad * (onehot - p * _wrap(scale[:, None, :]))).reshape(logits.shape)
+        g = ctx.e * (-scale[:, None, :] / ctx.sums)
+        g[ctx.index] += scale
+        g *= grad._array
+        return _wrap(g.reshape(logits.shape))
 
 
 def _nll_check(input, target, weight):
@@ -316,6 +383,11 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     Input ``(C)``, ``(N, C)`` or ``(N, C, d1, …)`` with targets ``()``, ``(N)``, ``(N, d1, …)``.
     """
     reduction = _reduction(size_average, reduce, reduction)
+    return _run_nll(NllLoss, input, target, weight, ignore_index, reduction)
+
+
+def _run_nll(op, input, target, weight, ignore_index, reduction):
+    """Check like torch, then run ``op`` (NllLoss, or CrossEntropy on logits)."""
     unbatched = input.dim() == 1 and target.dim() == 0
     if unbatched:
         input, target = input.unsqueeze(0), target.unsqueeze(0)
@@ -323,7 +395,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if weight is not None and weight.requires_grad and is_grad_enabled():
         raise RuntimeError("The function 'nll_loss_forward' is not differentiable with respect to "
                            "argument 'weight'. This input cannot have requires_grad True.")
-    loss = NllLoss.run((input,), (input._array,), {
+    loss = op.run((input,), (input._array,), {
         "target": target._array.astype(np.int64, copy=False),
         "weight": None if weight is None else weight._array, "ignore_index": ignore_index,
         "reduction": reduction, "shape": tuple(target.shape)})
@@ -346,10 +418,12 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                                             class_dim)
     if label_smoothing > 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
+    if label_smoothing <= 0.0:
+        if not input.is_floating_point() or input.dim() == 0:
+            ops.log_softmax(input, class_dim)  # raises torch's error for it
+        return _run_nll(CrossEntropy, input, target, weight, ignore_index, reduction)
     logp = ops.log_softmax(input, class_dim)
     loss = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
-    if label_smoothing <= 0.0:
-        return loss
     return (1 - label_smoothing) * loss + _smoothing_term(logp, target, weight, ignore_index,
                                                           reduction, class_dim) * (
         label_smoothing / input.shape[class_dim])
