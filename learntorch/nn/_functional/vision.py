@@ -131,10 +131,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     elif align_corners is None:
         align_corners = False
     dims = input.dim() - 2
-    if mode in _LINEAR and dims != _LINEAR[mode] and dims in (1, 2, 3):
+    if mode in ("linear", "bilinear", "trilinear") and dims != _LINEAR[mode] and dims in (1, 2, 3):
         raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs "
                                   f"{_LINEAR[mode] + 2}D input")
-    if dims not in (1, 2, 3) or mode not in ("nearest", "nearest-exact", "area", *_LINEAR):
+    if dims not in (1, 2, 3) or mode not in ("nearest", "nearest-exact", "area", *_LINEAR) \
+            or (mode == "bicubic" and dims != 2):
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
                                   f"{input.dim()}D) for the modes: {_MODES} (got {mode})")
     if antialias:
@@ -423,6 +424,12 @@ def affine_grid(theta, size, align_corners=None):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{size[0]}, {n + 1}] but got: [{theta.shape[0]}, {n + 1}].")
     spatial = size[2:]
+    if align_corners and min(spatial) == 1:
+        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids "
+                      "when align_corners=True. This is not an intended use case of affine_grid. "
+                      "See the documentation of affine_grid for details.", stacklevel=2)
+    elif min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {size}")
     dtype = theta._array.dtype
     axes = []
     for s in spatial:
