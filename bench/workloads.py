@@ -1,5 +1,5 @@
 """The registry: every workload, in the order of the table."""
-from . import matmul, mlp, overhead, pointwise, reduction, rng
+from . import conv, matmul, mlp, overhead, pointwise, reduction, rng
 
 WORKLOADS = [
     *overhead.WORKLOADS,
@@ -7,5 +7,6 @@ WORKLOADS = [
     *pointwise.WORKLOADS,
     *reduction.WORKLOADS,
     *mlp.WORKLOADS,
+    *conv.WORKLOADS,
     *rng.WORKLOADS,
 ]
