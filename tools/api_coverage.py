@@ -183,6 +183,31 @@ ROWS = [
       for name in ("calculate_gain", "uniform", "normal", "constant", "eye", "dirac",
                    "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
                    "orthogonal")],
+    # torch.nn: the manual's activation and loss layers
+    *[("torch.nn activations", f"nn.{name}",
+       lambda m, name=name, args=args: getattr(m.nn, name)(*args).double()(_x(m)))
+      for name, args in (("ReLU", ()), ("ELU", ()), ("PReLU", ()), ("LeakyReLU", ()),
+                         ("Threshold", (0.1, 0.0)), ("Hardtanh", ()), ("Sigmoid", ()),
+                         ("Tanh", ()), ("LogSigmoid", ()), ("Softplus", ()), ("Softshrink", ()),
+                         ("Softsign", ()), ("Softmin", (1,)), ("Softmax", (1,)),
+                         ("LogSoftmax", (1,)))],
+    *[("torch.nn losses", f"nn.{name}", lambda m, name=name, target=target: getattr(m.nn, name)()(
+        *((_x(m).sigmoid(),) if name == "BCELoss" else (_x(m),)), target(m)))
+      for name, target in (
+          ("L1Loss", _x), ("MSELoss", _x), ("SmoothL1Loss", _x), ("KLDivLoss", _x),
+          ("BCELoss", lambda m: m.tensor([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]], dtype=m.float64)),
+          ("SoftMarginLoss", lambda m: m.tensor([[1, -1, 1], [-1, 1, 1]])),
+          ("HingeEmbeddingLoss", lambda m: m.tensor([[1, -1, 1], [-1, 1, 1]])),
+          ("MultiLabelSoftMarginLoss", lambda m: m.tensor([[1, 0, 1], [0, 1, 1]])),
+          ("CrossEntropyLoss", lambda m: m.tensor([2, 0])), ("NLLLoss", lambda m: m.tensor([2, 0])),
+          ("MultiMarginLoss", lambda m: m.tensor([2, 0])),
+          ("MultiLabelMarginLoss", lambda m: m.tensor([[2, -1, 0], [0, 1, -1]])))],
+    ("torch.nn losses", "nn.NLLLoss2d", lambda m: m.nn.NLLLoss2d()(
+        _x(m).reshape(1, 2, 3, 1), m.tensor([[[0], [1], [1]]]))),
+    ("torch.nn losses", "nn.MarginRankingLoss", lambda m: m.nn.MarginRankingLoss()(
+        _v(m), _v(m).flip([0]), m.tensor([1.0, -1.0, 1.0], dtype=m.float64))),
+    ("torch.nn losses", "nn.CosineEmbeddingLoss", lambda m: m.nn.CosineEmbeddingLoss()(
+        _x(m), _x(m).flip([1]), m.tensor([1.0, -1.0], dtype=m.float64))),
 ]
 
 
