@@ -251,6 +251,22 @@ def test_gradcheck_in_float64():
         assert lt.autograd.gradcheck(fn, (x, h1, *weights))
 
 
+@pytest.mark.parametrize("kind,extra", [("LSTM", {"proj_size": 1}), ("GRU", {}),
+                                        ("RNN", {"nonlinearity": "tanh"})])
+def test_layers_gradgradcheck(kind, extra):
+    """Second order through packed, bidirectional layers (the create_graph path)."""
+    lt.manual_seed(1)
+    layer = getattr(lt.nn, kind)(2, 2, bidirectional=True, **extra).double()
+    x = lt.randn(3, 2, 2, dtype=lt.float64, requires_grad=True)
+
+    def run(layer, x):
+        out, hidden = layer(lrnn.pack_padded_sequence(x, [3, 1]))
+        return (out.data,) + (tuple(hidden) if isinstance(hidden, tuple) else (hidden,))
+
+    fn, weights = _functional(layer, run)
+    assert lt.autograd.gradgradcheck(fn, (x, *weights))
+
+
 @pytest.mark.parametrize("kind", ["RNNCell", "LSTMCell", "GRUCell"])
 def test_cells_gradgradcheck(kind):
     lt.manual_seed(0)

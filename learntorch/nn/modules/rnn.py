@@ -2,10 +2,11 @@
 
 One recurrence serves all of them.  A layer first projects *every* time step's input at
 once (``x @ W_ihᵀ + b``: one matmul for all gates and steps), then walks the steps in
-Python.  Each step is one graph node (``_CellStep``): one matmul with the hidden state and
-the gate nonlinearities on slices, forward and backward written side by side on arrays;
-a backward with ``create_graph=True`` reruns the same lines on tensors, so gradients of
-any order reach inputs, states and every weight.
+Python.  One direction of one layer is one graph node (``_Recurrence``): each step is one
+matmul with the hidden state and the gate nonlinearities on slices, and backpropagation
+through time walks the steps back, both on NumPy arrays.  A backward with
+``create_graph=True`` reruns the same lines on tensors, so gradients of any order reach
+inputs, states and every weight.
 
 Sequences of different lengths arrive packed (``nn.utils.rnn.PackedSequence``): step ``t``
 has ``batch_sizes[t]`` active rows, always the first ones, so the state just shrinks (or,
@@ -32,12 +33,14 @@ from .. import functional as F
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 
-# -- one time step of each kind of cell, fused into one graph node ---------------------------
+# -- one time step of each kind of cell -------------------------------------------------------
 # ``gi`` is the step's input projection x @ W_ihᵀ + b_ih (for RNN and LSTM b_hh is folded in
 # too), ``h`` (and for the LSTM ``c``) the state, ``w`` = W_hhᵀ, ``b`` = b_hh (GRU only).
 # Each cell's maths is written once, with operators and the functions in ``M``, so the same
 # lines run on NumPy arrays (the forward pass and an ordinary backward: no per-op overhead)
 # and on tensors (a backward with ``create_graph=True``, which autograd differentiates again).
+# ``forward(gi, h, c, w, b, M) -> (new_state, cache)``;
+# ``backward(gi, h, c, w, b, cache, *grads_of_new_state, M) -> (d_gi, d_h, d_c, d_w, d_b)``.
 class _Math:
     __slots__ = ("sigmoid", "tanh", "relu", "cat")
 
@@ -80,8 +83,8 @@ class _LSTMCell:
     def forward(gi, h, c, w, b, M):
         gates = gi + h @ w
         H = c.shape[1]
-        i, f = M.sigmoid(gates[:, :H]), M.sigmoid(gates[:, H:2 * H])
-        g, o = M.tanh(gates[:, 2 * H:3 * H]), M.sigmoid(gates[:, 3 * H:])
+        s = M.sigmoid(gates)  # one call for i, f and o (g's quarter is wasted, calls are not)
+        i, f, g, o = s[:, :H], s[:, H:2 * H], M.tanh(gates[:, 2 * H:3 * H]), s[:, 3 * H:]
         c_new = f * c + i * g
         tc = M.tanh(c_new)
         return (o * tc, c_new), (i, f, g, o, tc)
@@ -118,55 +121,118 @@ class _GRUCell:
         return M.cat([grad_r, grad_z, grad_n], 1), grad * z + d_gh @ w.T, None, h.T @ d_gh, d_b
 
 
-class _CellStep(Function):
-    """One step of ``cell`` as one graph node: ``(gi, h, c, w, b) -> (h',)`` or ``(h', c')``."""
-
-    @staticmethod
-    def forward(ctx, cell, gi, h, c, w, b):
-        ctx.save_for_backward(gi, h, c, w, b)
-        arrays = [None if t is None else t._array for t in (gi, h, c, w, b)]
-        outputs, ctx.cache = cell.forward(*arrays, _ARRAYS)
-        ctx.cell = cell
-        return tuple(Tensor._make(o) for o in outputs)
-
-    @staticmethod
-    def backward(ctx, *grads):
-        saved = ctx.saved_tensors
-        if is_grad_enabled():  # create_graph: recompute in tensor ops, so this is differentiable
-            _, cache = ctx.cell.forward(*saved, _TENSORS)
-            return (None,) + ctx.cell.backward(*saved, cache, *grads, _TENSORS)
-        arrays = [None if t is None else t._array for t in saved]
-        out = ctx.cell.backward(*arrays, ctx.cache, *[g._array for g in grads], _ARRAYS)
-        return (None,) + tuple(None if a is None else Tensor._make(a) for a in out)
-
-
 _CELLS = {"RNN_TANH": _TanhCell, "RNN_RELU": _ReluCell, "LSTM": _LSTMCell, "GRU": _GRUCell}
 
 
-def _step(cell, gi, state, w):
-    """The next state, from a step's input projection ``gi`` and the current ``state``."""
-    c = state[1] if len(state) == 2 else None
-    out = _CellStep.apply(cell, gi, state[0], c, w.hh, w.b_hh)
-    if w.hr is not None:  # LSTM projection: the hidden state is h' W_hrᵀ
-        out = (out[0].mm(w.hr), out[1])
-    return out
+def _offsets(batch_sizes):
+    """Where each step's rows start in the packed rows."""
+    starts = [0]
+    for size in batch_sizes[:-1]:
+        starts.append(starts[-1] + size)
+    return starts
 
 
-class _StepRows(Function):
-    """Packed rows -> one tensor per time step, in one graph node: its backward is one
-    ``cat``, where slicing step by step would scatter each step into a full-size zero."""
+def _steps_forward(cell, batch_sizes, reverse, gi, h0, c0, w, b, w_hr, M):
+    """Run the steps over packed projections ``gi``; returns ``(out, h_n, c_n, caches)``.
+
+    Step ``t`` has the first ``batch_sizes[t]`` rows.  Forwards, the state shrinks as
+    sequences end (each keeps its final state); backwards, it grows as sequences start
+    (at their own end) from their initial state.
+    """
+    starts, order = _offsets(batch_sizes), range(len(batch_sizes))
+    h, c = h0, c0
+    if reverse:
+        order = order[::-1]
+        h, c = h0[:batch_sizes[-1]], None if c0 is None else c0[:batch_sizes[-1]]
+    finished, outputs, caches = [], [None] * len(order), [None] * len(order)
+    for t in order:
+        n, rows = batch_sizes[t], h.shape[0]
+        if n < rows:
+            finished.append((h[n:], None if c is None else c[n:]))
+            h, c = h[:n], None if c is None else c[:n]
+        elif n > rows:
+            h = M.cat([h, h0[rows:n]], 0)
+            c = None if c is None else M.cat([c, c0[rows:n]], 0)
+        new, cache = cell.forward(gi[starts[t]:starts[t] + n], h, c, w, b, M)
+        caches[t] = (h, c, new[0], cache)
+        h = new[0] if w_hr is None else new[0] @ w_hr
+        c = new[1] if len(new) == 2 else None
+        outputs[t] = h
+    if finished:
+        finished.append((h, c))
+        h = M.cat([f[0] for f in finished[::-1]], 0)
+        c = None if c0 is None else M.cat([f[1] for f in finished[::-1]], 0)
+    return M.cat(outputs, 0), h, c, caches
+
+
+def _steps_backward(cell, batch_sizes, reverse, gi, h0, c0, w, b, w_hr, caches, grad_out,
+                    grad_h, grad_c, M):
+    """Backpropagation through time: the steps of ``_steps_forward`` in reverse order."""
+    starts, T = _offsets(batch_sizes), len(batch_sizes)
+    order = range(T) if reverse else range(T - 1, -1, -1)
+    def shared(t):  # the rows whose state passes between steps t and t + 1
+        return batch_sizes[t + 1] if t < T - 1 else 0
+
+    d_gi, d_w, d_b, d_whr, initial = [None] * T, 0, 0, 0, []
+    dh = dc = None
+    if reverse:
+        dh, dc = grad_h, grad_c
+    for t in order:
+        n, s = batch_sizes[t], starts[t]
+        if not reverse:  # rows whose sequence ends here take their final state's gradient
+            done = shared(t)
+            dh = grad_h[done:n] if dh is None else M.cat([dh, grad_h[done:n]], 0)
+            if grad_c is not None:
+                dc = grad_c[done:n] if dc is None else M.cat([dc, grad_c[done:n]], 0)
+        dh = dh + grad_out[s:s + n]
+        h, c, h_raw, cache = caches[t]
+        if w_hr is not None:
+            d_whr = d_whr + h_raw.T @ dh
+            dh = dh @ w_hr.T
+        grads = (dh, dc) if c is not None else (dh,)
+        d_gi[t], dh, dc, dw_t, db_t = cell.backward(gi[s:s + n], h, c, w, b, cache, *grads, M)
+        d_w = d_w + dw_t
+        if db_t is not None:
+            d_b = d_b + db_t
+        if reverse:  # rows that started here came from the initial state
+            keep = shared(t)
+            initial.append((dh[keep:], None if dc is None else dc[keep:]))
+            dh, dc = dh[:keep], None if dc is None else dc[:keep]
+    if reverse:
+        dh = M.cat([p[0] for p in initial[::-1]], 0)
+        dc = None if c0 is None else M.cat([p[1] for p in initial[::-1]], 0)
+    return (M.cat(d_gi, 0), dh, dc, d_w, None if b is None else d_b,
+            None if w_hr is None else d_whr)
+
+
+class _Recurrence(Function):
+    """One direction of one layer over every step, as one graph node.
+
+    ``(gi, h0, c0, W_hhᵀ, b_hh, W_hrᵀ) -> (outputs, h_n[, c_n])``.  Forward and backward
+    run on NumPy arrays; a backward with ``create_graph=True`` reruns both on tensors, so
+    autograd can differentiate it again.
+    """
 
     @staticmethod
-    def forward(ctx, rows, sizes):
-        pieces, start = [], 0
-        for size in sizes:
-            pieces.append(Tensor._make(rows._array[start:start + size]))
-            start += size
-        return tuple(pieces)
+    def forward(ctx, cell, batch_sizes, reverse, gi, h0, c0, w, b, w_hr):
+        ctx.save_for_backward(gi, h0, c0, w, b, w_hr)
+        ctx.args = (cell, batch_sizes, reverse)
+        arrays = [None if t is None else t._array for t in (gi, h0, c0, w, b, w_hr)]
+        *outputs, ctx.caches = _steps_forward(cell, batch_sizes, reverse, *arrays, _ARRAYS)
+        return tuple(Tensor._make(o) for o in outputs if o is not None)
 
     @staticmethod
-    def backward(ctx, *grads):
-        return cat(grads), None
+    def backward(ctx, grad_out, grad_h, grad_c=None):
+        saved = ctx.saved_tensors
+        if is_grad_enabled():  # create_graph: the same steps in tensor ops, recorded
+            caches = _steps_forward(*ctx.args, *saved, _TENSORS)[-1]
+            grads = _steps_backward(*ctx.args, *saved, caches, grad_out, grad_h, grad_c,
+                                    _TENSORS)
+            return (None, None, None) + grads
+        arrays = [None if t is None else t._array for t in saved]
+        grad_arrays = [None if g is None else g._array for g in (grad_out, grad_h, grad_c)]
+        grads = _steps_backward(*ctx.args, *arrays, ctx.caches, *grad_arrays, _ARRAYS)
+        return (None, None, None) + tuple(None if g is None else Tensor._make(g) for g in grads)
 
 
 class _Weights:
@@ -188,36 +254,15 @@ class _Weights:
 
 
 def _run_direction(cell, w, x, batch_sizes, state, reverse):
-    """Run one direction of one layer over packed rows ``x``.
+    """One direction of one layer over packed rows ``x`` from ``state`` ((h0,) or (h0, c0)).
 
-    Returns ``(outputs, final_state)``: the packed outputs (rows of ``x``'s order) and each
-    sequence's last state (at its own end going forwards, at step 0 going backwards).
+    Returns ``(outputs, final_state)``: the packed outputs and each sequence's last state
+    (at its own end going forwards, at step 0 going backwards).
     """
-    gi = w.project(x)
-    steps = _StepRows.apply(gi, batch_sizes) if len(batch_sizes) > 1 else (gi,)
-    outputs = []
-    if not reverse:
-        finished, active = [], batch_sizes[0]
-        for gi_t, size in zip(steps, batch_sizes):
-            if size < active:  # the sequences that ended keep their final state
-                finished.append(tuple(s[size:active] for s in state))
-                state, active = tuple(s[:size] for s in state), size
-            state = _step(cell, gi_t, state, w)
-            outputs.append(state[0])
-        if finished:
-            finished.append(state)
-            state = tuple(cat(parts[::-1]) for parts in zip(*finished))
-    else:
-        initial, active = state, batch_sizes[-1]
-        state = tuple(s[:active] for s in initial)
-        for gi_t, size in zip(steps[::-1], batch_sizes[::-1]):
-            if size > active:  # sequences that start here (at their own end) join the batch
-                state = tuple(cat([s, s0[active:size]]) for s, s0 in zip(state, initial))
-                active = size
-            state = _step(cell, gi_t, state, w)
-            outputs.append(state[0])
-        outputs.reverse()
-    return (outputs[0] if len(outputs) == 1 else cat(outputs)), state
+    c0 = state[1] if len(state) == 2 else None
+    out, *final = _Recurrence.apply(cell, batch_sizes, reverse, w.project(x), state[0], c0,
+                                    w.hh, w.b_hh, w.hr)
+    return out, tuple(final)
 
 
 class RNNBase(Module):
@@ -566,7 +611,7 @@ class RNNCellBase(Module):
                 raise RuntimeError(f"hidden{k} has inconsistent hidden_size: got {s.size(1)}, "
                                    f"expected {self.hidden_size}")
         w = _Weights(mode, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
-        return _step(_CELLS[mode], w.project(input), state, w)
+        return _run_direction(_CELLS[mode], w, input, [input.size(0)], state, False)[1]
 
     def _checked_input(self, input):
         if input.dim() not in (1, 2):
