@@ -534,7 +534,7 @@ def test_loss_module_repr_state_dict_forward_and_gradients_match_torch(name):
 
 
 def test_loss_modules_are_all_of_torchs():
-    names = set(torch.nn.modules.loss.__all__) - {"LinearCrossEntropyLoss"}
+    names = set(torch.nn.modules.loss.__all__)
     assert names <= set(lt.nn.modules.loss.__all__)
     for name in names:
         assert issubclass(getattr(lt.nn, name), lt.nn.Module)
@@ -585,3 +585,57 @@ def test_cross_entropy_graph_names_and_repeated_backward_like_torch():
         np.testing.assert_allclose(leaf.grad.numpy(), 2 * first.numpy(), rtol=1e-6)
         grads.append(first.numpy())
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6, atol=1e-7)
+
+
+# -- linear_cross_entropy (torch 2.13) ------------------------------------------------------------
+@pytest.mark.parametrize("x_shape, w_shape, t_shape, kw", [
+    ((5, 4), (3, 4), (5,), {}),
+    ((5, 4), (3, 4), (5,), {"ignore_index": 1, "reduction": "sum"}),
+    ((4,), (3, 4), (), {"label_smoothing": 0.2}),
+    ((5, 4), (3, 2, 4), (5, 2), {"reduction": "none"}),
+    ((5, 4), (3, 4), (5, 3), {}),  # class probabilities
+])
+@pytest.mark.parametrize("bias", [False, True])
+def test_linear_cross_entropy_matches_torch(x_shape, w_shape, t_shape, kw, bias):
+    r = np.random.default_rng(40)
+    x = r.standard_normal(x_shape).astype(np.float32)
+    w = r.standard_normal(w_shape).astype(np.float32)
+    b = r.standard_normal(w_shape[:-1]).astype(np.float32)
+    probabilities = t_shape == (5, 3)
+    t = r.dirichlet(np.ones(3), 5).astype(np.float32) if probabilities else r.integers(0, 3, t_shape)
+    tensors = (x, w, t, b) if bias else (x, w, t)
+
+    def call(fns, lib):
+        return lambda a, ww, tt, *bb: fns.linear_cross_entropy(
+            a, ww, tt, linear_bias=bb[0] if bb else None,
+            options=lib.nn.LinearCrossEntropyOptions(batch_chunk_size=2), **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch warns that options are ignored for some shapes
+        check_op(call(F, lt), call(TF, torch), *tensors, rtol=1e-5, atol=1e-6)
+
+
+def test_linear_cross_entropy_loss_module_matches_torch_with_the_same_weights():
+    theirs = torch.nn.LinearCrossEntropyLoss(4, 3, out_features=(2,), bias=True, label_smoothing=0.1)
+    ours = lt.nn.LinearCrossEntropyLoss(4, 3, out_features=(2,), bias=True, label_smoothing=0.1)
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    ours.load_state_dict({k: lt.tensor(v.numpy()) for k, v in theirs.state_dict().items()})
+    r = np.random.default_rng(41)
+    x, t = r.standard_normal((5, 4)).astype(np.float32), r.integers(0, 3, (5, 2))
+    check_op(ours, theirs, x, t)
+
+
+@pytest.mark.parametrize("call", [
+    lambda f, lib: f.linear_cross_entropy(lib.zeros(2, 2, 4), lib.zeros(3, 4), lib.zeros(2, dtype=lib.int64)),
+    lambda f, lib: f.linear_cross_entropy(lib.zeros(2, 4), lib.zeros(3, 5), lib.zeros(2, dtype=lib.int64)),
+    lambda f, lib: f.linear_cross_entropy(lib.zeros(2, 4), lib.zeros(3, 4), lib.zeros(2, dtype=lib.int64),
+                                          linear_bias=lib.zeros(4)),
+    lambda f, lib: f.linear_cross_entropy(lib.zeros(4), lib.zeros(3, 2, 4), lib.zeros((), dtype=lib.int64)),
+    lambda f, lib: f.linear_cross_entropy(lib.zeros(2, 4), lib.zeros(3, 4), lib.zeros(2, 3), ignore_index=0),
+    lambda f, lib: lib.nn.LinearCrossEntropyOptions(acc_policy="fast"),
+    lambda f, lib: lib.nn.LinearCrossEntropyOptions(batch_chunk_size=0),
+    lambda f, lib: lib.nn.LinearCrossEntropyLoss(4, 3, label_smoothing=2.0),
+], ids=["3-D input", "in_features", "bias shape", "unbatched K-dim", "ignore_index with probabilities",
+        "acc_policy", "batch_chunk_size", "module label_smoothing"])
+def test_linear_cross_entropy_errors_match_torch(call):
+    check_raises(lambda: call(F, lt), lambda: call(TF, torch))

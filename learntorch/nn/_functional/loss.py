@@ -23,6 +23,7 @@ from ...ops._promote import broadcast_shape
 from ...ops.activation import softmax
 from .activation import logsigmoid
 from .distance import pairwise_distance
+from .linear import linear
 
 _wrap = Tensor._make
 
@@ -476,6 +477,42 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
     return total / (input.numel() // classes)
 
 
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None,
+                         reduction="mean", ignore_index=None, label_smoothing=0.0, options=None):
+    """``cross_entropy(linear(input, W, b), target)``, with W of shape (C, *out_features, in).
+
+    torch can chunk the batch to save memory (``options``); learntorch computes the logits
+    in one go — the same values — and accepts ``options`` for compatibility.
+    """
+    if input.dim() < 1 or input.dim() > 2:
+        raise RuntimeError(f"expected input with dimensionality 1 or 2, got {input.dim()}")
+    if linear_weight.dim() < 2:
+        raise RuntimeError(f"expected linear_weight with dimensionality at least 2, got "
+                           f"{linear_weight.dim()}")
+    batches, in_features = tuple(input.shape[:-1]), input.shape[-1]
+    if in_features != linear_weight.shape[-1]:
+        raise RuntimeError(f"expected equal input and linear_weight last dimensions "
+                           f"(in_features), got {input.shape[-1]} and {linear_weight.shape[-1]}, "
+                           "respectively")
+    classes, out_features = linear_weight.shape[0], tuple(linear_weight.shape[1:-1])
+    if linear_bias is not None and tuple(linear_bias.shape) != (classes, *out_features):
+        raise RuntimeError(f"expected linear_bias shape {(classes, *out_features)}, got "
+                           f"{tuple(linear_bias.shape)}")
+    if out_features and not batches:
+        raise RuntimeError(f"K-dimensional loss defined by linear_weight shape "
+                           f"{tuple(linear_weight.shape)} requires batched input, (N, "
+                           f"{in_features}), got unbatched input with shape {tuple(input.shape)}")
+    logits_shape = (*batches, classes, *out_features)
+    if tuple(target.shape) == logits_shape and ignore_index is not None:
+        raise RuntimeError("ignore_index cannot be specified when target contains probabilities")
+    outputs = int(np.prod((classes, *out_features)))
+    logits = linear(input, linear_weight.reshape(outputs, in_features),
+                    None if linear_bias is None else linear_bias.reshape(outputs))
+    return cross_entropy(logits.reshape(logits_shape), target, weight=weight, reduction=reduction,
+                         ignore_index=-100 if ignore_index is None else ignore_index,
+                         label_smoothing=label_smoothing)
+
+
 # -- binary classification ----------------------------------------------------------------------
 class BinaryCrossEntropy(Op):
     """``-w·(t·log x + (1 − t)·log(1 − x))`` with each log clamped at −100, as torch does;
@@ -853,8 +890,9 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
 
 
 __all__ = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "poisson_nll_loss",
-           "gaussian_nll_loss", "kl_div", "nll_loss", "cross_entropy", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "margin_ranking_loss", "hinge_embedding_loss",
-           "soft_margin_loss", "multilabel_soft_margin_loss", "cosine_embedding_loss",
-           "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_loss",
+           "gaussian_nll_loss", "kl_div", "nll_loss", "cross_entropy", "linear_cross_entropy",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "margin_ranking_loss",
+           "hinge_embedding_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
+           "cosine_embedding_loss", "multi_margin_loss", "multilabel_margin_loss",
+           "triplet_margin_loss",
            "triplet_margin_with_distance_loss", "ctc_loss"]
