@@ -1,5 +1,9 @@
 """learntorch: PyTorch's core, rebuilt on NumPy to learn from.  ``import learntorch as torch``."""
-from . import _dtype
+from ._memory import keep_freed_buffers
+
+keep_freed_buffers()  # large temporaries are reused instead of page-faulted in afresh (_memory.py)
+
+from . import _dtype  # noqa: E402
 from ._device import device
 from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,
                      half, int, int8, int16, int32, int64, long, promote_types, set_default_dtype,
