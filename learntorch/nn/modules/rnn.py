@@ -39,8 +39,9 @@ __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell"
 # Each cell's maths is written once, with operators and the functions in ``M``, so the same
 # lines run on NumPy arrays (the forward pass and an ordinary backward: no per-op overhead)
 # and on tensors (a backward with ``create_graph=True``, which autograd differentiates again).
-# ``forward(gi, h, c, w, b, M) -> (new_state, cache)``;
-# ``backward(gi, h, c, w, b, cache, *grads_of_new_state, M) -> (d_gi, d_h, d_c, d_w, d_b)``.
+# ``forward(gi, h, c, w, b, M) -> (new_state, cache)``; ``backward(gi, h, c, cache,
+# *grads_of_new_state, M) -> (d_gi, d_hw, d_h, d_c)`` with ``d_hw`` the gradient of
+# ``h @ w (+ b)``: the recurrence turns it into the gradients of h, w and b.
 class _Math:
     __slots__ = ("sigmoid", "tanh", "relu", "cat")
 
@@ -59,9 +60,9 @@ class _TanhCell:
         return (h_new,), h_new
 
     @staticmethod
-    def backward(gi, h, c, w, b, h_new, grad, M):
+    def backward(gi, h, c, h_new, grad, M):
         d = grad * (1 - h_new * h_new)
-        return d, d @ w.T, None, h.T @ d, None
+        return d, d, None, None
 
 
 class _ReluCell:
@@ -71,9 +72,9 @@ class _ReluCell:
         return (h_new,), h_new
 
     @staticmethod
-    def backward(gi, h, c, w, b, h_new, grad, M):
+    def backward(gi, h, c, h_new, grad, M):
         d = grad * (h_new > 0)
-        return d, d @ w.T, None, h.T @ d, None
+        return d, d, None, None
 
 
 class _LSTMCell:
@@ -90,12 +91,12 @@ class _LSTMCell:
         return (o * tc, c_new), (i, f, g, o, tc)
 
     @staticmethod
-    def backward(gi, h, c, w, b, cache, grad_h, grad_c, M):
+    def backward(gi, h, c, cache, grad_h, grad_c, M):
         i, f, g, o, tc = cache
         grad_c = grad_c + grad_h * o * (1 - tc * tc)
         d = M.cat([grad_c * g * i * (1 - i), grad_c * c * f * (1 - f), grad_c * i * (1 - g * g),
                    grad_h * tc * o * (1 - o)], 1)
-        return d, d @ w.T, grad_c * f, h.T @ d, None
+        return d, d, None, grad_c * f
 
 
 class _GRUCell:
@@ -111,14 +112,13 @@ class _GRUCell:
         return (n + z * (h - n),), (r, z, n, gh)
 
     @staticmethod
-    def backward(gi, h, c, w, b, cache, grad, M):
+    def backward(gi, h, c, cache, grad, M):
         r, z, n, gh = cache
         grad_n = grad * (1 - z) * (1 - n * n)
         grad_r = grad_n * gh[:, 2 * h.shape[1]:] * r * (1 - r)
         grad_z = grad * (h - n) * z * (1 - z)
         d_gh = M.cat([grad_r, grad_z, grad_n * r], 1)
-        d_b = None if b is None else d_gh.sum(0)
-        return M.cat([grad_r, grad_z, grad_n], 1), grad * z + d_gh @ w.T, None, h.T @ d_gh, d_b
+        return M.cat([grad_r, grad_z, grad_n], 1), d_gh, grad * z, None
 
 
 _CELLS = {"RNN_TANH": _TanhCell, "RNN_RELU": _ReluCell, "LSTM": _LSTMCell, "GRU": _GRUCell}
@@ -167,42 +167,43 @@ def _steps_forward(cell, batch_sizes, reverse, gi, h0, c0, w, b, w_hr, M):
 
 def _steps_backward(cell, batch_sizes, reverse, gi, h0, c0, w, b, w_hr, caches, grad_out,
                     grad_h, grad_c, M):
-    """Backpropagation through time: the steps of ``_steps_forward`` in reverse order."""
+    """Backpropagation through time: the steps of ``_steps_forward`` in reverse order.
+
+    The weights' gradients sum over steps: they are one matmul of all steps' rows at the end.
+    """
     starts, T = _offsets(batch_sizes), len(batch_sizes)
-    order = range(T) if reverse else range(T - 1, -1, -1)
+
     def shared(t):  # the rows whose state passes between steps t and t + 1
         return batch_sizes[t + 1] if t < T - 1 else 0
 
-    d_gi, d_w, d_b, d_whr, initial = [None] * T, 0, 0, 0, []
-    dh = dc = None
-    if reverse:
-        dh, dc = grad_h, grad_c
-    for t in order:
+    d_gi, d_hw, inputs, projected, d_projected = ([None] * T for _ in range(5))
+    initial = []
+    dh, dc = (grad_h, grad_c) if reverse else (None, None)
+    for t in (range(T) if reverse else range(T - 1, -1, -1)):
         n, s = batch_sizes[t], starts[t]
-        if not reverse:  # rows whose sequence ends here take their final state's gradient
-            done = shared(t)
-            dh = grad_h[done:n] if dh is None else M.cat([dh, grad_h[done:n]], 0)
+        if not reverse and shared(t) < n:  # sequences ending here: their final state's grad
+            dh = grad_h[:n] if dh is None else M.cat([dh, grad_h[shared(t):n]], 0)
             if grad_c is not None:
-                dc = grad_c[done:n] if dc is None else M.cat([dc, grad_c[done:n]], 0)
+                dc = grad_c[:n] if dc is None else M.cat([dc, grad_c[shared(t):n]], 0)
         dh = dh + grad_out[s:s + n]
         h, c, h_raw, cache = caches[t]
         if w_hr is not None:
-            d_whr = d_whr + h_raw.T @ dh
+            projected[t], d_projected[t] = h_raw, dh
             dh = dh @ w_hr.T
         grads = (dh, dc) if c is not None else (dh,)
-        d_gi[t], dh, dc, dw_t, db_t = cell.backward(gi[s:s + n], h, c, w, b, cache, *grads, M)
-        d_w = d_w + dw_t
-        if db_t is not None:
-            d_b = d_b + db_t
-        if reverse:  # rows that started here came from the initial state
-            keep = shared(t)
-            initial.append((dh[keep:], None if dc is None else dc[keep:]))
-            dh, dc = dh[:keep], None if dc is None else dc[:keep]
+        d_gi[t], d_hw[t], d_h, dc = cell.backward(gi[s:s + n], h, c, cache, *grads, M)
+        inputs[t] = h
+        dh = d_hw[t] @ w.T if d_h is None else d_h + d_hw[t] @ w.T
+        if reverse and shared(t) < n:  # sequences starting here: their initial state's grad
+            initial.append((dh[shared(t):], None if dc is None else dc[shared(t):]))
+            dh, dc = dh[:shared(t)], None if dc is None else dc[:shared(t)]
     if reverse:
         dh = M.cat([p[0] for p in initial[::-1]], 0)
         dc = None if c0 is None else M.cat([p[1] for p in initial[::-1]], 0)
-    return (M.cat(d_gi, 0), dh, dc, d_w, None if b is None else d_b,
-            None if w_hr is None else d_whr)
+    d_hw = M.cat(d_hw, 0)
+    d_whr = None if w_hr is None else M.cat(projected, 0).T @ M.cat(d_projected, 0)
+    return (M.cat(d_gi, 0), dh, dc, M.cat(inputs, 0).T @ d_hw,
+            None if b is None else d_hw.sum(0), d_whr)
 
 
 class _Recurrence(Function):
