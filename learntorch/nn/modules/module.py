@@ -962,14 +962,6 @@ class Module:
                 main_str += "\n  " + "\n  ".join(lines) + "\n"
         return main_str + ")"
 
-    def _replicate_for_data_parallel(self):
-        replica = self.__new__(type(self))
-        replica.__dict__ = self.__dict__.copy()
-        replica._parameters = {}
-        replica._buffers = replica._buffers.copy()
-        replica._modules = replica._modules.copy()
-        return replica
-
 
 def _torch_type(obj):
     """``<class 'torch.Tensor'>``-style text for error messages that print a type."""
@@ -984,7 +976,7 @@ def _parse_to(*args, device=None, dtype=None, non_blocking=False, memory_format=
         elif isinstance(a, _dtype.dtype):
             dtype = a
         elif isinstance(a, bool):
-            non_blocking = a
+            continue  # non_blocking: every copy here is synchronous
         elif a is not None:
             device = a
     return device, dtype
