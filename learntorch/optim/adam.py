@@ -1,7 +1,8 @@
 """Adam and its decoupled-weight-decay variant AdamW (one update, two defaults)."""
 import numpy as np
 
-from .optimizer import Optimizer, _bump, _check_lr, _scalar, _step_tensor, _zeros_like
+from .optimizer import (Optimizer, _addcdiv_, _bump, _check_lr, _decay_square_, _grad, _scalar,
+                        _step_tensor, _zeros_like, lerp_)
 from .._tensor import Tensor
 
 __all__ = ["Adam"]
@@ -49,6 +50,7 @@ class Adam(Optimizer):
         for group in self.param_groups:
             beta1, beta2 = (_scalar(b) for b in group["betas"])
             lr, wd, eps = _scalar(group["lr"]), group["weight_decay"], group["eps"]
+            decoupled = group["decoupled_weight_decay"]
             for p, state in self._params_with_grad(group):
                 if len(state) == 0:
                     state["step"] = _step_tensor()
@@ -56,51 +58,25 @@ class Adam(Optimizer):
                     state["exp_avg_sq"] = _zeros_like(p)
                     if group["amsgrad"]:
                         state["max_exp_avg_sq"] = _zeros_like(p)
-                param, grad = p._array, p.grad._array
-                if group["maximize"]:
-                    grad = np.negative(grad)
+                param = p._array
                 m, v = state["exp_avg"]._array, state["exp_avg_sq"]._array
                 state["step"]._array += 1
                 step = float(state["step"]._array)
-                if wd != 0:
-                    if group["decoupled_weight_decay"]:
-                        param *= float(1 - lr * wd)
-                    else:
-                        scaled = np.multiply(param, wd)
-                        scaled += grad
-                        grad = scaled
+                if wd != 0 and decoupled:
+                    param *= float(1 - lr * wd)
+                grad = _grad(p, group["maximize"], 0 if decoupled else wd)
                 tmp = lerp_(m, grad, float(1 - beta1))
-                v *= float(beta2)
-                np.multiply(grad, float(1 - beta2), out=tmp)
-                tmp *= grad
-                v += tmp
-                bias_correction1 = 1 - beta1 ** step
-                bias_correction2 = 1 - beta2 ** step
-                step_size = lr / bias_correction1
+                _decay_square_(v, grad, beta2, out=tmp)
+                step_size = lr / (1 - beta1 ** step)
                 if group["amsgrad"]:
-                    v = state["max_exp_avg_sq"]._array
-                    np.maximum(v, state["exp_avg_sq"]._array, out=v)
+                    v = np.maximum(state["max_exp_avg_sq"]._array, v,
+                                   out=state["max_exp_avg_sq"]._array)
                 denom = np.sqrt(v)
-                denom /= float(bias_correction2 ** 0.5)
+                denom /= float((1 - beta2 ** step) ** 0.5)
                 denom += eps
-                np.multiply(m, float(-step_size), out=tmp)  # addcdiv: θ + (value·m)/denom
-                tmp /= denom
-                param += tmp
+                _addcdiv_(param, m, denom, -step_size, out=tmp)
                 _bump(p)
         return loss
-
-
-def lerp_(start, end, weight, out=None):
-    """``start += weight * (end - start)`` in place (torch's lerp_ for weight < 0.5;
-    ``start = end - (end - start)(1 - weight)`` otherwise); returns the scratch array used."""
-    diff = np.subtract(end, start, out=out)
-    if abs(weight) < 0.5:
-        diff *= weight
-        start += diff
-    else:
-        diff *= 1 - weight
-        np.subtract(end, diff, out=start)
-    return diff
 
 
 def _check_betas(lr, betas, eps, weight_decay):

@@ -345,3 +345,68 @@ def _step_tensor(value=0.0):
 def _bump(p):
     """Mark ``p`` as changed in place (its arrays were written directly)."""
     p._version_counter[0] += 1
+
+
+# The few array updates the algorithms are made of, each written the way torch's CPU kernel
+# orders its floating-point operations (scalars rounded to the array's dtype first).
+def _grad(p, maximize, weight_decay):
+    """The gradient array an update uses: negated when maximizing, plus weight decay λθ."""
+    grad = p.grad._array
+    if maximize:
+        grad = np.negative(grad)
+    if weight_decay != 0:
+        grad = _fma(p._array, weight_decay, grad)
+    return grad
+
+
+def _fma(a, scalar, b):
+    """``a·scalar + b`` rounded once, as torch's fused kernels do (``add(b, a, alpha=scalar)``).
+
+    Where the two terms nearly cancel (a gradient balanced by its weight decay) a second
+    rounding would be amplified by every normalizing optimizer.  A float32 product is exact
+    in float64, so the sum is formed there and rounded once; float64 rounds twice.
+    """
+    if a.dtype == np.float64:
+        out = np.multiply(a, float(scalar))
+        out += b
+        return out
+    wide = np.multiply(a, np.float64(a.dtype.type(scalar)), dtype=np.float64)
+    wide += b
+    return wide.astype(a.dtype)
+
+
+def lerp_(start, end, weight, out=None):
+    """``start ← start + w (end − start)`` in place (torch's lerp_; for w ≥ 0.5 it computes
+    ``end − (end − start)(1 − w)``).  Returns the scratch array it used."""
+    diff = np.subtract(end, start, out=out)
+    if abs(weight) < 0.5:
+        diff *= weight
+        start += diff
+    else:
+        diff *= 1 - weight
+        np.subtract(end, diff, out=start)
+    return diff
+
+
+def _decay_square_(avg, grad, beta, out=None):
+    """``avg ← β avg + (1 − β) g²`` in place (torch's ``mul_(β).addcmul_(g, g, value=1-β)``)."""
+    avg *= beta
+    tmp = np.multiply(grad, float(1 - beta), out=out)
+    tmp *= grad
+    avg += tmp
+    return tmp
+
+
+def _addcdiv_(param, t1, t2, value, out=None):
+    """``param ← param + (value·t1) / t2`` in place (torch's ``addcdiv_``)."""
+    tmp = np.multiply(t1, float(value), out=out)
+    tmp /= t2
+    param += tmp
+    return tmp
+
+
+def _add_(param, other, alpha, out=None):
+    """``param ← param + α·other`` in place (torch's ``add_(other, alpha=α)``)."""
+    tmp = np.multiply(other, float(alpha), out=out)
+    param += tmp
+    return tmp

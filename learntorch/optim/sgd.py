@@ -1,7 +1,7 @@
 """SGD: stochastic gradient descent, optionally with (Nesterov) momentum."""
 import numpy as np
 
-from .optimizer import Optimizer, _bump, _check_lr, _scalar
+from .optimizer import Optimizer, _add_, _bump, _check_lr, _grad, _scalar
 from .._tensor import Tensor
 
 __all__ = ["SGD"]
@@ -45,36 +45,22 @@ class SGD(Optimizer):
     def step(self, closure=None):
         loss = self._evaluate(closure)
         for group in self.param_groups:
-            lr = float(_scalar(group["lr"]))
-            momentum, wd = group["momentum"], group["weight_decay"]
+            lr = _scalar(group["lr"])
+            momentum, dampening = group["momentum"], group["dampening"]
             for p, state in self._params_with_grad(group):
-                param, grad = p._array, p.grad._array
-                if group["maximize"]:
-                    grad = np.negative(grad)
-                if wd != 0:
-                    grad = _add_scaled(grad, param, float(_scalar(wd)))
+                grad = _grad(p, group["maximize"], _scalar(group["weight_decay"]))
                 if momentum != 0:
                     buf = state.get("momentum_buffer")
                     if buf is None:
-                        buf = state["momentum_buffer"] = Tensor._make(grad.copy())
+                        buf = state["momentum_buffer"] = Tensor._make(np.array(grad, copy=True))
                     else:
-                        b = buf._array
-                        b *= momentum
-                        if group["dampening"] == 0:
-                            b += grad
-                        else:
-                            b += grad * (1 - group["dampening"])
+                        buf._array *= momentum
+                        _add_(buf._array, grad, 1 - dampening)
                         _bump(buf)
-                    grad = (_add_scaled(grad, buf._array, momentum) if group["nesterov"]
-                            else buf._array)
-                update = np.multiply(grad, -lr)
-                param += update
+                    if group["nesterov"]:
+                        grad = grad + buf._array * momentum
+                    else:
+                        grad = buf._array
+                _add_(p._array, grad, -lr)
                 _bump(p)
         return loss
-
-
-def _add_scaled(a, b, alpha):
-    """``a + alpha * b`` as a new array (torch's ``a.add(b, alpha=alpha)``)."""
-    out = np.multiply(b, alpha)
-    out += a
-    return out

@@ -94,6 +94,26 @@ CASES = [
     ("Adam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
     ("AdamW", dict(lr=0.01)),
     ("AdamW", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
+    ("Adagrad", dict(lr=0.1)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1, weight_decay=0.1,
+                     maximize=True)),
+    ("Adadelta", dict()),
+    ("Adadelta", dict(lr=0.5, rho=0.8, weight_decay=0.1, maximize=True)),
+    ("Adamax", dict(lr=0.01)),
+    ("Adamax", dict(lr=0.01, betas=(0.8, 0.99), weight_decay=0.1, maximize=True)),
+    ("ASGD", dict(lr=0.01)),
+    ("ASGD", dict(lr=0.01, t0=20, lambd=0.01, alpha=0.5, weight_decay=0.1)),
+    ("RMSprop", dict(lr=0.01)),
+    ("RMSprop", dict(lr=0.002, alpha=0.9, momentum=0.9)),
+    ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5, weight_decay=0.1, maximize=True)),
+    ("Rprop", dict()),
+    ("Rprop", dict(lr=0.02, etas=(0.3, 1.5), step_sizes=(1e-4, 0.1), maximize=True)),
+    ("NAdam", dict(lr=0.01)),
+    ("NAdam", dict(lr=0.01, weight_decay=0.1, momentum_decay=0.01)),
+    ("NAdam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
+    ("RAdam", dict(lr=0.01)),
+    ("RAdam", dict(lr=0.01, weight_decay=0.1, betas=(0.9, 0.9))),
+    ("RAdam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
 ]
 
 
@@ -152,9 +172,14 @@ def _run(opt, params, lib, steps):
 
 
 @pytest.mark.parametrize("name,kwargs", [("SGD", dict(lr=0.01, momentum=0.9)),
-                                         ("Adam", dict(lr=0.01, amsgrad=True))])
+                                         ("Adam", dict(lr=0.01, amsgrad=True)),
+                                         ("Adagrad", dict(lr=0.1)), ("ASGD", dict(t0=10)),
+                                         ("Rprop", dict()), ("NAdam", dict()),
+                                         ("RMSprop", dict(centered=True, momentum=0.5))])
 def test_state_dict_round_trip_resumes_identically(name, kwargs):
-    params = _make(lt, "float64")
+    # float32, the default dtype: loading casts state tensors to the parameter's dtype (as
+    # torch does), which must change nothing for an exact resume
+    params = _make(lt, "float32")
     opt = getattr(lt.optim, name)(params, **kwargs)
     _run(opt, params, lt, 30)
     buffer = io.BytesIO()
@@ -294,6 +319,16 @@ ERRORS = [
     ("Adam", lambda lib: (_make(lib, "float32"), dict(eps=-1.0))),
     ("Adam", lambda lib: (_make(lib, "float32"), dict(lr=lib.tensor([0.1, 0.2])))),
     ("AdamW", lambda lib: (_make(lib, "float32"), dict(weight_decay=-0.1))),
+    ("Adagrad", lambda lib: (_make(lib, "float32"), dict(lr_decay=-0.1))),
+    ("Adagrad", lambda lib: (_make(lib, "float32"), dict(initial_accumulator_value=-1))),
+    ("Adadelta", lambda lib: (_make(lib, "float32"), dict(rho=1.5))),
+    ("Adamax", lambda lib: (_make(lib, "float32"), dict(betas=(0.9, 1.0)))),
+    ("ASGD", lambda lib: (_make(lib, "float32"), dict(lr=-1.0))),
+    ("RMSprop", lambda lib: (_make(lib, "float32"), dict(alpha=-0.5))),
+    ("RMSprop", lambda lib: (_make(lib, "float32"), dict(momentum=-0.5))),
+    ("Rprop", lambda lib: (_make(lib, "float32"), dict(etas=(1.5, 1.2)))),
+    ("NAdam", lambda lib: (_make(lib, "float32"), dict(momentum_decay=-1.0))),
+    ("RAdam", lambda lib: (_make(lib, "float32"), dict(eps=-1e-8))),
 ]
 
 
