@@ -639,3 +639,50 @@ def test_linear_cross_entropy_loss_module_matches_torch_with_the_same_weights():
         "acc_policy", "batch_chunk_size", "module label_smoothing"])
 def test_linear_cross_entropy_errors_match_torch(call):
     check_raises(lambda: call(F, lt), lambda: call(TF, torch))
+
+
+# -- AdaptiveLogSoftmaxWithLoss -----------------------------------------------------------------
+def _adaptive_pair(head_bias=False, seed=0):
+    lt.manual_seed(seed)
+    torch.manual_seed(seed)
+    return (lt.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [3, 6], div_value=2.0, head_bias=head_bias),
+            torch.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [3, 6], div_value=2.0, head_bias=head_bias))
+
+
+@pytest.mark.parametrize("head_bias", [False, True])
+def test_adaptive_log_softmax_starts_from_torchs_weights_and_prints_like_torch(head_bias):
+    ours, theirs = _adaptive_pair(head_bias)
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    for key, value in theirs.state_dict().items():
+        np.testing.assert_array_equal(ours.state_dict()[key].numpy(), value.numpy())
+
+
+@pytest.mark.parametrize("targets", [[0, 4, 9, 2, 7, 5], [1, 2, 0, 1, 0, 2], [9, 8, 7, 6, 6, 9]],
+                         ids=["mixed", "shortlist only", "tail only"])
+def test_adaptive_log_softmax_output_loss_and_gradients_match_torch(targets):
+    ours, theirs = _adaptive_pair(head_bias=True)
+    x = np.random.default_rng(50).standard_normal((6, 8)).astype(np.float32)
+    check_op(lambda a, t: tuple(ours(a, t)), lambda a, t: tuple(theirs(a, t)), x, np.array(targets))
+    for (name, p), (_, p_t) in zip(ours.named_parameters(), theirs.named_parameters()):
+        assert (p.grad is None) == (p_t.grad is None), name  # unused clusters get no gradient
+        if p_t.grad is not None:
+            np.testing.assert_allclose(p.grad.numpy(), p_t.grad.numpy(), rtol=1e-5, atol=1e-6,
+                                       err_msg=name)
+    check_op(ours.log_prob, theirs.log_prob, x)
+    check_op(ours.predict, theirs.predict, x, grad=False)
+
+
+def test_adaptive_log_softmax_unbatched_and_errors_match_torch():
+    ours, theirs = _adaptive_pair()
+    x = np.random.default_rng(51).standard_normal(8).astype(np.float32)
+    check_op(lambda a: tuple(ours(a, lt.tensor(7))), lambda a: tuple(theirs(a, torch.tensor(7))), x)
+    for call in (lambda m, lib: m(lib.zeros(3, 8), lib.tensor([0, 10, 1])),
+                 lambda m, lib: m(lib.zeros(3, 8), lib.tensor([0, 1])),
+                 lambda m, lib: m(lib.zeros(8), lib.tensor([0])),
+                 lambda m, lib: m(lib.zeros(3, 8), lib.tensor(0)),
+                 lambda m, lib: m(lib.zeros(3, 8), lib.zeros(3, 1, dtype=lib.int64))):
+        check_raises(lambda: call(ours, lt), lambda: call(theirs, torch))
+    for cutoffs in ([], [5, 3], [0, 4], [4, 10], [3, 3]):
+        check_raises(lambda: lt.nn.AdaptiveLogSoftmaxWithLoss(8, 10, cutoffs),
+                     lambda: torch.nn.AdaptiveLogSoftmaxWithLoss(8, 10, cutoffs))
