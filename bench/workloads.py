@@ -1,5 +1,5 @@
 """The registry: every workload, in the order of the table."""
-from . import conv, matmul, mlp, overhead, pointwise, reduction, rng
+from . import conv, matmul, mlp, optim, overhead, pointwise, reduction, rng
 
 WORKLOADS = [
     *overhead.WORKLOADS,
@@ -9,4 +9,5 @@ WORKLOADS = [
     *mlp.WORKLOADS,
     *conv.WORKLOADS,
     *rng.WORKLOADS,
+    *optim.WORKLOADS,
 ]
