@@ -1,5 +1,5 @@
 """The registry: every workload, in the order of the table."""
-from . import conv, matmul, mlp, optim, overhead, pointwise, reduction, rng
+from . import conv, matmul, mlp, optim, overhead, pointwise, reduction, rng, rnn
 
 WORKLOADS = [
     *overhead.WORKLOADS,
@@ -8,6 +8,7 @@ WORKLOADS = [
     *reduction.WORKLOADS,
     *mlp.WORKLOADS,
     *conv.WORKLOADS,
+    *rnn.WORKLOADS,
     *rng.WORKLOADS,
     *optim.WORKLOADS,
 ]
