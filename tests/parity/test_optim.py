@@ -114,6 +114,11 @@ CASES = [
     ("RAdam", dict(lr=0.01)),
     ("RAdam", dict(lr=0.01, weight_decay=0.1, betas=(0.9, 0.9))),
     ("RAdam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
+    # Adafactor's steps are nearly sign steps: at larger lr it hops around the optimum and
+    # amplifies rounding differences (float64 included), so its grid stays below that
+    ("Adafactor", dict(lr=0.003)),
+    ("Adafactor", dict(lr=0.05, beta2_decay=-0.5, eps=(1e-20, 1e-2), d=1.5, weight_decay=0.1,
+                       maximize=True)),
 ]
 
 
@@ -329,6 +334,9 @@ ERRORS = [
     ("Rprop", lambda lib: (_make(lib, "float32"), dict(etas=(1.5, 1.2)))),
     ("NAdam", lambda lib: (_make(lib, "float32"), dict(momentum_decay=-1.0))),
     ("RAdam", lambda lib: (_make(lib, "float32"), dict(eps=-1e-8))),
+    ("Adafactor", lambda lib: (_make(lib, "float32"), dict(beta2_decay=0.5))),
+    ("Adafactor", lambda lib: (_make(lib, "float32"), dict(d=0.5))),
+    ("Adafactor", lambda lib: (_make(lib, "float32"), dict(eps=(-1.0, 1e-3)))),
 ]
 
 
