@@ -92,16 +92,46 @@ def conv_forward(x, w, stride, pads, dilation, groups, out=None):
     return y.reshape((x.shape[0], w.shape[0]) + out), cols
 
 
+def _row_step(padded, out, stride):
+    """How far apart two output rows are in the padded image's flat last two dims, counted
+    in steps of the last stride — or None when rows cannot share one axis that way."""
+    if len(out) < 2 or (stride[-2] * padded[-1]) % stride[-1]:
+        return None
+    step = stride[-2] * padded[-1] // stride[-1]
+    return step if step >= out[-1] else None
+
+
 def conv_input_grad(g, w, shape, stride, pads, dilation, groups):
-    """The transposed convolution: ``dx`` of spatial ``shape`` for ``dy = g``."""
+    """The transposed convolution: ``dx`` of spatial ``shape`` for ``dy = g``.
+
+    For images, ``dy``'s last two dims are first laid out as one axis with the padded
+    image's row length (zeros between rows), so that each kernel offset's add into the
+    flat image is one long strided run instead of one short run per output row.
+    """
     n, channels = g.shape[0], w.shape[1] * groups
-    kernel = w.shape[2:]
+    kernel, out = w.shape[2:], g.shape[2:]
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(shape, pads))
+    row = _row_step(padded, out, stride)
+    if row is not None:
+        wide = np.zeros(g.shape[:-2] + ((out[-2] - 1) * row + out[-1],), g.dtype)
+        as_strided(wide, g.shape, wide.strides[:-1] + (row * wide.itemsize, wide.itemsize))[...] = g
+        g = wide
     wr = w.reshape(groups, w.shape[0] // groups, math.prod(w.shape[1:]))
     gr = g.reshape(n, groups, wr.shape[1], math.prod(g.shape[2:]))
     dcols = np.matmul(wr.transpose(0, 2, 1), gr)
     dcols = dcols.reshape((n, channels) + kernel + g.shape[2:])
-    padded = tuple(s + lo + hi for s, (lo, hi) in zip(shape, pads))
-    return crop_array(col2im(dcols, padded, stride, dilation), pads, shape)
+    if row is None:
+        return crop_array(col2im(dcols, padded, stride, dilation), pads, shape)
+    result = np.zeros((n, channels) + padded, dcols.dtype)
+    flat = result.reshape((n, channels) + padded[:-2] + (padded[-2] * padded[-1],))
+    length = g.shape[-1]
+    for offset in itertools.product(*map(range, kernel)):
+        region = tuple(slice(i * d, i * d + s * (o - 1) + 1, s)
+                       for i, d, s, o in zip(offset[:-2], dilation, stride, out))
+        start = offset[-2] * dilation[-2] * padded[-1] + offset[-1] * dilation[-1]
+        region += (slice(start, start + stride[-1] * (length - 1) + 1, stride[-1]),)
+        flat[(Ellipsis,) + region] += dcols[(Ellipsis,) + offset + (slice(None),) * (len(out) - 1)]
+    return crop_array(result, pads, shape)
 
 
 _CHUNK = 1 << 22  # elements of the per-sample weight gradients summed at a time
