@@ -686,3 +686,26 @@ def test_adaptive_log_softmax_unbatched_and_errors_match_torch():
     for cutoffs in ([], [5, 3], [0, 4], [4, 10], [3, 3]):
         check_raises(lambda: lt.nn.AdaptiveLogSoftmaxWithLoss(8, 10, cutoffs),
                      lambda: torch.nn.AdaptiveLogSoftmaxWithLoss(8, 10, cutoffs))
+
+
+ZERO_D = {
+    "l1_loss": (0.7, -0.2), "mse_loss": (0.7, -0.2), "smooth_l1_loss": (0.7, -0.2),
+    "huber_loss": (2.5, -0.2), "poisson_nll_loss": (0.7, 2.5), "kl_div": (-0.7, 0.4),
+    "binary_cross_entropy": (0.3, 0.8), "binary_cross_entropy_with_logits": (0.3, 0.8),
+    "hinge_embedding_loss": (0.3, -1.0), "gaussian_nll_loss": (0.3, -0.4, 0.9),
+    "margin_ranking_loss": (0.3, -0.4, -1.0),
+}
+
+
+@pytest.mark.parametrize("name", ZERO_D)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_0d_losses_gradcheck_gradgradcheck_and_match_torch(name, reduction):
+    values = [np.array(v, np.float64) for v in ZERO_D[name]]
+    kw = {"reduction": reduction}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_op(lambda *a: getattr(F, name)(*a, **kw), lambda *a: getattr(TF, name)(*a, **kw),
+                 *values, rtol=1e-10, atol=1e-12)
+        inputs = tuple(lt.tensor(v, requires_grad=True) for v in values)
+        fn = lambda *a: getattr(F, name)(*a, **kw)  # noqa: E731
+        assert gradcheck(fn, inputs) and gradgradcheck(fn, inputs)

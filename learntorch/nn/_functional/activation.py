@@ -24,7 +24,7 @@ from ...ops.unary import _stable_sigmoid
 
 
 class _Activation(Op):
-    """``forward(x, **params) = function(x, **params)``; backward ``grad · derivative(x, **params)``.
+    """``forward(x, **p) = function(x, **p)``; backward ``grad · derivative(x, **p)``.
 
     ``kernel`` is torch's kernel name, used in its error for integer inputs (or None when
     integers are allowed, as for relu and hardtanh).

@@ -438,7 +438,7 @@ def _class_view(weight, logp, class_dim):
 
 
 def _smoothing_term(logp, target, weight, ignore_index, reduction, class_dim):
-    """torch's cross_entropy_loss_label_smoothing: the uniform target's loss, ignored ones masked."""
+    """torch's cross_entropy_loss_label_smoothing: the uniform target's loss (ignored: 0)."""
     ignored = target == ignore_index
     if weight is not None:
         smooth = -(logp * _class_view(weight, logp, class_dim)).sum(class_dim)

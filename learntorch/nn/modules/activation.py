@@ -63,7 +63,7 @@ class ReLU(_InplaceOnly):
 
 
 class RReLU(Module):
-    """Leaky ReLU with a random negative slope from U(lower, upper) in training, their mean in eval."""
+    """Leaky ReLU; its negative slope is drawn from U(lower, upper) in training, the mean in eval."""
 
     __constants__ = ["lower", "upper", "inplace"]
 
@@ -362,5 +362,6 @@ class Softmax2d(Module):
 
     def forward(self, input):
         if input.dim() not in (3, 4):
-            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead")
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D "
+                             "instead")
         return F.softmax(input, -3, _stacklevel=5)

@@ -87,7 +87,8 @@ class AdaptiveLogSoftmaxWithLoss(Module):
                 continue
             rows_t = ops.tensor(rows)
             cluster_logprob = F.log_softmax(self.tail[i - 1](input.index_select(0, rows_t)), dim=1)
-            local = cluster_logprob.gather(1, ops.tensor(t[rows] - self.cutoffs[i - 1]).unsqueeze(1))
+            within = ops.tensor(t[rows] - self.cutoffs[i - 1]).unsqueeze(1)  # class in cluster
+            local = cluster_logprob.gather(1, within)
             output = output + ops.zeros_like(output).index_add(0, rows_t, local.squeeze(1))
         loss = (-output).mean()
         return _ASMoutput(output if batched else output.squeeze(0), loss)
