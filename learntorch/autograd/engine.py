@@ -110,7 +110,7 @@ def _root_edge(t):
 def _count_dependencies(roots):
     """Number of incoming edges of every node reachable from ``roots`` (iterative DFS)."""
     deps = {}
-    stack = list(roots)
+    stack = list(dict.fromkeys(roots))  # two outputs of one node are one root, counted once
     seen = set(stack)
     while stack:
         for child, _ in stack.pop().next_functions:

@@ -536,3 +536,21 @@ def test_gradcheck_on_a_composite_function():
     w = torch.randn(4, 3, dtype=torch.float64, requires_grad=True)
     assert torch.autograd.gradcheck(lambda a, b: (a @ b).tanh().sum(), (x, w))
     assert torch.autograd.gradgradcheck(lambda a, b: (a @ b).sigmoid(), (x, w))
+
+
+def test_backward_through_two_outputs_of_one_node():
+    """backward([h, c]) where h and c come from the same node counts that node once."""
+    class TwoOutputs(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, gh, gc):
+            return gh * 2 + gc * 3
+
+    x = torch.ones(3, requires_grad=True)
+    h, c = TwoOutputs.apply(x)
+    assert h.grad_fn is c.grad_fn
+    torch.autograd.backward([h, c], [torch.ones(3), torch.ones(3)])
+    assert x.grad.tolist() == [5.0, 5.0, 5.0]
