@@ -185,7 +185,23 @@ def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
-    return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
+    """Zeros (see ``empty``) laid out like ``input``: torch keeps the strides of a dense input
+    (``preserve_format``), and the layout decides the order a random fill visits it in."""
+    dtype, device = _like(input, dtype, device)
+    return _finish(zeros_in_layout_of(input._array, dtype.np), None, device, requires_grad)
+
+
+def zeros_in_layout_of(array, np_dtype):
+    """Zeros shaped like ``array`` with its strides' order when it is dense (no gaps, no
+    overlap), else C-contiguous: torch's ``empty_like`` rule."""
+    order = sorted(builtins.range(array.ndim), key=lambda axis: -abs(array.strides[axis]))
+    permuted = [array.shape[axis] for axis in order]
+    dense_strides = np.empty(permuted, dtype=array.dtype).strides
+    dense = all(array.strides[axis] == dense_strides[k] or array.shape[axis] == 1
+                for k, axis in enumerate(order))
+    if not dense or order == list(builtins.range(array.ndim)):
+        return np.zeros(array.shape, dtype=np_dtype)
+    return np.zeros(permuted, dtype=np_dtype).transpose(np.argsort(order))
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,

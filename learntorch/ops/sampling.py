@@ -236,12 +236,11 @@ def _new(size, dtype, device, requires_grad, fill):
 
 
 def _new_like(input, dtype, device, requires_grad, fill):
-    """``empty_like(input)``, filled: torch keeps ``input``'s strides, so the fill order too."""
-    from .creation import _finish
+    """``empty_like(input)``, filled: torch keeps a dense ``input``'s strides, so the fill order
+    too; the result handed back is C-contiguous with the same values."""
+    from .creation import _finish, zeros_in_layout_of
     dtype = input.dtype if dtype is None else _dtype.to_dtype(dtype)
-    order = _memory_order(input._array)
-    layout = np.empty([input.shape[a] for a in order], dtype=dtype.np).transpose(np.argsort(order))
-    t = Tensor._make(layout)
+    t = Tensor._make(zeros_in_layout_of(input._array, dtype.np))
     fill(t)
     array = t._array if t._array.flags.c_contiguous else t._array.copy(order="C")
     return _finish(array, None, input.device if device is None else device, requires_grad)

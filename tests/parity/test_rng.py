@@ -368,3 +368,17 @@ def _round(exact, dtype):
     return min(candidates, key=lambda v: (abs(Fraction(float(v)) - exact),
                                           int(np.array(v).view(np.uint32 if dtype == np.float32
                                                                 else np.uint64)) & 1))
+
+
+# -- consumers that draw through these functions ---------------------------------------------------
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_empty_like_keeps_a_dense_inputs_strides_as_torch(layout):
+    ours, theirs = LAYOUTS[layout](lt, lt.float32), LAYOUTS[layout](torch, torch.float32)
+    assert lt.empty_like(ours).stride() == torch.empty_like(theirs).stride()
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_dropout_masks_follow_the_inputs_layout(layout):
+    make = LAYOUTS[layout]
+    run_both(lambda m: m.nn.functional.dropout(make(m, m.float32).fill_(1.0), 0.3))
+    run_both(lambda m: m.nn.functional.dropout2d(m.ones(4, 6, 3, 3).permute(0, 1, 3, 2), 0.5))

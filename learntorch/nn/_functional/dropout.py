@@ -8,7 +8,7 @@ which drop whole feature maps.
 import math
 import warnings
 
-from ...ops.creation import empty, zeros
+from ...ops.creation import empty, empty_like, zeros
 
 # SELU's negative saturation value, -λα: where alpha dropout sends dropped elements.
 _SELU_ALPHA = 1.7580993408473766
@@ -32,7 +32,9 @@ def _dropout(input, p, training, inplace, feature=False, alpha=False):
         shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
     else:
         shape = tuple(input.shape)
-    noise = empty(shape, dtype=input.dtype, device=input.device).bernoulli_(1 - p)
+    # torch: empty_like(input) (the input's layout, so its fill order) or the feature shape
+    noise = (empty(shape, dtype=input.dtype, device=input.device) if feature
+             else empty_like(input)).bernoulli_(1 - p)
     if alpha:
         a = 1.0 / math.sqrt((_SELU_ALPHA * _SELU_ALPHA * p + 1) * (1 - p))
         b = noise.add(-1).mul_(_SELU_ALPHA * a).add_(_SELU_ALPHA * a * p)
