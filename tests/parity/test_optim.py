@@ -38,13 +38,13 @@ def _gradient(x, problem):
     return (h @ flat + b + np.sin(3 * flat)).reshape(x.shape).astype(x.dtype)
 
 
-def _make(lib, dtype):
+def _make(lib, dtype, problems=PROBLEMS):
     dt = getattr(lib, dtype)
-    return [lib.nn.Parameter(lib.tensor(x0, dtype=dt)) for _, _, x0 in PROBLEMS]
+    return [lib.nn.Parameter(lib.tensor(x0, dtype=dt)) for _, _, x0 in problems]
 
 
-def _set_grads(lib, params):
-    for p, problem in zip(params, PROBLEMS):
+def _set_grads(lib, params, problems=PROBLEMS):
+    for p, problem in zip(params, problems):
         p.grad = lib.tensor(_gradient(p.detach().numpy(), problem))
 
 
@@ -52,15 +52,15 @@ def _snapshot(params):
     return np.concatenate([p.detach().numpy().reshape(-1) for p in params])
 
 
-def trajectory(lib, name, kwargs, dtype, steps=STEPS, groups=None):
-    params = _make(lib, dtype)
+def trajectory(lib, name, kwargs, dtype, steps=STEPS, groups=None, problems=PROBLEMS):
+    params = _make(lib, dtype, problems)
     kwargs = _lib_kwargs(lib, kwargs)
     spec = params if groups is None else [dict(g, params=[params[i] for i in g["params"]])
                                           for g in groups]
     opt = getattr(lib.optim, name)(spec, **kwargs)
     out = []
     for _ in range(steps):
-        _set_grads(lib, params)
+        _set_grads(lib, params, problems)
         opt.step()
         out.append(_snapshot(params))
     return np.array(out)
@@ -133,6 +133,21 @@ def test_trajectory_matches_torch(case, dtype):
     name, kwargs = case
     assert_trajectory(trajectory(lt, name, kwargs, dtype), trajectory(torch, name, kwargs, dtype),
                       dtype)
+
+
+MATRIX_PROBLEMS = [_problem(s, 10 + i) for i, s in enumerate([(4, 6), (6, 4), (5, 5)])]
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(lr=0.02),
+    dict(lr=0.02, nesterov=False, adjust_lr_fn="match_rms_adamw"),
+    dict(lr=0.01, weight_decay=0.0, momentum=0.9, ns_steps=3, adjust_lr_fn="original"),
+], ids=str)
+def test_muon_trajectory_matches_torch(kwargs):
+    # Muon orthogonalizes in bfloat16 (in torch too); float32 parameters only
+    assert_trajectory(trajectory(lt, "Muon", kwargs, "float32", problems=MATRIX_PROBLEMS),
+                      trajectory(torch, "Muon", kwargs, "float32", problems=MATRIX_PROBLEMS),
+                      "float32")
 
 
 def test_param_groups_with_their_own_options():
@@ -337,6 +352,9 @@ ERRORS = [
     ("Adafactor", lambda lib: (_make(lib, "float32"), dict(beta2_decay=0.5))),
     ("Adafactor", lambda lib: (_make(lib, "float32"), dict(d=0.5))),
     ("Adafactor", lambda lib: (_make(lib, "float32"), dict(eps=(-1.0, 1e-3)))),
+    ("Muon", lambda lib: (_make(lib, "float32"), dict())),
+    ("Muon", lambda lib: (_make(lib, "float32")[:1], dict(adjust_lr_fn="sqrt"))),
+    ("Muon", lambda lib: (_make(lib, "float32")[:1], dict(momentum=-0.5))),
 ]
 
 
