@@ -1,5 +1,5 @@
 """The registry: every workload, in the order of the table."""
-from . import conv, matmul, mlp, optim, overhead, pointwise, reduction, rng, rnn
+from . import conv, loader, matmul, mlp, optim, overhead, pointwise, reduction, rng, rnn
 
 WORKLOADS = [
     *overhead.WORKLOADS,
@@ -10,5 +10,6 @@ WORKLOADS = [
     *conv.WORKLOADS,
     *rnn.WORKLOADS,
     *rng.WORKLOADS,
+    *loader.WORKLOADS,
     *optim.WORKLOADS,
 ]
