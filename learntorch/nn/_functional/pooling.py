@@ -194,37 +194,52 @@ def _window_max(x, kernel, stride, pads, dilation, out, want_index):
     def at(offset):
         pick[view.ndim - 2 * n:view.ndim - n] = offset
         return view[tuple(pick)]
+    best = at(offsets[0]).copy()
+    for offset in offsets[1:]:
+        np.maximum(best, at(offset), out=best)  # NaN wins here too, as in torch
     if not want_index:
-        best = at(offsets[0]).copy()
-        for offset in offsets[1:]:
-            np.maximum(best, at(offset), out=best)  # NaN wins here too, as in torch
         return best, None
-    # torch starts each window at its first position inside the input (not in the padding)
-    # and moves on only for a strictly greater value or a NaN
+    which = _argmax_offsets(at, offsets, best, x.dtype.kind == "f")
+    if any(lo or hi for lo, hi in pads):
+        _start_inside(which, best, out, kernel, stride, pads, dilation)
+    # flat index = Σ_dims (o·s − lo + k·d) · (stride of that dim in x's spatial layout)
+    steps = [math.prod(x.shape[x.ndim - n + i + 1:]) for i in range(n)]
+    table = sum(np.asarray(k) * d * st for k, d, st in
+                zip(np.unravel_index(np.arange(len(offsets)), kernel), dilation, steps))
+    index = table[which]
+    for i in range(n):
+        index += ((np.arange(out[i]) * stride[i] - pads[i][0]) * steps[i]).reshape(
+            (-1,) + (1,) * (n - 1 - i))
+    return best, index
+
+
+def _argmax_offsets(at, offsets, best, floating):
+    """The first kernel offset where each window reaches ``best`` (the last NaN, if any)."""
+    which = np.zeros(best.shape, np.intp)
+    for j in reversed(range(len(offsets))):   # backwards, so that the first match stays
+        np.copyto(which, j, where=at(offsets[j]) == best)
+    if floating:
+        nan = best != best
+        if nan.any():   # torch keeps moving to each later NaN
+            for j, offset in enumerate(offsets):
+                np.copyto(which, j, where=nan & (at(offset) != at(offset)))
+    return which
+
+
+def _start_inside(which, best, out, kernel, stride, pads, dilation):
+    """Where every candidate is -inf (padding, or -inf values) torch reports the window's
+    first position inside the input, not one in the padding."""
+    lowest = best == _lowest(best.dtype)
+    if not lowest.any():
+        return
+    n = len(kernel)
     firsts = []
     for i in range(n):
         start = np.arange(out[i]) * stride[i] - pads[i][0]
         first = np.minimum(-(np.minimum(start, 0) // dilation[i]), kernel[i] - 1)
         firsts.append(first.reshape((-1,) + (1,) * (n - 1 - i)))
-    which = np.ravel_multi_index(np.broadcast_arrays(*firsts), kernel)
-    best = np.full(view.shape[:view.ndim - 2 * n] + tuple(out), _lowest(x.dtype), x.dtype)
-    which = np.broadcast_to(which, best.shape).copy()
-    for j, offset in enumerate(offsets):
-        candidate = at(offset)
-        better = candidate > best
-        if x.dtype.kind == "f":
-            better |= candidate != candidate
-        np.copyto(best, candidate, where=better)
-        np.copyto(which, j, where=better)
-    # flat index = Σ_dims (o·s − lo + k·d) · (stride of that dim in x's spatial layout)
-    spatial = x.shape[-n:]
-    steps = [math.prod(spatial[i + 1:]) for i in range(n)]
-    parts = np.unravel_index(which, kernel)
-    index = np.zeros(which.shape, np.int64)
-    for i in range(n):
-        grid = (np.arange(out[i]) * stride[i] - pads[i][0]).reshape((-1,) + (1,) * (n - 1 - i))
-        index += (grid + parts[i] * dilation[i]) * steps[i]
-    return best, index
+    first = np.ravel_multi_index(np.broadcast_arrays(*firsts), kernel)
+    np.copyto(which, np.broadcast_to(first, which.shape), where=lowest)
 
 
 def _max_pool(n, name, message, input, kernel_size, stride, padding, dilation, ceil_mode,
