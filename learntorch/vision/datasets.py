@@ -1,0 +1,173 @@
+"""Datasets read from local files only (no downloads).  ``Digits`` is embedded in the package.
+
+Items are ``(PIL image, int label)`` like torchvision's, after ``transform`` /
+``target_transform``; ``.data`` (uint8 tensor N×H×W) and ``.targets`` (int64) hold them all.
+"""
+import gzip
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..utils.data import Dataset
+
+__all__ = ["VisionDataset", "Digits", "MNIST", "FashionMNIST", "KMNIST"]
+
+
+class VisionDataset(Dataset):
+    """Images in ``data``, labels in ``targets``; each item goes through the transforms."""
+
+    def __init__(self, root=None, transform=None, target_transform=None):
+        self.root = root
+        self.transform, self.target_transform = transform, target_transform
+
+    def __len__(self):
+        return len(self.data)
+
+    def __getitem__(self, index):
+        from PIL import Image
+        img = Image.fromarray(self.data[index].numpy(), mode="L")
+        target = int(self.targets[index])
+        if self.transform is not None:
+            img = self.transform(img)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return img, target
+
+    def __repr__(self):
+        lines = [f"Dataset {self.__class__.__name__}", f"    Number of datapoints: {len(self)}"]
+        if self.root is not None:
+            lines.append(f"    Root location: {self.root}")
+        lines += [f"    {line}" for line in self.extra_repr().splitlines()]
+        if self.transform is not None:
+            lines.append(f"    Transform: {self.transform!r}")
+        if self.target_transform is not None:
+            lines.append(f"    Target transform: {self.target_transform!r}")
+        return "\n".join(lines)
+
+    def extra_repr(self):
+        return ""
+
+
+def _bilinear_matrix(n_in, n_out):
+    """(n_out, n_in) weights of bilinear resampling, align_corners=False (F.interpolate's)."""
+    src = np.maximum((np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5, 0)
+    lo = np.minimum(np.floor(src).astype(int), n_in - 1)
+    hi = np.minimum(lo + 1, n_in - 1)
+    frac = src - lo
+    weights = np.zeros((n_out, n_in))
+    np.add.at(weights, (np.arange(n_out), lo), 1 - frac)
+    np.add.at(weights, (np.arange(n_out), hi), frac)
+    return weights
+
+
+def _digits_28(images):
+    """8×8 → 24×24 bilinear, then a 2-pixel black border: 28×28, the digit centred as in MNIST."""
+    w = _bilinear_matrix(8, 24)
+    big = np.einsum("ij,njk,lk->nil", w, images.astype(np.float64), w)
+    big = np.clip(np.round(big), 0, 255).astype(np.uint8)
+    return np.pad(big, ((0, 0), (2, 2), (2, 2)))
+
+
+class Digits(VisionDataset):
+    """The 1,797 8×8 handwritten digits scikit-learn ships (UCI optdigits test set, BSD-3),
+    embedded in the package (``vision/data/digits.npz``), so no network is ever needed.
+
+    Pixels are the original 0..16 counts scaled to 0..255 (``round(v * 255 / 16)``).
+    ``train=True`` gives the fixed training split (1,438 images), ``train=False`` the test split
+    (359): within each class a seeded permutation (``numpy.random.default_rng(20)``) put 20 %
+    (rounded) in the test set; the split is stored in the file, so it never changes.
+    ``size=28`` upsamples each image bilinearly to 24×24 and pads 2 black pixels a side, a
+    28×28 MNIST-like view for LeNet.
+    """
+
+    def __init__(self, root=None, train=True, transform=None, target_transform=None, size=8,
+                 download=False):
+        super().__init__(root, transform, target_transform)
+        if size not in (8, 28):
+            raise ValueError(f"Digits size must be 8 or 28, but got {size}")
+        import learntorch
+        with resources.files(__package__).joinpath("data/digits.npz").open("rb") as f:
+            stored = np.load(f, allow_pickle=False)
+            keep = stored["train"] == train
+            images, labels = stored["images"][keep], stored["labels"][keep]
+        if size == 28:
+            images = _digits_28(images)
+        self.train, self.size = train, size
+        self.data = learntorch.from_numpy(np.ascontiguousarray(images))
+        self.targets = learntorch.from_numpy(labels.astype(np.int64))
+        self.classes = [str(d) for d in range(10)]
+
+    def extra_repr(self):
+        return f"Split: {'Train' if self.train else 'Test'}"
+
+
+def _read_idx(path):
+    """An IDX file (MNIST's format: magic, dims, big-endian uint8 data), gzipped or not."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as f:
+            raw = f.read()
+        magic = int.from_bytes(raw[0:4], "big")
+        ndim, kind = magic % 256, magic // 256
+        if kind != 8 or not 1 <= ndim <= 3:
+            raise ValueError(f"magic number {magic:#x} is not an uint8 IDX file")
+        shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
+        data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
+        return data.reshape(shape)
+    except (OSError, ValueError, EOFError) as e:
+        raise RuntimeError(f"Dataset file {path} is corrupt: {e}") from None
+
+
+class MNIST(VisionDataset):
+    """MNIST from the four IDX files in ``root/MNIST/raw`` (torchvision's layout), gzipped or not.
+
+    Nothing is ever downloaded: without the files (even with ``download=True``) a RuntimeError
+    says which files to put where.
+    """
+
+    resources = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                 "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+    classes = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four", "5 - five",
+               "6 - six", "7 - seven", "8 - eight", "9 - nine"]
+
+    def __init__(self, root, train=True, transform=None, target_transform=None, download=False):
+        if isinstance(root, str):
+            root = Path(root).expanduser()
+        super().__init__(root, transform, target_transform)
+        self.train = train
+        import learntorch
+        prefix = "train" if train else "t10k"
+        images = _read_idx(self._find(f"{prefix}-images-idx3-ubyte"))
+        labels = _read_idx(self._find(f"{prefix}-labels-idx1-ubyte"))
+        if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
+            raise RuntimeError(f"Dataset files in {self.raw_folder} do not match: "
+                               f"images {images.shape}, labels {labels.shape}")
+        self.data = learntorch.from_numpy(images.copy())
+        self.targets = learntorch.from_numpy(labels.astype(np.int64))
+
+    @property
+    def raw_folder(self):
+        return Path(self.root) / self.__class__.__name__ / "raw"
+
+    def _find(self, name):
+        for candidate in (self.raw_folder / name, self.raw_folder / f"{name}.gz"):
+            if candidate.exists():
+                return candidate
+        raise RuntimeError(f"Dataset not found: put {name} (or {name}.gz) in {self.raw_folder}. "
+                           "learntorch never downloads; copy the files there, or use "
+                           "learntorch.vision.datasets.Digits, which is built in.")
+
+    def extra_repr(self):
+        return f"Split: {'Train' if self.train else 'Test'}"
+
+
+class FashionMNIST(MNIST):
+    """Zalando's clothing images, same files and layout as MNIST under ``root/FashionMNIST/raw``."""
+    classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+               "Sneaker", "Bag", "Ankle boot"]
+
+
+class KMNIST(MNIST):
+    """Kuzushiji-MNIST (cursive Japanese), same files and layout under ``root/KMNIST/raw``."""
+    classes = ["o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"]

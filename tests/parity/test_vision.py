@@ -1,0 +1,235 @@
+"""learntorch.vision against torchvision 0.28 (imported through torchvision_oracle.py).
+
+Transforms run on the same fixed PIL images and tensors in both libraries, random ones after the
+same seed; make_grid on the same batches; datasets on files the tests write themselves.
+"""
+import gzip
+import io
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+import learntorch as lt
+import learntorch.vision as ltv
+from learntorch.utils.data import DataLoader
+from torchvision_oracle import import_torchvision
+
+tv = import_torchvision()
+import torchvision.transforms as T  # noqa: E402
+import torchvision.utils  # noqa: E402
+
+RNG = np.random.default_rng(0)
+GRAY = Image.fromarray(RNG.integers(0, 256, (13, 10), dtype=np.uint8))
+RGB = Image.fromarray(RNG.integers(0, 256, (9, 12, 3), dtype=np.uint8))
+TENSOR = RNG.random((3, 11, 14), dtype=np.float32)
+
+
+def as_array(img):
+    if isinstance(img, Image.Image):
+        return ("PIL", img.mode, np.asarray(img))
+    return ("tensor", str(img.dtype).split(".")[-1], img.numpy())
+
+
+def assert_same_images(a, b, atol=0.0):
+    (ka, ma, va), (kb, mb, vb) = as_array(a), as_array(b)
+    assert (ka, ma, va.shape) == (kb, mb, vb.shape)
+    np.testing.assert_allclose(va.astype(np.float64), vb.astype(np.float64), atol=atol, rtol=0)
+
+
+def run(build, img, seed=0, repeats=1, atol=0.0):
+    """``build(T)`` → a transform, for each library; applied ``repeats`` times after one seed."""
+    outs = []
+    for lib, module in ((lt, ltv.transforms), (torch, T)):
+        lib.manual_seed(seed)
+        transform = build(module)
+        source = lib.from_numpy(img.copy()) if isinstance(img, np.ndarray) else img
+        outs.append([transform(source) for _ in range(repeats)])
+    for a, b in zip(*outs):
+        assert_same_images(a, b, atol)
+
+
+DETERMINISTIC = {
+    "ToTensor": lambda T: T.ToTensor(),
+    "PILToTensor": lambda T: T.PILToTensor(),
+    "ToTensor+Normalize": lambda T: T.Compose([T.ToTensor(), T.Normalize((0.5,), (0.25,))]),
+    "CenterCrop smaller": lambda T: T.CenterCrop(5),
+    "CenterCrop larger": lambda T: T.CenterCrop((15, 20)),
+    "CenterCrop odd": lambda T: T.CenterCrop((4, 7)),
+    "Pad int": lambda T: T.Pad(2, fill=7),
+    "Pad lr-tb": lambda T: T.Pad((1, 3)),
+    "Pad 4 reflect": lambda T: T.Pad((1, 2, 3, 0), padding_mode="reflect"),
+    "Pad edge": lambda T: T.Pad(2, padding_mode="edge"),
+    "Pad symmetric": lambda T: T.Pad(2, padding_mode="symmetric"),
+    "Resize short side": lambda T: T.Resize(6),
+    "Resize hw nearest": lambda T: T.Resize((20, 7), interpolation=T.InterpolationMode.NEAREST),
+    "Lambda": lambda T: T.Lambda(lambda im: im),
+    "ToTensor then ToPILImage": lambda T: T.Compose([T.ToTensor(), T.ToPILImage()]),
+}
+
+
+@pytest.mark.parametrize("img", [GRAY, RGB], ids=["gray", "rgb"])
+@pytest.mark.parametrize("name", list(DETERMINISTIC))
+def test_deterministic_transforms_on_pil(name, img):
+    run(DETERMINISTIC[name], img)
+
+
+TENSOR_CASES = {
+    "Normalize": lambda T: T.Normalize((0.1, 0.2, 0.3), (0.5, 0.25, 2.0)),
+    "CenterCrop": lambda T: T.CenterCrop((6, 9)),
+    "CenterCrop larger": lambda T: T.CenterCrop(16),
+    "Pad": lambda T: T.Pad((1, 2, 3, 4), fill=0.5),
+    "Pad reflect": lambda T: T.Pad(3, padding_mode="reflect"),
+    "Resize nearest": lambda T: T.Resize((5, 20), interpolation=T.InterpolationMode.NEAREST),
+    "Resize bilinear no antialias": lambda T: T.Resize((22, 7), antialias=False),
+    "ToPILImage": lambda T: T.ToPILImage(),
+}
+
+
+@pytest.mark.parametrize("name", list(TENSOR_CASES))
+def test_transforms_on_tensors(name):
+    run(TENSOR_CASES[name], TENSOR, atol=1e-6)
+
+
+RANDOM = {
+    "RandomCrop": lambda T: T.RandomCrop(6),
+    "RandomCrop padding": lambda T: T.RandomCrop((9, 9), padding=2, fill=3),
+    "RandomCrop pad_if_needed": lambda T: T.RandomCrop((15, 15), pad_if_needed=True,
+                                                       padding_mode="edge"),
+    "RandomHorizontalFlip": lambda T: T.RandomHorizontalFlip(),
+    "RandomVerticalFlip": lambda T: T.RandomVerticalFlip(0.3),
+    "RandomRotation": lambda T: T.RandomRotation(30),
+    "RandomRotation bilinear expand": lambda T: T.RandomRotation(
+        (-10, 80), interpolation=T.InterpolationMode.BILINEAR, expand=True, fill=9),
+    "RandomApply": lambda T: T.RandomApply([T.Pad(1), T.CenterCrop(8)], p=0.4),
+    "augmentation pipeline": lambda T: T.Compose([
+        T.RandomCrop(8, padding=1), T.RandomHorizontalFlip(), T.RandomRotation(15),
+        T.ToTensor(), T.Normalize((0.5,), (0.5,))]),
+}
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+@pytest.mark.parametrize("img", [GRAY, RGB], ids=["gray", "rgb"])
+@pytest.mark.parametrize("name", list(RANDOM))
+def test_seeded_random_transforms_match_torchvision(name, img, seed):
+    run(RANDOM[name], img, seed=seed, repeats=6, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["RandomCrop", "RandomCrop padding", "RandomHorizontalFlip",
+                                  "RandomVerticalFlip", "RandomApply"])
+def test_seeded_random_transforms_on_tensors(name):
+    run(RANDOM[name], TENSOR, seed=1, repeats=6)
+
+
+def test_transform_errors():
+    for module in (ltv.transforms, T):
+        with pytest.raises(TypeError, match="pic should be PIL Image or ndarray"):
+            module.ToTensor()([1, 2])
+        with pytest.raises(TypeError, match="Input tensor should be a float tensor"):
+            module.Normalize((0.5,), (0.5,))(module.PILToTensor()(GRAY))
+        with pytest.raises(ValueError, match="Required crop size"):
+            module.RandomCrop(20)(GRAY)
+
+
+# -- make_grid and save_image -----------------------------------------------------------------
+GRID_CASES = {
+    "defaults": {},
+    "nrow 3, padding 1": {"nrow": 3, "padding": 1},
+    "pad_value": {"padding": 3, "pad_value": 0.7},
+    "normalize": {"normalize": True},
+    "value_range": {"normalize": True, "value_range": (0.2, 0.6)},
+    "scale_each": {"normalize": True, "scale_each": True, "nrow": 2},
+}
+
+
+@pytest.mark.parametrize("shape", [(7, 1, 5, 6), (5, 3, 4, 4), (1, 1, 3, 3), (2, 5, 5)])
+@pytest.mark.parametrize("case", list(GRID_CASES))
+def test_make_grid_matches_torchvision(case, shape):
+    batch = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
+    ours = ltv.utils.make_grid(lt.from_numpy(batch.copy()), **GRID_CASES[case])
+    theirs = torchvision.utils.make_grid(torch.from_numpy(batch.copy()), **GRID_CASES[case])
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_make_grid_of_a_list_and_save_image_png():
+    images = [lt.rand(1, 4, 4) for _ in range(3)]
+    grid = ltv.utils.make_grid(images, nrow=2)
+    expected = torchvision.utils.make_grid([torch.from_numpy(i.numpy()) for i in images], nrow=2)
+    np.testing.assert_array_equal(grid.numpy(), expected.numpy())
+    ours, theirs = io.BytesIO(), io.BytesIO()
+    ltv.utils.save_image(images, ours, format="png", nrow=2)
+    torchvision.utils.save_image([torch.from_numpy(i.numpy()) for i in images], theirs,
+                                 format="png", nrow=2)
+    np.testing.assert_array_equal(np.asarray(Image.open(ours)), np.asarray(Image.open(theirs)))
+
+
+# -- datasets -----------------------------------------------------------------------------------
+def test_digits_split_is_fixed_stratified_and_complete():
+    train, test = ltv.datasets.Digits(), ltv.datasets.Digits(train=False)
+    assert (len(train), len(test)) == (1438, 359)
+    assert train.data.dtype == lt.uint8 and tuple(train.data.shape[1:]) == (8, 8)
+    assert train.targets.dtype == lt.int64
+    counts = np.bincount(test.targets.numpy(), minlength=10)
+    assert counts.min() >= 35 and counts.max() <= 37
+    both = np.concatenate([train.data.numpy(), test.data.numpy()]).reshape(1797, -1)
+    assert len(np.unique(both, axis=0)) > 1700  # two disjoint parts of the same 1,797 images
+    img, label = train[0]
+    assert isinstance(img, Image.Image) and img.size == (8, 8) and label == 0
+    assert int(train.data.max()) == 255
+
+
+def test_digits_28_view_transforms_and_a_loader():
+    ds = ltv.datasets.Digits(size=28, transform=ltv.transforms.ToTensor(),
+                             target_transform=lambda y: y + 100)
+    x, y = ds[3]
+    assert tuple(x.shape) == (1, 28, 28) and x.dtype == lt.float32 and y >= 100
+    assert float(x[:, :2].abs().sum()) == 0 and float(x[:, :, -2:].abs().sum()) == 0
+    small = ltv.datasets.Digits(transform=ltv.transforms.ToTensor())[3][0]
+    # the 28x28 view is the 8x8 image upsampled: averaging 3x3 blocks comes back close to it
+    blocks = x[0, 2:26, 2:26].numpy().reshape(8, 3, 8, 3).mean(axis=(1, 3))
+    assert np.abs(blocks - small[0].numpy()).mean() < 0.08
+    xb, yb = next(iter(DataLoader(ds, batch_size=16, shuffle=True)))
+    assert tuple(xb.shape) == (16, 1, 28, 28) and tuple(yb.shape) == (16,)
+
+
+def write_idx(path, array, compress):
+    header = bytes([0, 0, 8, array.ndim]) + b"".join(
+        int(s).to_bytes(4, "big") for s in array.shape)
+    data = header + array.astype(np.uint8).tobytes()
+    with (gzip.open if compress else open)(path, "wb") as f:
+        f.write(data)
+
+
+@pytest.mark.parametrize("cls", ["MNIST", "FashionMNIST", "KMNIST"])
+@pytest.mark.parametrize("compress", [False, True])
+def test_mnist_style_idx_files_match_torchvision(tmp_path, cls, compress):
+    raw = tmp_path / cls / "raw"
+    raw.mkdir(parents=True)
+    rng = np.random.default_rng(2)
+    for prefix, n in (("train", 6), ("t10k", 4)):
+        suffix = ".gz" if compress else ""
+        write_idx(raw / f"{prefix}-images-idx3-ubyte{suffix}",
+                  rng.integers(0, 256, (n, 28, 28)), compress)
+        write_idx(raw / f"{prefix}-labels-idx1-ubyte{suffix}", rng.integers(0, 10, n), compress)
+    for train in (True, False):
+        ours = getattr(ltv.datasets, cls)(str(tmp_path), train=train)
+        if not compress:  # torchvision reads the uncompressed files
+            theirs = getattr(tv.datasets, cls)(str(tmp_path), train=train)
+            np.testing.assert_array_equal(ours.data.numpy(), theirs.data.numpy())
+            np.testing.assert_array_equal(ours.targets.numpy(), theirs.targets.numpy())
+            assert ours.classes == theirs.classes
+            (a, la), (b, lb) = ours[1], theirs[1]
+            assert la == lb and np.array_equal(np.asarray(a), np.asarray(b))
+        assert len(ours) == (6 if train else 4)
+
+
+def test_missing_or_corrupt_files_raise_runtime_error(tmp_path):
+    with pytest.raises(RuntimeError, match=r"put train-images-idx3-ubyte .* in .*MNIST/raw"):
+        ltv.datasets.MNIST(str(tmp_path), download=True)
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "train-images-idx3-ubyte").write_bytes(b"not an idx file")
+    with pytest.raises(RuntimeError, match="train-images-idx3-ubyte is corrupt"):
+        ltv.datasets.MNIST(str(tmp_path))
