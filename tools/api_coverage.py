@@ -208,6 +208,13 @@ ROWS = [
         _v(m), _v(m).flip([0]), m.tensor([1.0, -1.0, 1.0], dtype=m.float64))),
     ("torch.nn losses", "nn.CosineEmbeddingLoss", lambda m: m.nn.CosineEmbeddingLoss()(
         _x(m), _x(m).flip([1]), m.tensor([1.0, -1.0], dtype=m.float64))),
+    # torch.optim: the Optimizer base and the algorithms the manual lists
+    ("torch.optim", "optim.Optimizer", None),
+    *[("torch.optim", f"optim.Optimizer.{name}", None)
+      for name in ("load_state_dict", "state_dict", "step", "zero_grad")],
+    *[("torch.optim", f"optim.{name}", None)
+      for name in ("Adadelta", "Adagrad", "Adam", "Adamax", "ASGD", "LBFGS", "RMSprop", "Rprop",
+                   "SGD")],
 ]
 
 

@@ -11,18 +11,20 @@ __all__ = ["Adam"]
 class Adam(Optimizer):
     r"""Adam: momentum on the gradient and on its square, each corrected for starting at 0.
 
-    With gradient :math:`g_t` (negated when ``maximize``), moments :math:`m_0 = v_0 = 0`:
+    In the seed manual's notation: learning rate :math:`\alpha` (``lr``), gradient :math:`g_t` of
+    :math:`f(\theta)` (negated when ``maximize``), first and second raw moments :math:`m_t, v_t`
+    (:math:`m_0 = v_0 = 0`) and their bias corrections :math:`\hat m_t, \hat v_t`:
 
     .. math::
         g_t &\leftarrow g_t + \lambda\theta_{t-1}
-              \quad\text{or, decoupled (AdamW):}\quad \theta_{t-1} \leftarrow (1-\gamma\lambda)\,\theta_{t-1}\\
+              \quad\text{or, decoupled (AdamW):}\quad \theta_{t-1} \leftarrow (1-\alpha\lambda)\,\theta_{t-1}\\
         m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t  \qquad
         v_t  = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2\\
         \hat m_t &= m_t / (1-\beta_1^t) \qquad
         \hat v_t  = v_t / (1-\beta_2^t) \quad(\text{amsgrad: } \hat v_t \text{ from } \max_{s\le t} v_s)\\
-        \theta_t &= \theta_{t-1} - \gamma\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)
+        \theta_t &= \theta_{t-1} - \alpha\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)
 
-    computed as torch does: :math:`\theta_t = \theta_{t-1} - \frac{\gamma}{1-\beta_1^t}\,
+    computed as torch does: :math:`\theta_t = \theta_{t-1} - \frac{\alpha}{1-\beta_1^t}\,
     m_t / (\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon)`.  State: ``step``, ``exp_avg`` (:math:`m`),
     ``exp_avg_sq`` (:math:`v`), ``max_exp_avg_sq`` (amsgrad).
     """

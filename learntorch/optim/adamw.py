@@ -7,7 +7,7 @@ __all__ = ["AdamW"]
 class AdamW(Adam):
     r"""Adam with decoupled weight decay: before the Adam update,
 
-    .. math:: \theta_{t-1} \leftarrow (1 - \gamma\lambda)\,\theta_{t-1}
+    .. math:: \theta_{t-1} \leftarrow (1 - \alpha\lambda)\,\theta_{t-1}
 
     so the decay is not rescaled by :math:`1/\sqrt{\hat v_t}` as an L2 term in the gradient is.
     """

@@ -6,7 +6,7 @@ the strong-Wolfe line search.
 """
 from .. import ops
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad
+from ..autograd.grad_mode import enable_grad, no_grad
 from .optimizer import Optimizer, _scalar
 
 __all__ = ["LBFGS"]
@@ -187,6 +187,10 @@ class LBFGS(Optimizer):
         return (loss, flat_grad)
 
     def step(self, closure):
+        with no_grad():
+            return self._step(closure)
+
+    def _step(self, closure):
         if len(self.param_groups) != 1:
             raise AssertionError(f'Expected exactly one param_group, but got {len(self.param_groups)}')
         closure = enable_grad()(closure)

@@ -4,8 +4,8 @@ An algorithm subclasses ``Optimizer`` and writes ``step``: a loop over ``param_g
 updates each parameter with a gradient in place.  Everything else lives here, as in torch:
 groups with defaults filled in, ``state`` keyed by the parameter tensor, ``state_dict`` in
 torch's layout (parameters replaced by their index, so a checkpoint saved by torch loads),
-``zero_grad``, and step hooks.  ``step`` runs without recording a graph; a closure, when
-given, is evaluated with grad enabled and its loss returned.
+``zero_grad``, and step hooks.  A closure, when given, is evaluated with grad enabled and
+its loss returned.
 
 The algorithms update the parameters' arrays with NumPy in place (``out=``): that is the
 whole trick behind their speed.  They follow torch's single-tensor ("for-loop") code path,
@@ -20,7 +20,7 @@ from itertools import chain
 import numpy as np
 
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad, no_grad
+from ..autograd.grad_mode import enable_grad
 from ..nn.modules.module import RemovableHandle
 
 __all__ = ["Optimizer", "required", "register_optimizer_step_pre_hook",
@@ -63,7 +63,10 @@ def _typename(obj):
 
 
 def _hooked_step(step):
-    """Wrap a subclass's ``step``: pre hooks, no graph recording, post hooks."""
+    """Wrap a subclass's ``step`` in its pre and post hooks (as torch patches ``step``).
+
+    Grad mode is left as it is, as in torch: a user's own ``step`` uses ``no_grad`` itself.
+    """
     @functools.wraps(step)
     def wrapper(self, *args, **kwargs):
         for pre_hook in chain(_global_optimizer_pre_hooks.values(),
@@ -74,8 +77,7 @@ def _hooked_step(step):
                     raise RuntimeError(f"{step} must return None or a tuple of (new_args, "
                                        f"new_kwargs), but got {result}.")
                 args, kwargs = result
-        with no_grad():
-            out = step(self, *args, **kwargs)
+        out = step(self, *args, **kwargs)
         for post_hook in chain(self._optimizer_step_post_hooks.values(),
                                _global_optimizer_post_hooks.values()):
             post_hook(self, args, kwargs)
@@ -205,7 +207,7 @@ class Optimizer:
 
     @staticmethod
     def _evaluate(closure):
-        """The closure's loss, computed with grad enabled (step itself runs in no_grad)."""
+        """The closure's loss, computed with grad enabled whatever the caller's grad mode."""
         if closure is None:
             return None
         with enable_grad():

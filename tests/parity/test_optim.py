@@ -433,3 +433,38 @@ def _lbfgs_step(lib, x, **kwargs):
         loss.backward()
         return loss
     opt.step(closure)
+
+
+# -- a user's own optimizer --------------------------------------------------------------------
+def _plain_sgd_class(lib):
+    class PlainSGD(lib.optim.Optimizer):
+        """What a student writes: the base class does groups, state and hooks."""
+
+        def __init__(self, params, lr):
+            super().__init__(params, dict(lr=lr))
+
+        def step(self, closure=None):
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        assert lib.is_grad_enabled()  # torch leaves grad mode to step itself
+                        self.state[p]["steps"] = self.state[p].get("steps", 0) + 1
+                        with lib.no_grad():
+                            p.sub_(group["lr"] * p.grad)
+    return PlainSGD
+
+
+def test_an_Optimizer_subclass_behaves_like_torchs():
+    results = []
+    for lib in (lt, torch):
+        params = _make(lib, "float64")
+        opt = _plain_sgd_class(lib)(params, lr=0.01)
+        calls = []
+        opt.register_step_post_hook(lambda o, args, kwargs: calls.append(len(calls)))
+        _run(opt, params, lib, 10)
+        state = opt.state_dict()
+        results.append((_snapshot(params), calls, state["state"], state["param_groups"],
+                        repr(opt)))
+    ours, theirs = results
+    assert_trajectory(ours[0][None], theirs[0][None], "float64")
+    assert ours[1:] == theirs[1:]
