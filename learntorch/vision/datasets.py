@@ -11,7 +11,8 @@ import numpy as np
 
 from ..utils.data import Dataset
 
-__all__ = ["VisionDataset", "Digits", "MNIST", "FashionMNIST", "KMNIST"]
+__all__ = ["VisionDataset", "Digits", "MNIST", "FashionMNIST", "KMNIST", "DatasetFolder",
+           "ImageFolder", "FakeData"]
 
 
 class VisionDataset(Dataset):
@@ -171,3 +172,112 @@ class FashionMNIST(MNIST):
 class KMNIST(MNIST):
     """Kuzushiji-MNIST (cursive Japanese), same files and layout under ``root/KMNIST/raw``."""
     classes = ["o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"]
+
+
+IMG_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
+
+
+def pil_loader(path):
+    from PIL import Image
+    with open(path, "rb") as f:
+        return Image.open(f).convert("RGB")
+
+
+class DatasetFolder(VisionDataset):
+    """Samples in ``root/<class>/**/<file>``: classes are the sorted folder names, files are
+    walked in sorted order and kept when ``is_valid_file`` (or their extension) allows."""
+
+    def __init__(self, root, loader, extensions=None, transform=None, target_transform=None,
+                 is_valid_file=None, allow_empty=False):
+        super().__init__(str(root), transform, target_transform)
+        if (extensions is None) == (is_valid_file is None):
+            raise ValueError("Both extensions and is_valid_file cannot be None or not None at "
+                             "the same time")
+        if is_valid_file is None:
+            def is_valid_file(path):
+                return path.lower().endswith(tuple(extensions))
+        self.classes, self.class_to_idx = self.find_classes(self.root)
+        self.samples = self._make_dataset(is_valid_file, extensions, allow_empty)
+        self.loader, self.extensions = loader, extensions
+        self.targets = [s[1] for s in self.samples]
+        self.imgs = self.samples
+
+    @staticmethod
+    def find_classes(directory):
+        import os
+        classes = sorted(entry.name for entry in os.scandir(directory) if entry.is_dir())
+        if not classes:
+            raise FileNotFoundError(f"Couldn't find any class folder in {directory}.")
+        return classes, {name: i for i, name in enumerate(classes)}
+
+    def _make_dataset(self, is_valid_file, extensions, allow_empty):
+        import os
+        instances, found = [], set()
+        for target_class in sorted(self.class_to_idx):
+            target_dir = os.path.join(self.root, target_class)
+            for root, _, fnames in sorted(os.walk(target_dir, followlinks=True)):
+                for fname in sorted(fnames):
+                    path = os.path.join(root, fname)
+                    if is_valid_file(path):
+                        instances.append((path, self.class_to_idx[target_class]))
+                        found.add(target_class)
+        empty = set(self.class_to_idx) - found
+        if empty and not allow_empty:
+            msg = f"Found no valid file for the classes {', '.join(sorted(empty))}. "
+            if extensions is not None:
+                msg += ("Supported extensions are: "
+                        f"{extensions if isinstance(extensions, str) else ', '.join(extensions)}")
+            raise FileNotFoundError(msg)
+        return instances
+
+    def __len__(self):
+        return len(self.samples)
+
+    def __getitem__(self, index):
+        path, target = self.samples[index]
+        sample = self.loader(path)
+        if self.transform is not None:
+            sample = self.transform(sample)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return sample, target
+
+
+class ImageFolder(DatasetFolder):
+    """Images in ``root/<class>/…`` loaded with PIL as RGB."""
+
+    def __init__(self, root, transform=None, target_transform=None, loader=pil_loader,
+                 is_valid_file=None, allow_empty=False):
+        super().__init__(root, loader, IMG_EXTENSIONS if is_valid_file is None else None,
+                         transform, target_transform, is_valid_file, allow_empty)
+
+
+class FakeData(VisionDataset):
+    """Random images: item ``i`` is drawn after ``manual_seed(i + random_offset)`` (the global
+    generator's state is restored afterwards), so items are torchvision's, pixel for pixel."""
+
+    def __init__(self, size=1000, image_size=(3, 224, 224), num_classes=10, transform=None,
+                 target_transform=None, random_offset=0):
+        super().__init__(None, transform, target_transform)
+        self.size, self.num_classes = size, num_classes
+        self.image_size, self.random_offset = image_size, random_offset
+
+    def __len__(self):
+        return self.size
+
+    def __getitem__(self, index):
+        import learntorch
+        from .transforms import ToPILImage
+        if index >= len(self):
+            raise IndexError(f"{self.__class__.__name__} index out of range")
+        rng_state = learntorch.get_rng_state()
+        learntorch.manual_seed(index + self.random_offset)
+        img = learntorch.randn(*self.image_size)
+        target = learntorch.randint(0, self.num_classes, size=(1,), dtype=learntorch.long)[0]
+        learntorch.set_rng_state(rng_state)
+        img = ToPILImage()(img)
+        if self.transform is not None:
+            img = self.transform(img)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return img, target.item()

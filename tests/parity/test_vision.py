@@ -233,3 +233,37 @@ def test_missing_or_corrupt_files_raise_runtime_error(tmp_path):
     (raw / "train-images-idx3-ubyte").write_bytes(b"not an idx file")
     with pytest.raises(RuntimeError, match="train-images-idx3-ubyte is corrupt"):
         ltv.datasets.MNIST(str(tmp_path))
+
+
+def test_image_folder_matches_torchvision(tmp_path):
+    rng = np.random.default_rng(3)
+    for cls, names in {"cat": ["b.png", "a.png", "notes.txt"], "dog": ["x/z.bmp", "c.jpg"]}.items():
+        for name in names:
+            path = tmp_path / cls / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if name.endswith(".txt"):
+                path.write_text("not an image")
+            else:
+                Image.fromarray(rng.integers(0, 256, (5, 4, 3), dtype=np.uint8)).save(path)
+    ours, theirs = ltv.datasets.ImageFolder(tmp_path), tv.datasets.ImageFolder(tmp_path)
+    assert ours.classes == theirs.classes and ours.class_to_idx == theirs.class_to_idx
+    assert ours.samples == theirs.samples and len(ours) == 4
+    for i in range(len(ours)):
+        (a, la), (b, lb) = ours[i], theirs[i]
+        assert la == lb and a.mode == b.mode and np.array_equal(np.asarray(a), np.asarray(b))
+    (tmp_path / "empty").mkdir()
+    for lib in (ltv, tv):
+        with pytest.raises(FileNotFoundError, match="Found no valid file for the classes empty"):
+            lib.datasets.ImageFolder(tmp_path)
+
+
+def test_fake_data_matches_torchvision():
+    ours = ltv.datasets.FakeData(size=3, image_size=(3, 6, 5), num_classes=4, random_offset=2)
+    theirs = tv.datasets.FakeData(size=3, image_size=(3, 6, 5), num_classes=4, random_offset=2)
+    lt.manual_seed(0)
+    for i in range(3):
+        (a, la), (b, lb) = ours[i], theirs[i]
+        assert la == lb and np.array_equal(np.asarray(a), np.asarray(b))
+    after = lt.rand(1).item()
+    lt.manual_seed(0)
+    assert after == lt.rand(1).item()  # the global generator is left where it was
