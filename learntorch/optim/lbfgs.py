@@ -13,6 +13,7 @@ __all__ = ["LBFGS"]
 
 
 def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
+    """The minimizer of the cubic through (x1, f1, g1) and (x2, f2, g2), clipped to bounds."""
     if bounds is not None:
         xmin_bound, xmax_bound = bounds
     else:
@@ -29,7 +30,9 @@ def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
     else:
         return (xmin_bound + xmax_bound) / 2.0
 
-def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=0.0001, c2=0.9, tolerance_change=1e-09, max_ls=25):
+def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=0.0001, c2=0.9, tolerance_change=1e-09,
+                  max_ls=25):
+    """A step ``t`` along ``d`` meeting the strong Wolfe conditions (Nocedal & Wright, Alg. 3.5)."""
     d_norm = d.abs().max()
     g = g.clone()
     f_new, g_new = obj_func(x, t, d)
@@ -60,7 +63,8 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=0.0001, c2=0.9, tolerance_cha
         min_step = t + 0.01 * (t - t_prev)
         max_step = t * 10
         tmp = t
-        t = _cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new, bounds=(min_step, max_step))
+        t = _cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new,
+                               bounds=(min_step, max_step))
         t_prev = tmp
         f_prev = f_new
         g_prev = g_new.clone()
@@ -78,7 +82,8 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=0.0001, c2=0.9, tolerance_cha
     while not done and ls_iter < max_ls:
         if abs(bracket[1] - bracket[0]) * d_norm < tolerance_change:
             break
-        t = _cubic_interpolate(bracket[0], bracket_f[0], bracket_gtd[0], bracket[1], bracket_f[1], bracket_gtd[1])
+        t = _cubic_interpolate(bracket[0], bracket_f[0], bracket_gtd[0],
+                               bracket[1], bracket_f[1], bracket_gtd[1])
         eps = 0.1 * (max(bracket) - min(bracket))
         if min(max(bracket) - t, t - min(bracket)) < eps:
             if insuf_progress or t >= max(bracket) or t <= min(bracket):
@@ -134,14 +139,17 @@ class LBFGS(Optimizer):
     iterations and returns the first loss.  All parameters form one group.
     """
 
-    def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-07, tolerance_change=1e-09, history_size=100, line_search_fn=None):
+    def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-07,
+                 tolerance_change=1e-09, history_size=100, line_search_fn=None):
         if isinstance(lr, Tensor) and lr.numel() != 1:
             raise ValueError('Tensor lr must be 1-element')
         if not 0.0 <= lr:
             raise ValueError(f'Invalid learning rate: {lr}')
         if max_eval is None:
             max_eval = max_iter * 5 // 4
-        defaults = {'lr': lr, 'max_iter': max_iter, 'max_eval': max_eval, 'tolerance_grad': tolerance_grad, 'tolerance_change': tolerance_change, 'history_size': history_size, 'line_search_fn': line_search_fn}
+        defaults = dict(lr=lr, max_iter=max_iter, max_eval=max_eval, tolerance_grad=tolerance_grad,
+                        tolerance_change=tolerance_change, history_size=history_size,
+                        line_search_fn=line_search_fn)
         super().__init__(params, defaults)
         if len(self.param_groups) != 1:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
@@ -192,7 +200,8 @@ class LBFGS(Optimizer):
 
     def _step(self, closure):
         if len(self.param_groups) != 1:
-            raise AssertionError(f'Expected exactly one param_group, but got {len(self.param_groups)}')
+            raise AssertionError('Expected exactly one param_group, but got '
+                                 f'{len(self.param_groups)}')
         closure = enable_grad()(closure)
         group = self.param_groups[0]
         lr = _scalar(group['lr'])
@@ -277,7 +286,9 @@ class LBFGS(Optimizer):
 
                     def obj_func(x, t, d):
                         return self._directional_evaluate(closure, x, t, d)
-                    loss, flat_grad, t, ls_func_evals = _strong_wolfe(obj_func, x_init, t, d, loss, flat_grad, gtd, max_ls=max_eval - current_evals)
+                    loss, flat_grad, t, ls_func_evals = _strong_wolfe(
+                        obj_func, x_init, t, d, loss, flat_grad, gtd,
+                        max_ls=max_eval - current_evals)
                 self._add_grad(t, d)
                 opt_cond = flat_grad.abs().max() <= tolerance_grad
             else:

@@ -69,21 +69,32 @@ def _hooked_step(step):
     """
     @functools.wraps(step)
     def wrapper(self, *args, **kwargs):
-        for pre_hook in chain(_global_optimizer_pre_hooks.values(),
-                              self._optimizer_step_pre_hooks.values()):
-            result = pre_hook(self, args, kwargs)
-            if result is not None:
-                if not (isinstance(result, tuple) and len(result) == 2):
-                    raise RuntimeError(f"{step} must return None or a tuple of (new_args, "
-                                       f"new_kwargs), but got {result}.")
-                args, kwargs = result
-        out = step(self, *args, **kwargs)
-        for post_hook in chain(self._optimizer_step_post_hooks.values(),
-                               _global_optimizer_post_hooks.values()):
-            post_hook(self, args, kwargs)
-        return out
+        if self.__dict__.get("_stepping"):   # a subclass's step calling super().step()
+            return step(self, *args, **kwargs)
+        self._stepping = True
+        try:
+            return _run_hooked(step, self, args, kwargs)
+        finally:
+            self._stepping = False
     wrapper._hooked = True
     return wrapper
+
+
+def _run_hooked(step, self, args, kwargs):
+    """Pre hooks (which may replace the arguments), ``step``, post hooks."""
+    for pre_hook in chain(_global_optimizer_pre_hooks.values(),
+                          self._optimizer_step_pre_hooks.values()):
+        result = pre_hook(self, args, kwargs)
+        if result is not None:
+            if not (isinstance(result, tuple) and len(result) == 2):
+                raise RuntimeError(f"{step} must return None or a tuple of (new_args, "
+                                   f"new_kwargs), but got {result}.")
+            args, kwargs = result
+    out = step(self, *args, **kwargs)
+    for post_hook in chain(self._optimizer_step_post_hooks.values(),
+                           _global_optimizer_post_hooks.values()):
+        post_hook(self, args, kwargs)
+    return out
 
 
 class Optimizer:

@@ -468,3 +468,18 @@ def test_an_Optimizer_subclass_behaves_like_torchs():
     ours, theirs = results
     assert_trajectory(ours[0][None], theirs[0][None], "float64")
     assert ours[1:] == theirs[1:]
+
+
+def test_hooks_run_once_when_a_subclass_step_calls_super():
+    class LoggingSGD(lt.optim.SGD):
+        def step(self, closure=None):
+            return super().step(closure)
+
+    p = lt.nn.Parameter(lt.ones(2))
+    opt = LoggingSGD([p], lr=0.5)
+    calls = []
+    opt.register_step_pre_hook(lambda o, args, kwargs: calls.append("pre"))
+    opt.register_step_post_hook(lambda o, args, kwargs: calls.append("post"))
+    p.grad = lt.ones(2)
+    opt.step()
+    assert calls == ["pre", "post"] and p.tolist() == [0.5, 0.5]
