@@ -32,7 +32,7 @@ def _tensor_epoch(lib, data, x, y):
         lib.manual_seed(0)
         count = 0
         for xb, yb in loader:
-            count += len(yb)
+            count += len(yb) + 0 * len(xb)
         return count
     return epoch
 
@@ -45,8 +45,8 @@ def _numpy_epoch(x, y):
         count = 0
         for start in range(0, N, BATCH):
             idx = order[start:start + BATCH]
-            xb, yb = x[idx], y[idx]
-            count += len(yb)
+            batch = x[idx], y[idx]
+            count += len(batch[1])
         return count
     return epoch
 

@@ -13,7 +13,8 @@ import numpy as np
 
 __all__ = ["Compose", "ToTensor", "PILToTensor", "ToPILImage", "ConvertImageDtype", "Normalize",
            "Resize", "CenterCrop", "Pad", "RandomCrop", "RandomHorizontalFlip",
-           "RandomVerticalFlip", "RandomRotation", "RandomApply", "Lambda", "InterpolationMode"]
+           "RandomVerticalFlip", "RandomRotation", "RandomResizedCrop", "RandomApply", "Grayscale",
+           "Lambda", "InterpolationMode"]
 
 
 def _lt():
@@ -463,3 +464,71 @@ class RandomRotation:
         return (f"{self.__class__.__name__}(degrees={self.degrees}, "
                 f"interpolation={self.interpolation.value}, expand={self.expand}, "
                 f"fill={self.fill})")
+
+
+class RandomResizedCrop:
+    """A crop of random area (``scale``) and aspect ratio (``ratio``), resized to ``size``:
+    up to ten tries drawing (area, log-ratio) then the corner, as torchvision, else the centre."""
+
+    def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
+                 interpolation=InterpolationMode.BILINEAR, antialias=True):
+        self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
+        self.scale, self.ratio = scale, ratio
+        self.interpolation, self.antialias = interpolation, antialias
+
+    @staticmethod
+    def get_params(img, scale, ratio):
+        lt = _lt()
+        _, height, width = get_dimensions(img)
+        area = height * width
+        log_ratio = lt.log(lt.tensor(ratio))
+        for _ in range(10):
+            target_area = area * lt.empty(1).uniform_(scale[0], scale[1]).item()
+            aspect_ratio = lt.exp(lt.empty(1).uniform_(float(log_ratio[0]),
+                                                       float(log_ratio[1]))).item()
+            w = int(round(math.sqrt(target_area * aspect_ratio)))
+            h = int(round(math.sqrt(target_area / aspect_ratio)))
+            if 0 < w <= width and 0 < h <= height:
+                i = lt.randint(0, height - h + 1, size=(1,)).item()
+                j = lt.randint(0, width - w + 1, size=(1,)).item()
+                return i, j, h, w
+        in_ratio = float(width) / float(height)
+        if in_ratio < min(ratio):
+            w, h = width, int(round(width / min(ratio)))
+        elif in_ratio > max(ratio):
+            h, w = height, int(round(height * max(ratio)))
+        else:
+            w, h = width, height
+        return (height - h) // 2, (width - w) // 2, h, w
+
+    def __call__(self, img):
+        i, j, h, w = self.get_params(img, self.scale, self.ratio)
+        resize = Resize(list(self.size), self.interpolation, antialias=self.antialias)
+        return resize(crop(img, i, j, h, w))
+
+    def __repr__(self):
+        return (f"{self.__class__.__name__}(size={self.size}, "
+                f"scale={tuple(round(s, 4) for s in self.scale)}, "
+                f"ratio={tuple(round(r, 4) for r in self.ratio)}, "
+                f"interpolation={self.interpolation.value}, antialias={self.antialias})")
+
+
+class Grayscale:
+    """PIL images to luminance (PIL's ``convert("L")``), repeated to 3 channels if asked."""
+
+    def __init__(self, num_output_channels=1):
+        self.num_output_channels = num_output_channels
+
+    def __call__(self, img):
+        if not _is_pil(img):
+            raise TypeError("learntorch's Grayscale converts PIL images; got "
+                            f"{type(img)}: apply it before ToTensor")
+        from PIL import Image
+        gray = img.convert("L")
+        if self.num_output_channels == 3:
+            array = np.asarray(gray)
+            return Image.fromarray(np.dstack([array, array, array]), "RGB")
+        return gray
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(num_output_channels={self.num_output_channels})"

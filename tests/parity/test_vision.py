@@ -65,6 +65,10 @@ DETERMINISTIC = {
     "Resize short side": lambda T: T.Resize(6),
     "Resize hw nearest": lambda T: T.Resize((20, 7), interpolation=T.InterpolationMode.NEAREST),
     "Lambda": lambda T: T.Lambda(lambda im: im),
+    "Grayscale": lambda T: T.Grayscale(),
+    "Grayscale 3": lambda T: T.Grayscale(3),
+    "ConvertImageDtype": lambda T: T.Compose([T.PILToTensor(), T.ConvertImageDtype(torch_or_lt(
+        T).float32)]),
     "ToTensor then ToPILImage": lambda T: T.Compose([T.ToTensor(), T.ToPILImage()]),
 }
 
@@ -92,6 +96,10 @@ def test_transforms_on_tensors(name):
     run(TENSOR_CASES[name], TENSOR, atol=1e-6)
 
 
+def torch_or_lt(transforms_module):
+    return lt if transforms_module is ltv.transforms else torch
+
+
 RANDOM = {
     "RandomCrop": lambda T: T.RandomCrop(6),
     "RandomCrop padding": lambda T: T.RandomCrop((9, 9), padding=2, fill=3),
@@ -103,6 +111,9 @@ RANDOM = {
     "RandomRotation bilinear expand": lambda T: T.RandomRotation(
         (-10, 80), interpolation=T.InterpolationMode.BILINEAR, expand=True, fill=9),
     "RandomApply": lambda T: T.RandomApply([T.Pad(1), T.CenterCrop(8)], p=0.4),
+    "RandomResizedCrop": lambda T: T.RandomResizedCrop(7),
+    "RandomResizedCrop narrow": lambda T: T.RandomResizedCrop((5, 9), scale=(0.5, 0.9),
+                                                              ratio=(0.2, 0.3)),
     "augmentation pipeline": lambda T: T.Compose([
         T.RandomCrop(8, padding=1), T.RandomHorizontalFlip(), T.RandomRotation(15),
         T.ToTensor(), T.Normalize((0.5,), (0.5,))]),
