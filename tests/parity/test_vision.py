@@ -278,3 +278,54 @@ def test_fake_data_matches_torchvision():
     after = lt.rand(1).item()
     lt.manual_seed(0)
     assert after == lt.rand(1).item()  # the global generator is left where it was
+
+
+def write_cifar(folder, names, meta_name, meta_key, labels_key, n, rng):
+    import pickle
+    folder.mkdir(parents=True)
+    for name in names:
+        batch = {"data": rng.integers(0, 256, (n, 3072), dtype=np.uint8),
+                 labels_key: [int(v) for v in rng.integers(0, 10, n)], "batch_label": b"x"}
+        with open(folder / name, "wb") as f:
+            pickle.dump(batch, f)
+    with open(folder / meta_name, "wb") as f:
+        pickle.dump({meta_key: [f"class{i}" for i in range(10)]}, f)
+
+
+@pytest.mark.parametrize("cls", ["CIFAR10", "CIFAR100"])
+def test_cifar_python_batches(tmp_path, cls):
+    """torchvision refuses fixtures (it checks the real files' md5), so its recipe is the oracle:
+    rows of 3072 bytes are 3×32×32 planes, transposed to 32×32×3."""
+    ds_cls = getattr(ltv.datasets, cls)
+    folder = tmp_path / ds_cls.base_folder
+    rng = np.random.default_rng(4)
+    write_cifar(folder, ds_cls.train_list + ds_cls.test_list, ds_cls.meta["filename"],
+                ds_cls.meta["key"], ds_cls.labels_key, 3, rng)
+    import pickle
+    for train, names in ((True, ds_cls.train_list), (False, ds_cls.test_list)):
+        ds = ds_cls(tmp_path, train=train)
+        raw = [pickle.loads((folder / n).read_bytes()) for n in names]
+        expected = np.vstack([r["data"] for r in raw]).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+        np.testing.assert_array_equal(ds.data, expected)
+        assert ds.targets == [t for r in raw for t in r[ds_cls.labels_key]]
+        img, label = ds[1]
+        assert img.mode == "RGB" and np.array_equal(np.asarray(img), expected[1])
+        assert ds.classes[3] == "class3" and label == ds.targets[1]
+
+
+def test_cifar_refuses_code_in_a_pickle_and_names_missing_files(tmp_path):
+    import pickle
+    with pytest.raises(RuntimeError, match=r"put data_batch_1, .* in .*cifar-10-batches-py"):
+        ltv.datasets.CIFAR10(tmp_path)
+    folder = tmp_path / "cifar-10-batches-py"
+    write_cifar(folder, ["test_batch"], "batches.meta", "label_names", "labels", 2,
+                np.random.default_rng(5))
+
+    class Evil:
+        def __reduce__(self):
+            return (print, ("owned",))
+    with open(folder / "test_batch", "wb") as f:
+        pickle.dump({"data": Evil()}, f)
+    with pytest.raises(RuntimeError, match="test_batch is corrupt: global builtins.print is not "
+                                           "allowed"):
+        ltv.datasets.CIFAR10(tmp_path, train=False)
