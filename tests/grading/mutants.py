@@ -637,3 +637,390 @@ SAYS = {
         "your function changed its argument x",
     ("2.7", "sets requires_grad on x itself"): "your function set requires_grad on its argument x",
 }
+
+# Chapter 3's tasks build on each other: a mutant of one task uses correct earlier pieces.
+_CH03_BASE = """
+nn = torch.nn
+
+def linear_forward(x, weight, bias=None):
+    out = x @ weight.T
+    return out if bias is None else out + bias
+
+class Module:
+    def __init__(self):
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_modules", {})
+
+    def __setattr__(self, name, value):
+        if isinstance(value, nn.Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, (Module, nn.Module)):
+            self._modules[name] = value
+        object.__setattr__(self, name, value)
+
+    def named_parameters(self):
+        yield from self._parameters.items()
+        for prefix, module in self._modules.items():
+            for name, parameter in module.named_parameters():
+                yield prefix + "." + name, parameter
+
+    def parameters(self):
+        return [p for _, p in self.named_parameters()]
+
+    def __call__(self, *args):
+        return self.forward(*args)
+
+class Linear(Module):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        k = 1 / in_features ** 0.5
+        self.weight = nn.Parameter(torch.empty(out_features, in_features).uniform_(-k, k))
+        self.bias = nn.Parameter(torch.empty(out_features).uniform_(-k, k)) if bias else None
+
+    def forward(self, x):
+        return linear_forward(x, self.weight, self.bias)
+
+class Sequential(Module):
+    def __init__(self, *layers):
+        super().__init__()
+        for i, layer in enumerate(layers):
+            setattr(self, str(i), layer)
+
+    def forward(self, x):
+        for layer in self._modules.values():
+            x = layer(x)
+        return x
+
+def cross_entropy(logits, target):
+    shifted = logits - logits.max(dim=1, keepdim=True).values
+    log_probs = shifted - shifted.exp().sum(dim=1, keepdim=True).log()
+    return -log_probs[torch.arange(len(target)), target].mean()
+
+class ReLU(Module):
+    def forward(self, x):
+        return x.relu()
+"""
+
+_CH03_MODULE_TAIL = """
+    def parameters(self):
+        return [p for _, p in self.named_parameters()]
+
+    def __call__(self, *args):
+        return self.forward(*args)
+"""
+
+
+def _ch03_module(setattr_body, named_body):
+    """A Module with the given __setattr__ and named_parameters bodies (8-space indented)."""
+    return ("\nclass Module:\n    def __init__(self):\n"
+            "        object.__setattr__(self, '_parameters', {})\n"
+            "        object.__setattr__(self, '_modules', {})\n\n"
+            f"    def __setattr__(self, name, value):\n{setattr_body}\n"
+            f"    def named_parameters(self):\n{named_body}\n" + _CH03_MODULE_TAIL)
+
+
+_CH03_REGISTER = """        if isinstance(value, torch.nn.Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, (Module, torch.nn.Module)):
+            self._modules[name] = value
+        object.__setattr__(self, name, value)
+"""
+_CH03_RECURSE = """        yield from self._parameters.items()
+        for prefix, module in self._modules.items():
+            for name, parameter in module.named_parameters():
+                yield prefix + "." + name, parameter
+"""
+
+
+def _ch03_linear(init, forward="linear_forward(x, self.weight, self.bias)"):
+    """_CH03_BASE with Linear's __init__ body replaced by ``init`` (8-space indented)."""
+    start = _CH03_BASE.index("class Linear(Module):")
+    end = _CH03_BASE.index("class Sequential(Module):")
+    return (_CH03_BASE[:start] + "class Linear(Module):\n"
+            "    def __init__(self, in_features, out_features, bias=True):\n"
+            f"        super().__init__()\n{init}\n"
+            f"    def forward(self, x):\n        return {forward}\n\n" + _CH03_BASE[end:])
+
+
+def _ch03_sequential(body):
+    """_CH03_BASE with Sequential replaced by ``body``."""
+    start = _CH03_BASE.index("class Sequential(Module):")
+    end = _CH03_BASE.index("def cross_entropy")
+    return _CH03_BASE[:start] + body + "\n" + _CH03_BASE[end:]
+
+
+_CH03_K = "        k = 1 / in_features ** 0.5\n"
+_CH03_SEQUENTIAL_EXTRA = """
+    def __len__(self):
+        return len(self._modules)
+
+    def __getitem__(self, i):
+        return list(self._modules.values())[i]
+"""
+_CH03_TRAIN = """
+def train_classifier(x, y):
+    model = Sequential(Linear(64, 32), ReLU(), Linear(32, 10))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for step in range({steps}):
+        optimizer.zero_grad()
+        loss = cross_entropy(model(x), y)
+        loss.backward()
+        {step}
+    return {result}
+"""
+
+
+def _ch03_silu(forward, backward):
+    return ("\nclass SiLU(torch.autograd.Function):\n    @staticmethod\n"
+            "    def forward(ctx, x):\n        ctx.save_for_backward(x)\n"
+            f"        return {forward}\n\n    @staticmethod\n"
+            "    def backward(ctx, grad_output):\n        x, = ctx.saved_tensors\n"
+            "        s = torch.sigmoid(x)\n"
+            f"        return {backward}\n")
+
+
+_CH03_LOAD = """
+def load_state_dict(module, state):
+    own = {own}
+    missing = [name for name in own if name not in state]
+    unexpected = [name for name in state if name not in own]
+    wrong = [name for name in own if name in state and own[name].shape != state[name].shape]
+    if {condition}:
+        raise RuntimeError("missing " + str(missing) + " unexpected " + str(unexpected))
+    with torch.no_grad():
+        for name, tensor in own.items():
+            {copy}
+"""
+
+
+def _ch03_load(own="module.state_dict()", condition="missing or unexpected or wrong",
+               copy="tensor.copy_(state[name])"):
+    return _CH03_LOAD.format(own=own, condition=condition, copy=copy)
+
+
+MUTANTS.update({
+    "3.1": {
+        "forgets the transpose": """
+def linear_forward(x, weight, bias=None):
+    out = x @ weight
+    return out if bias is None else out + bias
+""",
+        "ignores the bias": """
+def linear_forward(x, weight, bias=None):
+    return x @ weight.T
+""",
+        "always adds the bias (crashes on None)": """
+def linear_forward(x, weight, bias=None):
+    return x @ weight.T + bias
+""",
+        "transposes the product instead of the weight": """
+def linear_forward(x, weight, bias=None):
+    out = (weight @ x.T).T if x.dim() == 2 else x @ weight.T
+    out = out.T if out.shape[0] != x.shape[0] else out
+    return out if bias is None else out + bias.sum()
+""",
+    },
+    "3.2": {
+        "does not recurse into sub-modules": _ch03_module(
+            _CH03_REGISTER, "        yield from self._parameters.items()\n"),
+        "names sub-module parameters without the prefix": _ch03_module(
+            _CH03_REGISTER, """        yield from self._parameters.items()
+        for module in self._modules.values():
+            yield from module.named_parameters()
+"""),
+        "registers every tensor as a parameter": _ch03_module(
+            """        if isinstance(value, torch.Tensor):
+            self._parameters[name] = value
+        elif isinstance(value, (Module, torch.nn.Module)):
+            self._modules[name] = value
+        object.__setattr__(self, name, value)
+""", _CH03_RECURSE),
+        "sub-modules' parameters before its own": _ch03_module(
+            _CH03_REGISTER, """        for prefix, module in self._modules.items():
+            for name, parameter in module.named_parameters():
+                yield prefix + "." + name, parameter
+        yield from self._parameters.items()
+"""),
+        "registers but never sets the attribute": _ch03_module(
+            """        if isinstance(value, torch.nn.Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, (Module, torch.nn.Module)):
+            self._modules[name] = value
+        else:
+            object.__setattr__(self, name, value)
+""", _CH03_RECURSE),
+        "__call__ forgets to return": _ch03_module(_CH03_REGISTER, _CH03_RECURSE).replace(
+            "return self.forward(*args)", "self.forward(*args)"),
+    },
+    "3.3": {
+        "weight stored (in_features, out_features)": _ch03_linear(
+            _CH03_K + """        self.weight = nn.Parameter(torch.empty(in_features, out_features).uniform_(-k, k))
+        self.bias = nn.Parameter(torch.empty(out_features).uniform_(-k, k)) if bias else None
+""", forward="x @ self.weight + (0 if self.bias is None else self.bias)"),
+        "standard normal initialisation": _ch03_linear("""        self.weight = nn.Parameter(torch.randn(out_features, in_features))
+        self.bias = nn.Parameter(torch.randn(out_features)) if bias else None
+"""),
+        "creates a bias even with bias=False": _ch03_linear(
+            _CH03_K + """        self.weight = nn.Parameter(torch.empty(out_features, in_features).uniform_(-k, k))
+        self.bias = nn.Parameter(torch.empty(out_features).uniform_(-k, k))
+"""),
+        "bias before weight": _ch03_linear(
+            _CH03_K + """        b = torch.empty(out_features).uniform_(-k, k)
+        self.bias = nn.Parameter(b) if bias else None
+        self.weight = nn.Parameter(torch.empty(out_features, in_features).uniform_(-k, k))
+"""),
+        "plain tensors, not Parameters": _ch03_linear(
+            _CH03_K + """        self.weight = torch.empty(out_features, in_features).uniform_(-k, k).requires_grad_()
+        self.bias = torch.empty(out_features).uniform_(-k, k).requires_grad_() if bias else None
+"""),
+    },
+    "3.4": {
+        "sum instead of mean": """
+def mse_loss(pred, target):
+    return ((pred - target) ** 2).sum()
+""",
+        "mean absolute error": """
+def mse_loss(pred, target):
+    return (pred - target).abs().mean()
+""",
+        "squares the mean difference": """
+def mse_loss(pred, target):
+    return (pred - target).mean() ** 2
+""",
+        "computes in float64": """
+def mse_loss(pred, target):
+    return ((pred.double() - target.double()) ** 2).mean()
+""",
+    },
+    "3.5": {
+        "log-sum-exp without subtracting the max": """
+def cross_entropy(logits, target):
+    log_probs = logits - logits.exp().sum(dim=1, keepdim=True).log()
+    return -log_probs[torch.arange(len(target)), target].mean()
+""",
+        "sum over the batch instead of the mean": """
+def cross_entropy(logits, target):
+    shifted = logits - logits.max(dim=1, keepdim=True).values
+    log_probs = shifted - shifted.exp().sum(dim=1, keepdim=True).log()
+    return -log_probs[torch.arange(len(target)), target].sum()
+""",
+        "forgets the minus sign": """
+def cross_entropy(logits, target):
+    shifted = logits - logits.max(dim=1, keepdim=True).values
+    log_probs = shifted - shifted.exp().sum(dim=1, keepdim=True).log()
+    return log_probs[torch.arange(len(target)), target].mean()
+""",
+        "picks the largest logit, not the target's": """
+def cross_entropy(logits, target):
+    shifted = logits - logits.max(dim=1, keepdim=True).values
+    log_probs = shifted - shifted.exp().sum(dim=1, keepdim=True).log()
+    return -log_probs.max(dim=1).values.mean()
+""",
+        "detaches the max through NumPy (no gradient)": """
+def cross_entropy(logits, target):
+    z = logits.detach().numpy()
+    m = z.max(axis=1, keepdims=True)
+    log_probs = z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+    return torch.tensor(-log_probs[np.arange(len(z)), target.numpy()].mean(), dtype=logits.dtype)
+""",
+    },
+    "3.6": {
+        "keeps the layers in a list, unregistered": _ch03_sequential("""
+class Sequential(Module):
+    def __init__(self, *layers):
+        super().__init__()
+        self.layers = list(layers)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __getitem__(self, i):
+        return self.layers[i]
+"""),
+        "numbers the layers from 1": _ch03_sequential("""
+class Sequential(Module):
+    def __init__(self, *layers):
+        super().__init__()
+        for i, layer in enumerate(layers):
+            setattr(self, str(i + 1), layer)
+
+    def forward(self, x):
+        for layer in self._modules.values():
+            x = layer(x)
+        return x
+""" + _CH03_SEQUENTIAL_EXTRA),
+        "runs the layers in reverse order": _ch03_sequential("""
+class Sequential(Module):
+    def __init__(self, *layers):
+        super().__init__()
+        for i, layer in enumerate(layers):
+            setattr(self, str(i), layer)
+
+    def forward(self, x):
+        for layer in reversed(list(self._modules.values())):
+            x = layer(x)
+        return x
+""" + _CH03_SEQUENTIAL_EXTRA),
+        "returns None with no layers": _ch03_sequential("""
+class Sequential(Module):
+    def __init__(self, *layers):
+        super().__init__()
+        for i, layer in enumerate(layers):
+            setattr(self, str(i), layer)
+
+    def forward(self, x):
+        out = None
+        for layer in self._modules.values():
+            x = out = layer(x)
+        return out
+""" + _CH03_SEQUENTIAL_EXTRA),
+    },
+    "3.7": {
+        "replaces the parameters with new ones": """
+def load_state_dict(module, state):
+    own = module.state_dict()
+    if set(own) != set(state) or any(own[k].shape != state[k].shape for k in own):
+        raise RuntimeError("keys or shapes differ")
+    for name, value in state.items():
+        *path, leaf = name.split(".")
+        owner = module
+        for part in path:
+            owner = getattr(owner, part)
+        old = getattr(owner, leaf)
+        setattr(owner, leaf, torch.nn.Parameter(value.clone()) if isinstance(old, torch.nn.Parameter)
+                else value.clone())
+""",
+        "ignores unexpected keys": _ch03_load(condition="missing or wrong"),
+        "skips the buffers (named_parameters only)": _ch03_load(own="dict(module.named_parameters())"),
+        "no check at all": _ch03_load(condition="False"),
+    },
+    "3.8": {
+        "backward uses sigmoid's derivative only": _ch03_silu(
+            "x * torch.sigmoid(x)", "grad_output * s * (1 - s)"),
+        "backward ignores grad_output": _ch03_silu(
+            "x * torch.sigmoid(x)", "s * (1 + x * (1 - s))"),
+        "backward forgets the product rule's first term": _ch03_silu(
+            "x * torch.sigmoid(x)", "grad_output * x * s * (1 - s)"),
+        "forward is sigmoid alone": _ch03_silu("torch.sigmoid(x)", "grad_output * s * (1 - s)"),
+    },
+    "3.9": {
+        "uses learntorch's nn.Linear": _CH03_BASE + _CH03_TRAIN.format(
+            steps=300, step="optimizer.step()", result="model").replace(
+            "Linear(64, 32)", "torch.nn.Linear(64, 32)"),
+        "never calls optimizer.step()": _CH03_BASE + _CH03_TRAIN.format(
+            steps=300, step="pass", result="model"),
+        "trains for 2 steps only": _CH03_BASE + _CH03_TRAIN.format(
+            steps=2, step="optimizer.step()", result="model"),
+        "returns the loss instead of the model": _CH03_BASE + _CH03_TRAIN.format(
+            steps=300, step="optimizer.step()", result="loss"),
+    },
+})
+
+SAYS.update({
+    ("3.4", "computes in float64"): "dtype float64 ≠ expected float32",
+})
