@@ -349,7 +349,7 @@ class Pad:
 
 
 class RandomCrop:
-    """A random size-(h, w) crop, after optional ``padding``: two ``randint`` draws, as torchvision."""
+    """A random (h, w) crop after optional ``padding``: two ``randint`` draws, as torchvision."""
 
     def __init__(self, size, padding=None, pad_if_needed=False, fill=0, padding_mode="constant"):
         self.size = tuple(_setup_size(size, "Please provide only two dimensions (h, w) for size."))
