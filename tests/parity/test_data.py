@@ -535,3 +535,17 @@ def test_pin_memory_is_accepted():
         warnings.simplefilter("ignore")
         run_both(lambda lib, data: data.DataLoader(tensor_dataset(lib, data), batch_size=8,
                                                    pin_memory=True))
+
+
+def test_notebook_cell_dataset_in_a_real_jupyter_kernel():
+    """The same cell in an ipykernel (whose __main__ has no file): fork works, spawn and
+    forkserver fail at once with the advice, none hangs."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    cell = "\n".join(NOTEBOOK_CELL.format(ctx=ctx) for ctx in ("fork", "spawn", "forkserver"))
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    lines = "".join(o.get("text", "") for o in nb.cells[0].outputs).splitlines()
+    assert lines[0] == "[[0, 10], [20, 30], [40, 50]]"
+    assert lines[1].startswith("RuntimeError: DataLoader workers start with 'spawn'")
+    assert lines[2].startswith("RuntimeError: DataLoader workers start with 'forkserver'")
