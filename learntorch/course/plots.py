@@ -285,3 +285,17 @@ def value_graph(root, order=None):
 
     visit(root)
     return svg_of(dot)
+
+
+# -- images ----------------------------------------------------------------------------------
+def images(pictures, labels, columns=10):
+    """Small greyscale images in a row (or rows) of ``columns``, each titled with its label."""
+    pictures = _numpy(pictures)
+    rows = -(-len(pictures) // columns)
+    fig, axes = _figure(columns, 0.8 * columns, 0.95 * rows, nrows=rows)
+    for ax, picture, label in zip(axes, pictures, labels):
+        ax.imshow(picture, cmap="gray_r", interpolation="nearest")
+        ax.set_title(_text(label), fontsize=9)
+    for ax in axes:
+        ax.axis("off")
+    return _png(fig)
