@@ -315,16 +315,17 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 
 # -- spread: var and std -----------------------------------------------------------------------
 class Var(Op):
-    """Σ(x − mean)² / max(0, N − correction); backward ``grad · 2(x − mean) / (N − correction)``."""
+    """Σ(x − mean)² / max(0, N − correction); backward ``grad · 2(x − mean) / (N − correction)``,
+    unclamped over given dims, NaN/inf over all of them once N ≤ correction (torch's rules)."""
 
     @staticmethod
-    def forward(ctx, x, axes, keepdim, correction):
+    def forward(ctx, x, axes, keepdim, correction, whole):
         centered = np.asarray(x - x.mean(axis=axes, keepdims=True)) if x.size else x.copy()
         np.multiply(centered, centered, out=centered)
         total = centered.sum(axis=axes, keepdims=keepdim)
-        divisor = np.maximum(0, _count(x.shape, axes) - correction)
-        out = np.asarray(np.true_divide(total, divisor, dtype=x.dtype))
-        ctx.axes, ctx.keepdim, ctx.divisor = axes, keepdim, divisor
+        dof = _count(x.shape, axes) - correction
+        out = np.asarray(np.true_divide(total, np.maximum(0, dof), dtype=x.dtype))
+        ctx.axes, ctx.keepdim, ctx.dof, ctx.whole = axes, keepdim, dof, whole
         ctx.save_for_backward(x, out)
         return out
 
@@ -332,8 +333,11 @@ class Var(Op):
     def backward(cls, ctx, grad):
         x, out = ctx.saved_tensors
         centered = x - x.mean(dim=ctx.axes, keepdim=True)
-        return _expand_back(cls.scale(grad, out), x.shape, ctx.axes, ctx.keepdim) * centered \
-            * (2.0 / ctx.divisor if ctx.divisor else float("inf"))
+        grad = _expand_back(cls.scale(grad, out), x.shape, ctx.axes, ctx.keepdim)
+        if ctx.whole and ctx.dof <= 0:  # torch: NaN where x is its mean, else infinity
+            from .pointwise import where
+            return grad * where(centered == 0, float("nan"), float("inf"))
+        return grad * centered * (2.0 / ctx.dof if ctx.dof else float("inf"))
 
     @staticmethod
     def scale(grad, out):
@@ -344,8 +348,8 @@ class Std(Var):
     """``sqrt(var)``: the var gradient scaled by ``1 / (2·std)``."""
 
     @classmethod
-    def forward(cls, ctx, x, axes, keepdim, correction):
-        out = np.sqrt(Var.forward(ctx, x, axes, keepdim, correction))
+    def forward(cls, ctx, x, axes, keepdim, correction, whole):
+        out = np.sqrt(Var.forward(ctx, x, axes, keepdim, correction, whole))
         ctx.save_for_backward(x, out)
         return out
 
@@ -399,7 +403,8 @@ def _spread(op, name, input, dim, unbiased, keepdim, correction):
     if correction is None:
         correction = 0 if unbiased is False else 1
     axes = reduction_axes(dim, input.dim())
-    return op.apply(input, axes=axes, keepdim=keepdim, correction=correction)
+    whole = dim is None or input.dim() == 0  # torch's backward treats a full reduction apart
+    return op.apply(input, axes=axes, keepdim=keepdim, correction=correction, whole=whole)
 
 
 # -- cumulative ops -----------------------------------------------------------------------------
