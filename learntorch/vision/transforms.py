@@ -7,13 +7,17 @@ gives torchvision's augmentation.
 """
 import math
 import numbers
+import random
+import warnings
+from collections.abc import Sequence
 from enum import Enum
 
 import numpy as np
 
 __all__ = ["Compose", "ToTensor", "PILToTensor", "ToPILImage", "ConvertImageDtype", "Normalize",
            "Resize", "CenterCrop", "Pad", "RandomCrop", "RandomHorizontalFlip",
-           "RandomVerticalFlip", "RandomRotation", "RandomResizedCrop", "RandomApply", "Grayscale",
+           "RandomVerticalFlip", "RandomRotation", "RandomResizedCrop", "RandomApply", "RandomChoice",
+           "RandomErasing", "Grayscale",
            "Lambda", "InterpolationMode"]
 
 
@@ -532,3 +536,87 @@ class Grayscale:
 
     def __repr__(self):
         return f"{self.__class__.__name__}(num_output_channels={self.num_output_channels})"
+
+
+class RandomChoice:
+    """One of ``transforms``, picked with Python's ``random.choices`` (as torchvision does)."""
+
+    def __init__(self, transforms, p=None):
+        if p is not None and not isinstance(p, Sequence):
+            raise TypeError("Argument p should be a sequence")
+        if p is not None and len(p) != len(transforms):
+            raise ValueError(f"Length of p doesn't match the number of transforms: {len(p)} != "
+                             f"{len(transforms)}")
+        self.transforms, self.p = transforms, p
+
+    def __call__(self, *args):
+        return random.choices(self.transforms, weights=self.p)[0](*args)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(transforms={self.transforms}, p={self.p})"
+
+
+class RandomErasing:
+    """With probability ``p``, overwrite a random box of a tensor image C×H×W with ``value``
+    (a number, one per channel, or ``"random"`` normals): torchvision's draws, in its order."""
+
+    def __init__(self, p=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=0, inplace=False):
+        if not isinstance(value, (numbers.Number, str, tuple, list)):
+            raise TypeError("Argument value should be either a number or str or a sequence")
+        if isinstance(value, str) and value != "random":
+            raise ValueError("If value is str, it should be 'random'")
+        if not isinstance(scale, Sequence):
+            raise TypeError("Scale should be a sequence")
+        if not isinstance(ratio, Sequence):
+            raise TypeError("Ratio should be a sequence")
+        if (scale[0] > scale[1]) or (ratio[0] > ratio[1]):
+            warnings.warn("Scale and ratio should be of kind (min, max)")
+        if scale[0] < 0 or scale[1] > 1:
+            raise ValueError("Scale should be between 0 and 1")
+        if p < 0 or p > 1:
+            raise ValueError("Random erasing probability should be between 0 and 1")
+        self.p, self.scale, self.ratio, self.value, self.inplace = p, scale, ratio, value, inplace
+
+    @staticmethod
+    def get_params(img, scale, ratio, value=None):
+        lt = _lt()
+        img_c, img_h, img_w = img.shape[-3], img.shape[-2], img.shape[-1]
+        area = img_h * img_w
+        log_ratio = lt.log(lt.tensor(ratio))
+        for _ in range(10):
+            erase_area = area * lt.empty(1).uniform_(scale[0], scale[1]).item()
+            aspect_ratio = lt.exp(lt.empty(1).uniform_(float(log_ratio[0]),
+                                                       float(log_ratio[1]))).item()
+            h = int(round(math.sqrt(erase_area * aspect_ratio)))
+            w = int(round(math.sqrt(erase_area / aspect_ratio)))
+            if not (h < img_h and w < img_w):
+                continue
+            if value is None:
+                v = lt.empty([img_c, h, w], dtype=lt.float32).normal_()
+            else:
+                v = lt.tensor(value)[:, None, None]
+            i = lt.randint(0, img_h - h + 1, size=(1,)).item()
+            j = lt.randint(0, img_w - w + 1, size=(1,)).item()
+            return i, j, h, w, v
+        return 0, 0, img_h, img_w, img
+
+    def __call__(self, img):
+        if not _lt().rand(1) < self.p:
+            return img
+        if isinstance(self.value, (int, float)):
+            value = [float(self.value)]
+        elif isinstance(self.value, str):
+            value = None
+        else:
+            value = [float(v) for v in self.value]
+        if value is not None and len(value) not in (1, img.shape[-3]):
+            raise ValueError("If value is a sequence, it should have either a single value or "
+                             f"{img.shape[-3]} (number of input channels)")
+        i, j, h, w, v = self.get_params(img, scale=self.scale, ratio=self.ratio, value=value)
+        out = img if self.inplace else img.clone()
+        out[..., i:i + h, j:j + w] = v
+        return out
+
+    def __repr__(self):
+        return (f"{self.__class__.__name__}(p={self.p}, scale={self.scale}, ratio={self.ratio}, "
+                f"value={self.value}, inplace={self.inplace})")

@@ -127,10 +127,31 @@ def test_seeded_random_transforms_match_torchvision(name, img, seed):
     run(RANDOM[name], img, seed=seed, repeats=6, atol=1e-6)
 
 
-@pytest.mark.parametrize("name", ["RandomCrop", "RandomCrop padding", "RandomHorizontalFlip",
-                                  "RandomVerticalFlip", "RandomApply"])
-def test_seeded_random_transforms_on_tensors(name):
-    run(RANDOM[name], TENSOR, seed=1, repeats=6)
+TENSOR_RANDOM = {
+    **{name: RANDOM[name] for name in ["RandomCrop", "RandomCrop padding",
+                                       "RandomHorizontalFlip", "RandomVerticalFlip",
+                                       "RandomApply"]},
+    "RandomErasing": lambda T: T.RandomErasing(p=0.7),
+    "RandomErasing random": lambda T: T.RandomErasing(p=0.9, value="random", scale=(0.1, 0.5)),
+    "RandomErasing per channel": lambda T: T.RandomErasing(p=1.0, value=(0.1, 0.2, 0.3)),
+}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("name", list(TENSOR_RANDOM))
+def test_seeded_random_transforms_on_tensors(name, seed):
+    run(TENSOR_RANDOM[name], TENSOR, seed=seed, repeats=6)
+
+
+def test_random_choice_draws_from_pythons_random():
+    import random
+    outs = []
+    for module in (ltv.transforms, T):
+        random.seed(5)
+        choice = module.RandomChoice([module.Pad(1), module.CenterCrop(4), module.Pad(3)],
+                                     p=[0.2, 0.5, 0.3])
+        outs.append([np.asarray(choice(GRAY)).shape for _ in range(8)])
+    assert outs[0] == outs[1] and len(set(outs[0])) > 1
 
 
 def test_transform_errors():
