@@ -425,11 +425,15 @@ def test_iterable_dataset_sharded_by_worker_info(ctx):
 def test_worker_exception_names_worker_and_keeps_traceback(ctx):
     loader = ldata.DataLoader(Fails(), batch_size=2, num_workers=2, multiprocessing_context=ctx,
                               timeout=60)
+    it = iter(loader)
     with pytest.raises(KeyError) as info:
-        list(loader)
+        list(it)
     text = str(info.value)
     assert "Caught KeyError in DataLoader worker process 0" in text
     assert "Traceback (most recent call last)" in text and "no sample 5" in text
+    for w in it._workers:  # and the workers are gone
+        w.join(5)
+        assert not w.is_alive()
 
 
 @pytest.mark.parametrize("ctx", START_METHODS)
