@@ -903,10 +903,11 @@ def lerp(input, end, weight, *, out=None):
     if isinstance(weight, Tensor):
         if weight.dim():  # a 0-d weight of another float dtype is accepted, as in torch
             _same_dtype(input, weight, "weight")
+        # torch promotes the three together: a 0-d float64 weight makes 0-d float32 ends float64
+        np_dtype = _dtype.result_type(input, end, weight).np
         try:
-            result = Lerp.run((input, end, weight), (input._array, end._array,
-                                                     weight._array.astype(input._array.dtype,
-                                                                          copy=False)), {})
+            result = Lerp.run((input, end, weight), tuple(
+                t._array.astype(np_dtype, copy=False) for t in (input, end, weight)), {})
         except ValueError:
             raise broadcast_error(input.shape, end.shape, weight.shape) from None
     else:
