@@ -252,7 +252,7 @@ def test_randint_like():
     run_both(lambda m: m.randint_like(m.zeros(4, 5, dtype=m.int32), -4, 4))
 
 
-@pytest.mark.parametrize("n", (0, 1, 2, 3, 10, 1000, 60_000))
+@pytest.mark.parametrize("n", (0, 1, 2, 3, 10, 1000, 60_000, 2 ** 16, 2 ** 16 + 1, 100_000))
 def test_randperm_is_torchs_fisher_yates(n):
     run_both(lambda m: m.randperm(n))
     run_both(lambda m: m.randperm(n, dtype=m.int32))
