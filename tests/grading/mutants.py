@@ -760,7 +760,7 @@ _CH03_SEQUENTIAL_EXTRA = """
 _CH03_TRAIN = """
 def train_classifier(x, y):
     model = Sequential(Linear(64, 32), ReLU(), Linear(32, 10))
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
     for step in range({steps}):
         optimizer.zero_grad()
         loss = cross_entropy(model(x), y)
