@@ -191,15 +191,23 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     return _finish(zeros_in_layout_of(input._array, dtype.np), None, device, requires_grad)
 
 
+def memory_order(array):
+    """Axes from the largest stride to the smallest (size-1 axes first, where they do not
+    matter): the order torch's kernels visit elements in, and ``empty_like`` keeps."""
+    axes = [axis for axis in builtins.range(array.ndim) if array.shape[axis] != 1]
+    axes.sort(key=lambda axis: -abs(array.strides[axis]))
+    return tuple([axis for axis in builtins.range(array.ndim) if array.shape[axis] == 1] + axes)
+
+
 def zeros_in_layout_of(array, np_dtype):
     """Zeros shaped like ``array`` with its strides' order when it is dense (no gaps, no
     overlap), else C-contiguous: torch's ``empty_like`` rule."""
-    order = sorted(builtins.range(array.ndim), key=lambda axis: -abs(array.strides[axis]))
+    order = memory_order(array)
     permuted = [array.shape[axis] for axis in order]
     dense_strides = np.empty(permuted, dtype=array.dtype).strides
     dense = all(array.strides[axis] == dense_strides[k] or array.shape[axis] == 1
                 for k, axis in enumerate(order))
-    if not dense or order == list(builtins.range(array.ndim)):
+    if not dense or order == tuple(builtins.range(array.ndim)):
         return np.zeros(array.shape, dtype=np_dtype)
     return np.zeros(permuted, dtype=np_dtype).transpose(np.argsort(order))
 

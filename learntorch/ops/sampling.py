@@ -6,7 +6,7 @@ and turns them into numbers the way ATen's CPU kernels do (``DistributionsHelper
 ``TransformationHelper.h``, ``cpu/DistributionTemplates.h``), vectorized. The rules:
 
 * A kernel fills its output in memory order (``TensorIterator``), one sample per element,
-  so a transposed tensor is filled column by column. ``_memory_order`` gives that order.
+  so a transposed tensor is filled column by column. ``creation.memory_order`` gives that order.
 * Uniforms: float32 ``(word & (2**24 - 1)) * 2**-24`` from one word; float64
   ``(word64 & (2**53 - 1)) * 2**-53`` from two. ``uniform_(a, b)`` is one fused
   ``x * (b - a) + a``.
@@ -26,6 +26,7 @@ from .. import random as _random
 from .._cpu_math import fma, libm
 from .._tensor import Tensor, _shape_arg
 from ._mutation import apply_inplace
+from .creation import _finish, memory_order, zeros_in_layout_of
 from ._op import Op
 from ._promote import broadcast_shape
 
@@ -33,17 +34,9 @@ _TWO_PI = 2.0 * math.pi
 
 
 # -- where the samples go ----------------------------------------------------------------------
-def _memory_order(array):
-    """Axes from the largest stride to the smallest: the order torch's kernels fill them in."""
-    axes = [axis for axis in range(array.ndim) if array.shape[axis] != 1]
-    axes.sort(key=lambda axis: -array.strides[axis])
-    rest = [axis for axis in range(array.ndim) if array.shape[axis] == 1]
-    return tuple(rest + axes)
-
-
-def _in_memory_order(values, like):
+def _in_fill_order(values, like):
     """``values`` (flat, in the order torch fills ``like``) arranged in ``like``'s shape."""
-    order = _memory_order(like)
+    order = memory_order(like)
     if order == tuple(range(like.ndim)):
         return values.reshape(like.shape)
     return values.reshape([like.shape[axis] for axis in order]).transpose(np.argsort(order))
@@ -232,7 +225,6 @@ def _default(dtype):
 
 def _new(size, dtype, device, requires_grad, fill):
     """A fresh tensor of ``size`` filled in place by ``fill`` (as torch does: empty, then fill)."""
-    from .creation import _finish
     t = _finish(np.empty(_shape_arg(size), dtype=dtype.np), None, None, False)
     fill(t)
     return _finish(t._array, None, device, requires_grad)
@@ -241,7 +233,6 @@ def _new(size, dtype, device, requires_grad, fill):
 def _new_like(input, dtype, device, requires_grad, fill):
     """``empty_like(input)``, filled: torch keeps a dense ``input``'s strides, so the fill order
     too; the result handed back is C-contiguous with the same values."""
-    from .creation import _finish, zeros_in_layout_of
     dtype = input.dtype if dtype is None else _dtype.to_dtype(dtype)
     t = Tensor._make(zeros_in_layout_of(input._array, dtype.np))
     fill(t)
@@ -277,7 +268,6 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
     """A random permutation of 0..n-1 (torch's Fisher-Yates, one 32-bit word per step)."""
-    from .creation import _finish
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
     gen = _random._of(generator)
@@ -456,7 +446,7 @@ def _check_multinomial(input, num_samples, replacement):
 def _fill_random(self, node, values):
     """Write ``values`` (flat, in fill order) into ``self`` as the in-place op ``node`` (a zero
     gradient to the old values, as in torch; a leaf that requires grad needs ``no_grad``)."""
-    values = _in_memory_order(np.asarray(values).astype(self._array.dtype, copy=False), self._array)
+    values = _in_fill_order(np.asarray(values).astype(self._array.dtype, copy=False), self._array)
     return apply_inplace(self, lambda x: _DRAWS[node].apply(x, values=values))
 
 
@@ -533,7 +523,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
     gen = _random._of(generator)
     if isinstance(p, Tensor):
         probs = _check_probabilities(p if p.shape == self.shape else p.expand(self.shape))
-        probs = probs.transpose(_memory_order(self._array)).ravel()  # in fill order
+        probs = probs.transpose(memory_order(self._array)).ravel()  # in fill order
         u = _uniform(gen, probs.size, _compute_dtype(probs.dtype))
         return _fill_random(self, "BernoulliBackward1", u < probs)
     return _fill_random(self, "BernoulliBackward2",
