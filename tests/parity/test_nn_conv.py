@@ -335,3 +335,21 @@ def test_lenet_layers_start_from_torchs_weights():
     ours, theirs = build(lt), build(torch)
     for (k, a), (_, b) in zip(ours.state_dict().items(), theirs.state_dict().items()):
         np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=k)
+
+
+def test_conv_tbc_and_the_small_functional_helpers_match_torch():
+    import torch as real
+    x, w, b = (np.random.default_rng(3).standard_normal(s).astype(np.float32)
+               for s in ((7, 2, 3), (3, 3, 4), (4,)))
+    for pad in (0, 1):
+        ours = lt.nn.functional.conv_tbc(lt.tensor(x), lt.tensor(w), lt.tensor(b), pad)
+        theirs = real.nn.functional.conv_tbc(real.tensor(x), real.tensor(w), real.tensor(b), pad)
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-5, atol=1e-5)
+    F, TF = lt.nn.functional, real.nn.functional
+    assert F.GRID_SAMPLE_INTERPOLATION_MODES == TF.GRID_SAMPLE_INTERPOLATION_MODES
+    assert F.GRID_SAMPLE_PADDING_MODES == TF.GRID_SAMPLE_PADDING_MODES
+    y = np.arange(2 * 6 * 2 * 2, dtype=np.float32).reshape(2, 6, 2, 2)
+    assert np.array_equal(F.native_channel_shuffle(lt.tensor(y), 3).numpy(),
+                          TF.native_channel_shuffle(real.tensor(y), 3).numpy())
+    with pytest.raises(AssertionError, match="kernel_size must be"):
+        F.assert_int_or_pair((1, 2, 3), "kernel_size", "{} must be an int or a pair")

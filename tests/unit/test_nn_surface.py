@@ -20,12 +20,9 @@ _HELPER_MODULES = {"torch._jit_internal", "torch.overrides", "torch._C", "torch.
 _DOC_NOTES = {"reproducibility_notes", "sparse_support_notes", "tf32_notes", "TYPE_CHECKING"}
 
 NOT_YET = {
-    "nn.functional.GRID_SAMPLE_INTERPOLATION_MODES",
-    "nn.functional.GRID_SAMPLE_PADDING_MODES", "nn.functional.ScalingType",
-    "nn.functional.SwizzleType", "nn.functional.assert_int_or_pair", "nn.functional.conv_tbc",
-    "nn.functional.grouped_mm", "nn.functional.native_channel_shuffle",
-    "nn.functional.scaled_grouped_mm",
-    "nn.functional.scaled_mm",
+    # float8/bfloat16 grouped and scaled matmuls for accelerators, and their enums
+    "nn.functional.ScalingType", "nn.functional.SwizzleType", "nn.functional.grouped_mm",
+    "nn.functional.scaled_grouped_mm", "nn.functional.scaled_mm",
 }
 
 

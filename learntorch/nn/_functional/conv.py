@@ -408,5 +408,12 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
                            output_padding, groups, dilation)
 
 
+def conv_tbc(input, weight, bias, pad=0):
+    """1-D convolution of a (time, batch, channels) sequence with ``weight (k, C_in, C_out)``:
+    ``conv1d`` with the axes moved, as torch's ``conv_tbc`` computes it."""
+    out = conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=pad)
+    return out.permute(2, 0, 1)
+
+
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-           "conv_transpose3d"]
+           "conv_transpose3d", "conv_tbc"]

@@ -210,6 +210,11 @@ def pixel_unshuffle(input, downscale_factor):
     return y.reshape(*lead, c * r * r, h // r, w // r)
 
 
+# grid_sample's modes and the codes torch's kernels know them by.
+GRID_SAMPLE_INTERPOLATION_MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
+GRID_SAMPLE_PADDING_MODES = {"zeros": 0, "border": 1, "reflection": 2}
+
+
 def channel_shuffle(input, groups):
     """``(N, g·k, *) -> (N, k·g, *)``: interleave the channels of ``groups`` groups."""
     if input.dim() <= 2:
@@ -442,5 +447,11 @@ def affine_grid(theta, size, align_corners=None):
     return grid.reshape(size[0], *spatial, n)
 
 
+def native_channel_shuffle(input, groups):
+    """torch's kernel-level ``channel_shuffle``: the same result."""
+    return channel_shuffle(input, groups)
+
+
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle",
-           "pixel_unshuffle", "channel_shuffle", "unfold", "fold", "grid_sample", "affine_grid"]
+           "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle",
+           "GRID_SAMPLE_INTERPOLATION_MODES", "GRID_SAMPLE_PADDING_MODES", "unfold", "fold", "grid_sample", "affine_grid"]
