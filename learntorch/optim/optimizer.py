@@ -420,6 +420,9 @@ def _addcdiv_(param, t1, t2, value, out=None):
 
 def _add_(param, other, alpha, out=None):
     """``param ← param + α·other`` in place (torch's ``add_(other, alpha=α)``)."""
+    if alpha == 1:  # 1·other is exact: one pass fewer (SGD's momentum with no dampening)
+        param += other
+        return other
     tmp = np.multiply(other, float(alpha), out=out)
     param += tmp
     return tmp
