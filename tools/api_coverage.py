@@ -215,6 +215,22 @@ ROWS = [
     *[("torch.optim", f"optim.{name}", None)
       for name in ("Adadelta", "Adagrad", "Adam", "Adamax", "ASGD", "LBFGS", "RMSprop", "Rprop",
                    "SGD")],
+    # torch.utils.data and torchvision (learntorch.vision)
+    *[("torch.utils.data", f"utils.data.{name}", None)
+      for name in ("Dataset", "TensorDataset", "DataLoader", "Sampler", "SequentialSampler",
+                   "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler")],
+    ("torch.utils", "utils.model_zoo.load_url", None),
+    *[("torchvision", f"vision.datasets.{name}", None)
+      for name in ("MNIST", "CocoCaptions", "CocoDetection", "LSUN", "ImageFolder", "CIFAR10",
+                   "CIFAR100", "STL10")],
+    *[("torchvision", f"vision.models.{name}", None)
+      for name in ("alexnet", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
+                   "vgg11", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19",
+                   "vgg19_bn")],
+    *[("torchvision", f"vision.transforms.{name}", None)
+      for name in ("Compose", "CenterCrop", "RandomCrop", "RandomHorizontalFlip",
+                   "RandomSizedCrop", "Pad", "Normalize", "ToTensor", "ToPILImage", "Lambda")],
+    ("torchvision", "vision.utils.make_grid", None), ("torchvision", "vision.utils.save_image", None),
 ]
 
 
@@ -254,6 +270,7 @@ def _oracle_tests():
 
 def build_table():
     import learntorch
+    import learntorch.vision  # noqa: F401  (torchvision's counterpart is not imported by learntorch)
     try:
         import torch
     except ImportError:
