@@ -21,6 +21,7 @@ from .random import Generator, default_generator, get_rng_state, initial_seed, m
 from . import nn  # noqa: E402  (after the tensor API it is built on)
 from . import optim  # noqa: E402  (after nn, whose Module hooks it reuses)
 from . import utils  # noqa: E402  (utils.data: datasets, samplers, DataLoader)
+from . import hub  # noqa: E402
 # Activations torch also has at the top level (torch.selu, torch.threshold_ …)
 from .nn._functional.activation import (celu, celu_, hardshrink, prelu, rrelu_, selu,  # noqa: E402
                                         selu_, threshold, threshold_)

@@ -1,2 +1,2 @@
-"""learntorch.utils: the torch.utils pieces the course needs (``data``)."""
-from . import data  # noqa: F401
+"""learntorch.utils: the torch.utils pieces the course needs (``data``, ``model_zoo``)."""
+from . import data, model_zoo  # noqa: F401
