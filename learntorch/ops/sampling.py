@@ -26,7 +26,7 @@ from .. import random as _random
 from .._cpu_math import fma, libm
 from .._tensor import Tensor, _shape_arg
 from ._mutation import apply_inplace
-from .creation import _finish, memory_order, zeros_in_layout_of
+from .creation import _default, _finish, memory_order, zeros_in_layout_of
 from ._op import Op
 from ._promote import broadcast_shape
 
@@ -40,13 +40,6 @@ def _in_fill_order(values, like):
     if order == tuple(range(like.ndim)):
         return values.reshape(like.shape)
     return values.reshape([like.shape[axis] for axis in order]).transpose(np.argsort(order))
-
-
-def _is_contiguous(array):
-    """torch's contiguity: C order, where size-1 dimensions do not count."""
-    return array.flags.c_contiguous or all(
-        array.shape[a] == 1 or array.strides[a] == array.itemsize * math.prod(array.shape[a + 1:])
-        for a in range(array.ndim))
 
 
 # -- uniforms ----------------------------------------------------------------------------------
@@ -85,7 +78,7 @@ def _compute_dtype(np_dtype):
 def _normal(gen, like, mean, std):
     """Samples for ``like.normal_(mean, std)``, flat in fill order."""
     n = like.size
-    if n >= 16 and _is_contiguous(like):
+    if n >= 16 and like.flags.c_contiguous:  # NumPy's flag ignores size-1 dims, as torch
         return _normal_fill(gen, n, like.dtype, mean, std)
     return _chunked(fma, _box_muller_serial(gen, n), float(std), float(mean))
 
@@ -219,10 +212,6 @@ def _fisher_yates(n, words):
 
 
 # -- the public functions ------------------------------------------------------------------------
-def _default(dtype):
-    return _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
-
-
 def _new(size, dtype, device, requires_grad, fill):
     """A fresh tensor of ``size`` filled in place by ``fill`` (as torch does: empty, then fill)."""
     t = _finish(np.empty(_shape_arg(size), dtype=dtype.np), None, None, False)
