@@ -1024,3 +1024,10 @@ def load_state_dict(module, state):
 SAYS.update({
     ("3.4", "computes in float64"): "dtype float64 ≠ expected float32",
 })
+
+# Chapters 4-6 keep their mutants in their own files (one author per chapter).
+import mutants_ch04, mutants_ch05, mutants_ch06  # noqa: E402
+
+for _chapter in (mutants_ch04, mutants_ch05, mutants_ch06):
+    MUTANTS.update(_chapter.MUTANTS)
+    SAYS.update(_chapter.SAYS)
