@@ -22,6 +22,7 @@ from . import nn  # noqa: E402  (after the tensor API it is built on)
 from . import optim  # noqa: E402  (after nn, whose Module hooks it reuses)
 from . import utils  # noqa: E402  (utils.data: datasets, samplers, DataLoader)
 from . import hub  # noqa: E402
+from . import signal  # noqa: E402  (torch.signal.windows)
 # Activations torch also has at the top level (torch.selu, torch.threshold_ …)
 from .nn._functional.activation import (celu, celu_, hardshrink, prelu, rrelu_, selu,  # noqa: E402
                                         selu_, threshold, threshold_)

@@ -22,11 +22,13 @@ from .shape import *  # noqa: F401,F403
 from .unary import *  # noqa: F401,F403
 from . import histograms  # noqa: E402
 from .histograms import *  # noqa: F401,F403,E402
+from . import windows  # noqa: E402
+from .windows import *  # noqa: F401,F403,E402
 
 # `from learntorch.ops import *` gives the functions, not the submodules (learntorch.linalg
 # is torch.linalg's namespace, not ops/linalg.py).
 __all__ = [name for module in (activation, comparison, creation, indexing, inplace, linalg,
-                               pointwise, reduction, sampling, shape, unary, histograms)
+                               pointwise, reduction, sampling, shape, unary, histograms, windows)
            for name in module.__all__]
 
 # torch computes log(0) = -inf and 0/0 = nan silently; NumPy warns. Silence NumPy's
