@@ -3,7 +3,7 @@ from ._memory import keep_freed_buffers
 
 keep_freed_buffers()  # large temporaries are reused instead of page-faulted in afresh (_memory.py)
 
-from . import _dtype  # noqa: E402
+from . import _dtype, _unsupported  # noqa: E402
 from ._device import device
 from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,
                      half, int, int8, int16, int32, int64, long, promote_types, set_default_dtype,
@@ -45,3 +45,9 @@ def can_cast(from_, to):
 def is_nonzero(input):
     return input.__bool__()
 
+
+
+def __getattr__(name):
+    """``learntorch.sparse_coo_tensor`` and the like: an AttributeError naming the family that
+    learntorch leaves out (README, 'What learntorch leaves out'), not only the name."""
+    raise _unsupported.missing("module 'learntorch'", name)

@@ -10,7 +10,7 @@ import weakref
 
 import numpy as np
 
-from . import _device, _dtype
+from . import _device, _dtype, _unsupported
 from .autograd.function import AccumulateGrad, _RemovableHandle
 from .autograd.grad_mode import _State
 
@@ -63,28 +63,12 @@ class Tensor:
         ``Tensor(ndarray)`` shares the array's memory when it has the default dtype, as
         ``from_numpy`` would; any other array or sequence is copied into the default dtype.
         """
-        default = _dtype.get_default_dtype().np
-        data = args[0] if len(args) == 1 else Size(args)
-        if isinstance(data, Tensor):
-            if device is not None:
-                raise RuntimeError("Legacy tensor constructor of the form torch.Tensor(tensor, "
-                                   "device=device) is not supported.  Use torch.tensor(...) or "
-                                   "torch.as_tensor(...) instead.")
-            return _ops.shape._alias(data)
-        if isinstance(data, Size) or _is_int(data):
-            array = np.zeros(_shape_arg(args) if args else (0,), dtype=default)
-        elif isinstance(data, np.ndarray):
-            _dtype.from_numpy_dtype(data.dtype)
-            array = data if data.dtype == default else data.astype(default)
-        elif isinstance(data, (list, tuple)):
-            array = _ops.creation._infer_array(data).astype(default, copy=False)
-        elif isinstance(data, str):
-            raise TypeError("new(): invalid data type 'str'")
-        else:
-            kind = type(data)
-            name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
-            raise TypeError(f"new(): data must be a sequence (got {name})")
-        return cls._make(_device.move(array, _device.to_device(device)))
+        return _legacy_new(cls, args, device, _dtype.get_default_dtype(), same_dtype=False)
+
+    def new(self, *args, device=None):
+        """torch's legacy ``x.new(...)``: ``Tensor(...)`` with this tensor's dtype and device."""
+        return _legacy_new(Tensor, args, self.device if device is None else device, self.dtype,
+                           same_dtype=True)
 
     def _init(self, array):
         self._array = array
@@ -411,7 +395,7 @@ class Tensor:
             return _dtype.legacy_type_name(self.dtype)
         if isinstance(dtype, str):
             dtype = _dtype_from_type_name(dtype)
-        return self.to(dtype)
+        return self.to(getattr(dtype, "_legacy_dtype", dtype))  # FloatTensor … carry a dtype
 
     def type_as(self, other):
         return self.to(other.dtype)
@@ -575,6 +559,59 @@ class Tensor:
     def mT(self):
         return _ops.transpose(self, -2, -1)
 
+    def __getattr__(self, name):
+        """Only reached when ``name`` is not found: say so, naming the family when learntorch
+        leaves it out on purpose (``x.to_sparse()``: sparse layouts; see _unsupported.py)."""
+        if name.startswith("__"):  # NumPy and copy probe dunders: answer them at once
+            raise AttributeError(name)
+        raise _unsupported.missing(f"'{type(self).__name__}' object", name)
+
+
+def _legacy_new(cls, args, device, dtype, same_dtype):
+    """The legacy constructors (``Tensor(...)``, ``FloatTensor(...)``, ``x.new(...)``), case by
+    case as torch 2.13 does them.
+
+    ``(2, 3)`` or ``(Size([2, 3]),)`` allocates (zeros here, like ``empty``); a tensor gives a
+    view of it (``AliasBackward0``); an ndarray of ``dtype`` is shared, as ``from_numpy`` would;
+    any other array or sequence is copied into ``dtype``.
+    """
+    default = dtype.np
+    data = args[0] if len(args) == 1 else Size(args)
+    if isinstance(data, Tensor):
+        if device is not None and not same_dtype:
+            raise RuntimeError("Legacy tensor constructor of the form torch.Tensor(tensor, "
+                               "device=device) is not supported.  Use torch.tensor(...) or "
+                               "torch.as_tensor(...) instead.")
+        if same_dtype and data.dtype is not dtype:
+            raise TypeError(f"expected {_tensor_options(dtype)} (got {_tensor_options(data.dtype)})")
+        return _ops.shape._alias(data)
+    if isinstance(data, Size) or _is_int(data):
+        array = np.zeros(_shape_arg(args) if args else (0,), dtype=default)
+    elif isinstance(data, np.ndarray):
+        _dtype.from_numpy_dtype(data.dtype)
+        array = data if data.dtype == default else data.astype(default)
+    elif isinstance(data, (list, tuple)):
+        array = _ops.creation._infer_array(data).astype(default, copy=False)
+    elif isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
+    else:
+        kind = type(data)
+        name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+        raise TypeError(f"new(): data must be a sequence (got {name})")
+    return cls._make(_device.move(array, _device.to_device(device)))
+
+
+_CPP_TYPE_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double",
+                   "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+                   "uint8": "unsigned char", "bool": "bool"}
+
+
+def _tensor_options(dtype):
+    """How torch's C++ prints the options a legacy constructor expected or got."""
+    return (f"TensorOptions(dtype={_CPP_TYPE_NAMES.get(dtype.name, dtype.name)}, device=cpu, "
+            "layout=Strided, requires_grad=false (default), pinned_memory=false (default), "
+            "memory_format=(nullopt))")
+
 
 # Per-tensor autograd bookkeeping that a deep copy must not share with the original.
 _GRAPH_STATE = {"_grad", "_base", "_view_version", "_accumulator_ref", "_hooks", "_retains_grad"}
@@ -583,7 +620,10 @@ def _dtype_from_type_name(name):
     for d in _dtype.ALL:
         if name == _dtype.legacy_type_name(d):
             return d
-    return _dtype.to_dtype(name.replace("torch.", ""))
+    try:
+        return _dtype.to_dtype(name.replace("torch.", ""))
+    except TypeError:
+        raise ValueError(f"invalid type: '{name}'") from None
 
 
 def _host(array):
