@@ -16,5 +16,6 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 def source(*objects):
     """Print where each of ``objects`` lives in learntorch and its source: "read the real thing"."""
     for obj in objects:
+        obj = inspect.unwrap(obj)   # a decorated function (an optimizer's hooked step): its own code
         path = Path(inspect.getsourcefile(obj)).resolve().relative_to(_PACKAGE.parent)
         print(f"# {path.as_posix()}\n{inspect.getsource(obj)}")

@@ -81,7 +81,7 @@ def test_a_bug_in_the_grader_does_not_raise(capsys, monkeypatch):
     assert "could not run: ZeroDivisionError" in run_check(capsys, broadcast_shape)
 
 
-@pytest.mark.parametrize("chapter", [1, 2, 3])
+@pytest.mark.parametrize("chapter", [1, 2, 3, 4])
 def test_each_chapter_has_at_least_six_tasks(chapter):
     tasks = chapter_tasks(chapter)
     assert len(tasks) >= 6
@@ -89,7 +89,7 @@ def test_each_chapter_has_at_least_six_tasks(chapter):
     assert all(len(task.make_cases()) >= 5 for task in tasks)
 
 
-@pytest.mark.parametrize("chapter", [1, 2, 3])
+@pytest.mark.parametrize("chapter", [1, 2, 3, 4])
 def test_a_chapters_checks_use_only_earlier_chapters(chapter):
     module = inspect.getmodule(chapter_tasks(chapter)[0].make_cases)
     imported = {alias.name for node in ast.walk(ast.parse(inspect.getsource(module)))
