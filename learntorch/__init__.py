@@ -27,10 +27,37 @@ from . import signal  # noqa: E402  (torch.signal.windows)
 from .nn._functional.activation import (celu, celu_, hardshrink, prelu, rrelu_, selu,  # noqa: E402
                                         selu_, threshold, threshold_)
 from .nn._functional.activation import torch_rrelu as rrelu  # noqa: E402  (takes generator=)
+# torch.dropout, torch.layer_norm, torch.lstm …: ATen's signatures (nn/_functional/aten.py)
+from .nn._functional.aten import *  # noqa: E402,F401,F403
 Tensor.hardshrink, Tensor.prelu = hardshrink, prelu
 from .summary import summary  # noqa: E402  (the function; learntorch.summary is torchinfo's call)
+from .nn._functional.distance import cosine_similarity, pairwise_distance, pdist  # noqa: E402
+from .nn.utils.weight_norm import norm_except_dim  # noqa: E402
+from ._lowrank import pca_lowrank, svd_lowrank  # noqa: E402
+# Runtime and tensor infrastructure: storages, legacy types, dtype limits, flags, namespaces
+from . import storage  # noqa: E402  (attaches untyped_storage, set_, resize_ … to Tensor)
+from .ops.tensor_info import *  # noqa: F401,F403,E402  (and is_cpu, conj, dim_order …)
+from .storage import TypedStorage, UntypedStorage, from_file, frombuffer, is_storage  # noqa: E402
+from ._dlpack import from_dlpack, to_dlpack  # noqa: E402
+from ._dtype import uint16, uint32, uint64  # noqa: E402
+from ._device import get_default_device, set_default_device  # noqa: E402
+from ._finfo import finfo, iinfo  # noqa: E402
+from ._layout import *  # noqa: F401,F403,E402
+from ._tensor_types import *  # noqa: F401,F403,E402
+from ._flags import *  # noqa: F401,F403,E402
+from ._sym import *  # noqa: F401,F403,E402
+from ._compile import compile  # noqa: E402
+from . import (accelerator, backends, cpu, distributed, multiprocessing, testing,  # noqa: E402
+               torch_version, version)
+from ._runtime import (AcceleratorError, OutOfMemoryError, get_device_module,  # noqa: E402
+                       is_inference_mode_enabled)
+for _d, _cls in storage.LEGACY_STORAGES.items():
+    globals()[_cls.__name__] = _cls  # FloatStorage, LongStorage …
+Storage = storage.LEGACY_STORAGES[get_default_dtype()]  # torch.Storage follows the default dtype
+_dtype.DEFAULT_DTYPE_FOLLOWERS.append(
+    lambda d: globals().__setitem__("Storage", storage.LEGACY_STORAGES[d]))
 
-__version__ = "0.1.0"
+__version__ = torch_version.__version__  # "0.1.0", compares as a version
 
 
 def result_type(tensor1, tensor2):

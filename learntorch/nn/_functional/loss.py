@@ -206,14 +206,18 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                       "'batchmean' in the next major release.", UserWarning, stacklevel=2)
     elif reduction != "batchmean":
         reduction = _reduction(None, None, reduction)
-    if log_target:
-        loss = target.exp() * (target - input)
-    else:
-        loss = ops.xlogy(target, target) - target * input
+    loss = kl_div_pointwise(input, target, log_target)
     if reduction == "batchmean":
         total = loss.sum()
         return total / input.shape[0] if input.dim() != 0 else total
     return _reduce(loss, reduction)
+
+
+def kl_div_pointwise(input, target, log_target):
+    """Each element's ``target·(log target − input)`` (torch.kl_div reduces it without warning)."""
+    if log_target:
+        return target.exp() * (target - input)
+    return ops.xlogy(target, target) - target * input
 
 
 # -- classification: negative log likelihood and cross entropy ---------------------------------

@@ -266,6 +266,29 @@ def _run_direction(cell, w, x, batch_sizes, state, reverse):
     return out, tuple(final)
 
 
+def run_layers(mode, input, hx, batch_sizes, weights, num_layers, bidirectional, dropout):
+    """The stacked recurrence: ``input`` is packed rows ``(N, input_size)``, ``hx`` a tuple of
+    ``(layers * directions, B, H)`` states, ``weights(k)`` layer-direction k's ``_Weights``
+    (``k = layer * directions + direction``); ``dropout`` acts between layers.  Returns packed
+    outputs and final states.  RNNBase and torch's functional ``torch.lstm`` … both run it."""
+    cell = _CELLS[mode]
+    num_directions = 2 if bidirectional else 1
+    finals = []
+    x = input
+    for layer in range(num_layers):
+        outputs = []
+        for direction in range(num_directions):
+            k = layer * num_directions + direction
+            out, state = _run_direction(cell, weights(k), x, batch_sizes,
+                                        tuple(h[k] for h in hx), reverse=direction == 1)
+            outputs.append(out)
+            finals.append(state)
+        x = outputs[0] if num_directions == 1 else cat(outputs, 1)
+        if dropout and layer < num_layers - 1:
+            x = F.dropout(x, dropout, training=True)
+    return x, tuple(stack(parts) for parts in zip(*finals))
+
+
 class RNNBase(Module):
     """What RNN, LSTM and GRU share: the weights of every layer and direction, and the loop."""
 
@@ -396,25 +419,8 @@ class RNNBase(Module):
                         params.get("bias_hh"), params.get("weight_hr"))
 
     def _run(self, input, hx, batch_sizes):
-        """The stacked recurrence: ``input`` is packed rows ``(N, input_size)``, ``hx`` a tuple
-        of ``(layers * directions, B, H)`` states.  Returns packed outputs and final states."""
-        cell = _CELLS[self.mode]
-        num_directions = 2 if self.bidirectional else 1
-        finals = []
-        x = input
-        for layer in range(self.num_layers):
-            outputs = []
-            for direction in range(num_directions):
-                k = layer * num_directions + direction
-                w = self._weights(k)
-                out, state = _run_direction(cell, w, x, batch_sizes, tuple(h[k] for h in hx),
-                                            reverse=direction == 1)
-                outputs.append(out)
-                finals.append(state)
-            x = outputs[0] if num_directions == 1 else cat(outputs, 1)
-            if self.dropout and self.training and layer < self.num_layers - 1:
-                x = F.dropout(x, self.dropout, training=True)
-        return x, tuple(stack(parts) for parts in zip(*finals))
+        return run_layers(self.mode, input, hx, batch_sizes, self._weights, self.num_layers,
+                          self.bidirectional, self.dropout if self.training else 0.0)
 
     def forward(self, input, hx=None):
         name = {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(self.mode, self.mode)
