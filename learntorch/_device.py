@@ -43,6 +43,7 @@ class device:
 
 
 CPU = device("cpu")
+_as_device = device  # set_default_device's argument is named `device`, as torch's is
 
 
 def _cupy():
@@ -63,10 +64,23 @@ def cuda_available():
         return False
 
 
+_default = CPU  # set_default_device
+
+
+def set_default_device(device):
+    """The device factory functions use when none is given (None: back to the CPU)."""
+    global _default
+    _default = CPU if device is None else _as_device(device)
+
+
+def get_default_device():
+    return _default
+
+
 def to_device(d):
-    """Normalise a str/device/None argument to a device (None means cpu)."""
+    """Normalise a str/device/None argument to a device (None means the default device)."""
     if d is None:
-        return CPU
+        return _default if _default is CPU else to_device(_default)
     d = d if isinstance(d, device) else device(d)
     if d.type == "cuda":
         if not cuda_available():

@@ -55,9 +55,18 @@ bool = dtype("bool", np.bool_)
 
 ALL = (float16, float32, float64, uint8, int8, int16, int32, int64, bool)
 
+# torch's "limited support" unsigned types: creation, conversion, printing, comparisons for
+# equality and bitwise ops; no promotion with other integer types (see ``promote_types``).
+# Not in ``ALL``: torch files have no legacy storage class for them.
+uint16 = dtype("uint16", np.uint16)
+uint32 = dtype("uint32", np.uint32)
+uint64 = dtype("uint64", np.uint64)
+WIDE_UNSIGNED = (uint16, uint32, uint64)
+
 # The words torch's C++ core uses in messages ("Float", "Long") and its legacy tensor types.
 _TYPE_WORDS = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",
-               "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool"}
+               "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool",
+               "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64"}
 
 
 def type_word(d):
@@ -68,8 +77,8 @@ def type_word(d):
 def legacy_type_name(d):
     """``torch.FloatTensor`` for float32, as ``Tensor.type()`` prints it."""
     return f"torch.{_TYPE_WORDS[d.name]}Tensor"
-_BY_NAME = {d.name: d for d in ALL}
-_FROM_NUMPY = {d.np: d for d in ALL}
+_BY_NAME = {d.name: d for d in ALL + WIDE_UNSIGNED}
+_FROM_NUMPY = {d.np: d for d in ALL + WIDE_UNSIGNED}
 
 
 def _lookup(name):
@@ -118,6 +127,11 @@ def set_default_dtype(d):
         raise TypeError(f"only floating-point types are supported as the default type, got {d}")
     _default_float = d
     _result_type_cached.cache_clear()
+    for follow in DEFAULT_DTYPE_FOLLOWERS:
+        follow(d)
+
+
+DEFAULT_DTYPE_FOLLOWERS = []  # callbacks, e.g. learntorch.Storage follows the default dtype
 
 
 # ---------------------------------------------------------------------------
@@ -139,6 +153,9 @@ def promote_types(a, b):
         return a
     if cb == _FLOAT and ca != _FLOAT:
         return b
+    if a in WIDE_UNSIGNED or b in WIDE_UNSIGNED:
+        raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, attempted "
+                           f"to promote {type_word(a)} and {type_word(b)}")
     return _FROM_NUMPY[np.promote_types(a.np, b.np)]
 
 

@@ -54,6 +54,7 @@ class Tensor:
     _accumulator_ref = None  # weakref to this leaf's AccumulateGrad node
     _hooks = None
     _retains_grad = False
+    _post_accumulate_grad_hooks = None  # register_post_accumulate_grad_hook
 
     def __new__(cls, *args, device=None):
         """torch's ``Tensor(...)``, case by case as torch 2.13 does it.

@@ -1,5 +1,6 @@
 """``learntorch.cuda``: a GPU runs through CuPy when it is installed (``pip install learntorch[gpu]``)."""
 from . import _device
+from ._runtime import OutOfMemoryError  # noqa: F401  (torch.cuda.OutOfMemoryError)
 
 
 def is_available():

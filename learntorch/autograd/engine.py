@@ -274,6 +274,16 @@ def _accumulate(variable, g, create_graph):
         variable._grad = variable._grad + g
     else:
         variable._grad._array += g._array
+    if variable._post_accumulate_grad_hooks:
+        _call_post_accumulate_hooks(variable)
+
+
+def _call_post_accumulate_hooks(variable):
+    """``register_post_accumulate_grad_hook``: each hook sees the leaf once its .grad is final."""
+    for hook in list(variable._post_accumulate_grad_hooks):
+        result = hook(variable)
+        if result is not None:
+            raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
 
 
 def _fresh(g):

@@ -5,6 +5,7 @@ import functools
 class _State:
     """One flag read by every op; a class attribute is the cheapest global to read."""
     enabled = True
+    inference = False  # inside inference_mode (is_inference_mode_enabled)
 
 
 def is_grad_enabled():
@@ -49,10 +50,28 @@ class enable_grad(_GradMode):
 
 
 class inference_mode(_GradMode):
-    """Like ``no_grad`` (learntorch has no separate inference tensors)."""
+    """Like ``no_grad`` (learntorch has no separate inference tensors); inside it,
+    ``is_inference_mode_enabled()`` is True."""
 
     def __init__(self, mode=True):
         self.mode = not mode
+        self.inference = bool(mode)
+
+    def __enter__(self):
+        self._prev_inference = _State.inference
+        _State.inference = self.inference
+        super().__enter__()
+
+    def __exit__(self, *exc):
+        _State.inference = self._prev_inference
+        return super().__exit__(*exc)
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def run_in_inference_mode(*args, **kwargs):
+            with inference_mode(self.inference):
+                return fn(*args, **kwargs)
+        return run_in_inference_mode
 
 
 class set_grad_enabled(_GradMode):
