@@ -3,6 +3,8 @@
 Backward of ``C = A @ B``: ``dA = dC @ Bᵀ`` and ``dB = Aᵀ @ dC``; batch dims that were
 broadcast are summed away by ``OpNode`` like any other broadcast.
 """
+import warnings
+
 import numpy as np
 
 from .. import _dtype
@@ -506,12 +508,371 @@ def dist(input, other, p=2):
     return linalg.vector_norm(difference, p)
 
 
+# -- torch's top-level factorizations and solvers (most are torch.linalg's, older spellings) ----
+_WARNED = set()
+
+
+def _warn_once(key, message):
+    """torch's TORCH_WARN_ONCE: a UserWarning the first time in a process, then silence."""
+    if key not in _WARNED:
+        _WARNED.add(key)
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def _la():
+    from .. import linalg
+    return linalg
+
+
+def _return_types():
+    from .. import return_types
+    return return_types
+
+
+def svd(input, some=True, compute_uv=True, *, out=None):
+    """(U, S, V) with input = U diag(S) Vᵀ — V, not linalg.svd's Vh.  ``some=False``: full U and
+    V; ``compute_uv=False``: U and V are zero-filled (m×m, n×n), as torch's."""
+    from .creation import zeros
+    if not compute_uv:
+        m, n = input.shape[-2:]
+        batch = tuple(input.shape[:-2])
+        return _return_types().svd(zeros(batch + (m, m), dtype=input.dtype),
+                                   _la().svdvals(input),
+                                   zeros(batch + (n, n), dtype=input.dtype))
+    U, S, Vh = _la().svd(input, full_matrices=not some)
+    return _return_types().svd(U, S, Vh.mT)
+
+
+def qr(input, some=True, *, out=None):
+    _warn_once("qr", "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a "
+                     "future PyTorch release.\nThe boolean parameter 'some' has been replaced with "
+                     "a string parameter 'mode'.\nQ, R = torch.qr(A, some)\nshould be replaced "
+                     "with\nQ, R = torch.linalg.qr(A, 'reduced' if some else 'complete')")
+    Q, R = _la().qr(input, "reduced" if some else "complete")
+    return _return_types().qr(Q, R)
+
+
+def slogdet(input):
+    return _return_types().slogdet(*_la().slogdet(input))
+
+
+def logdet(input):
+    """log det A: NaN for a negative determinant, -inf for a singular A (torch's)."""
+    from .pointwise import where
+    sign, logabsdet = _la().slogdet(input)
+    return where(sign == -1, float("nan"), logabsdet)
+
+
+def matrix_power(input, n):
+    return _la().matrix_power(input, n)
+
+
+def matrix_exp(input):
+    return _la().matrix_exp(input)
+
+
+def pinverse(input, rcond=1e-15):
+    """``linalg.pinv(input, rtol=rcond)``."""
+    return _la().pinv(input, rtol=rcond)
+
+
+def cholesky(input, upper=False, *, out=None):
+    _warn_once("cholesky", "torch.cholesky is deprecated in favor of torch.linalg.cholesky and "
+                           "will be removed in a future PyTorch release.\nL = torch.cholesky(A)\n"
+                           "should be replaced with\nL = torch.linalg.cholesky(A)\nand\nU = "
+                           "torch.cholesky(A, upper=True)\nshould be replaced with\nU = "
+                           "torch.linalg.cholesky(A).mH\nThis transform will produce equivalent "
+                           "results for all valid (symmetric positive definite) inputs.")
+    return _la().cholesky(input, upper=upper)
+
+
+def cholesky_solve(input, input2, upper=False, *, out=None):
+    """X with A X = input, A = L Lᵀ from its Cholesky factor ``input2`` (Uᵀ U when ``upper``)."""
+    for name, t in (("b", input), ("A", input2)):
+        if t.dim() < 2:
+            raise RuntimeError(f"{name} should have at least 2 dimensions, but has {t.dim()} "
+                               f"dimensions instead")
+    if input.dtype is not input2.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{_dtype.type_word(input.dtype)} and A of type "
+                           f"{_dtype.type_word(input2.dtype)} instead.")
+    if input2.shape[-1] != input2.shape[-2]:
+        raise RuntimeError(f"A must be batches of square matrices, but they are "
+                           f"{input2.shape[-2]} by {input2.shape[-1]} matrices")
+    if input2.shape[-1] != input.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is "
+                           f"{input2.shape[-1]} by {input2.shape[-1]} but each b matrix is "
+                           f"{input.shape[-2]} by {input.shape[-1]}")
+    return _la().CholeskySolve.apply(input, input2, upper=upper)
+
+
+def cholesky_inverse(input, upper=False, *, out=None):
+    """(L Lᵀ)⁻¹ from the Cholesky factor L (or U with ``upper``)."""
+    if input.dim() < 2:
+        raise RuntimeError("cholesky_inverse: The input tensor A must have at least 2 dimensions.")
+    if input.shape[-1] != input.shape[-2]:
+        raise RuntimeError(f"cholesky_inverse: A must be batches of square matrices, but they are "
+                           f"{input.shape[-2]} by {input.shape[-1]} matrices")
+    if not input.is_floating_point():
+        raise RuntimeError(f"cholesky_inverse: Expected a floating point or complex tensor as "
+                           f"input. Got {_dtype.type_word(input.dtype)}")
+    return _la().CholeskyInverse.apply(input, upper=upper)
+
+
+def lu(A, pivot=True, get_infos=False, out=None):
+    """(LU, pivots) — with ``get_infos`` also info — as ``linalg.lu_factor_ex``."""
+    _warn_once("lu", "torch.lu is deprecated in favor of torch.linalg.lu_factor / "
+                     "torch.linalg.lu_factor_ex and will be removed in a future PyTorch release.\n"
+                     "LU, pivots = torch.lu(A, compute_pivots)\nshould be replaced with\nLU, "
+                     "pivots = torch.linalg.lu_factor(A, compute_pivots)\nand\nLU, pivots, info "
+                     "= torch.lu(A, compute_pivots, get_infos=True)\nshould be replaced with\nLU, "
+                     "pivots, info = torch.linalg.lu_factor_ex(A, compute_pivots)")
+    LU, pivots, info = _la().lu_factor_ex(A, pivot=pivot, check_errors=not get_infos)
+    if get_infos:
+        return _return_types()._lu_with_info(LU, pivots, info)
+    return LU, pivots
+
+
+def lu_solve(input, LU_data, LU_pivots, *, out=None):
+    _warn_once("lu_solve", "torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will "
+                           "be removed in a future PyTorch release.\nNote that torch.linalg.lu_solve "
+                           "has its arguments reversed.\nX = torch.lu_solve(B, LU, pivots)\nshould "
+                           "be replaced with\nX = torch.linalg.lu_solve(LU, pivots, B)")
+    return _la().lu_solve(LU_data, LU_pivots, input)
+
+
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
+    """(P, L, U) with A = P L U from ``lu_factor``'s output; differentiable in LU_data."""
+    return _return_types().lu_unpack(*_la()._lu_unpack(LU_data, LU_pivots, unpack_data,
+                                                       unpack_pivots))
+
+
+def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False, *, out=None):
+    """(solution, cloned_coefficient): X with A X = input (Aᵀ X = input when ``transpose``)."""
+    _warn_once("triangular_solve", "torch.triangular_solve is deprecated in favor of "
+               "torch.linalg.solve_triangularand will be removed in a future PyTorch release.\n"
+               "torch.linalg.solve_triangular has its arguments reversed and does not return a "
+               "copy of one of the inputs.\nX = torch.triangular_solve(B, A).solution\nshould be "
+               "replaced with\nX = torch.linalg.solve_triangular(A, B).")
+    for name, t in (("b", input), ("A", A)):
+        if t.dim() < 2:
+            raise RuntimeError(f"torch.triangular_solve: Expected {name} to have at least 2 "
+                               f"dimensions, but it has {t.dim()} dimensions instead")
+    if input.dtype is not A.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{_dtype.type_word(input.dtype)} and A of type "
+                           f"{_dtype.type_word(A.dtype)} instead.")
+    coefficient = A.mT if transpose else A
+    solution = _la().solve_triangular(coefficient, input, upper=upper != transpose,
+                                      unitriangular=unitriangular)
+    batch = broadcast_shape(tuple(input.shape[:-2]), tuple(A.shape[:-2]))
+    return _return_types().triangular_solve(solution, A.expand(batch + tuple(A.shape[-2:])).clone())
+
+
+def geqrf(input, *, out=None):
+    """(a, tau): LAPACK's QR — R on and above the diagonal, the Householder vectors below it."""
+    if input.dim() < 2:
+        raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
+    if not input.is_floating_point():
+        raise RuntimeError(f"torch.geqrf: Expected a floating point or complex tensor as input. "
+                           f"Got {_dtype.type_word(input.dtype)}")
+    h, tau = np.linalg.qr(input._array, mode="raw")
+    return _return_types().geqrf(Tensor._make(np.ascontiguousarray(np.swapaxes(h, -1, -2))),
+                                 Tensor._make(tau.astype(input._array.dtype, copy=False)))
+
+
+def orgqr(input, tau):
+    return _la().householder_product(input, tau)
+
+
+def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
+    """Q @ other (other @ Q with ``left=False``; Qᵀ with ``transpose``) for geqrf's Q, applied
+    one reflector at a time without forming Q; differentiable through its ops."""
+    name = "torch.ormqr"
+    if input.dim() < 2:
+        raise RuntimeError(f"{name}: input must have at least 2 dimensions.")
+    if other.dim() < 2:
+        raise RuntimeError(f"{name}: other must have at least 2 dimensions.")
+    if tau.shape[-1] > input.shape[-1]:
+        raise RuntimeError(f"{name}: tau.shape[-1] must be less than or equal to input.shape[-1]")
+    side = -2 if left else -1
+    if other.shape[side] != input.shape[-2]:
+        raise RuntimeError(f"{name}: other.shape[{side}] must be equal to input.shape[-2]")
+    for t, what in ((tau, "tau"), (other, "other")):
+        if t.dtype is not input.dtype:
+            raise RuntimeError(f"{name}: Expected input and {what} to have the same dtype, but "
+                               f"input has dtype {_dtype.type_word(input.dtype)} and {what} has "
+                               f"dtype {_dtype.type_word(t.dtype)}")
+    k = tau.shape[-1]
+    first_to_last = left == transpose  # Qᵀ C and C Q apply H_1 first
+    order = range(k) if first_to_last else range(k - 1, -1, -1)
+    V = _la()._reflectors(input, k)
+    return _la()._reflect(other, V, tau, order, "left" if left else "right")
+
+
+_REMOVED = "This function was deprecated since version 1.9 and is now removed. "
+
+
+def solve(input, A, *, out=None):
+    raise RuntimeError(
+        _REMOVED + "`torch.solve` is deprecated in favor of `torch.linalg.solve`. "
+        "`torch.linalg.solve` has its arguments reversed and does not return the LU "
+        "factorization.\n\nTo get the LU factorization see `torch.lu`, which can be used with "
+        "`torch.lu_solve` or `torch.lu_unpack`.\nX = torch.solve(B, A).solution should be "
+        "replaced with:\nX = torch.linalg.solve(A, B)")
+
+
+def lstsq(input, A, *, out=None):
+    raise RuntimeError(
+        _REMOVED + "`torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n"
+        "`torch.linalg.lstsq` has reversed arguments and does not return the QR decomposition in "
+        "the returned tuple (although it returns other information about the problem).\n\nTo get "
+        "the QR decomposition consider using `torch.linalg.qr`.\n\nThe returned solution in "
+        "`torch.lstsq` stored the residuals of the solution in the last m - n columns of the "
+        "returned value whenever m > n. In torch.linalg.lstsq, the residuals are in the field "
+        "'residuals' of the returned named tuple.\n\nThe unpacking of the solution, as in\nX, _ "
+        "= torch.lstsq(B, A).solution[:A.size(1)]\nshould be replaced with:\nX = "
+        "torch.linalg.lstsq(A, B).solution")
+
+
+def eig(self, eigenvectors=False, *, e=None, v=None):
+    raise RuntimeError(
+        _REMOVED + "`torch.linalg.eig` returns complex tensors of dtype `cfloat` or `cdouble` "
+        "rather than real tensors mimicking complex tensors.\n\nL, _ = torch.eig(A) should be "
+        "replaced with:\nL_complex = torch.linalg.eigvals(A)\n\nand\n\nL, V = torch.eig(A, "
+        "eigenvectors=True) should be replaced with:\nL_complex, V_complex = torch.linalg.eig(A)")
+
+
+def symeig(input, eigenvectors=False, upper=True, *, out=None):
+    raise RuntimeError(
+        _REMOVED + "The default behavior has changed from using the upper triangular portion of "
+        "the matrix by default to using the lower triangular portion.\n\nL, _ = torch.symeig(A, "
+        "upper=upper) should be replaced with:\nL = torch.linalg.eigvalsh(A, UPLO='U' if upper "
+        "else 'L')\n\nand\n\nL, V = torch.symeig(A, eigenvectors=True) should be replaced "
+        "with:\nL, V = torch.linalg.eigh(A, UPLO='U' if upper else 'L')")
+
+
+def matrix_rank(input, tol=None, symmetric=False, *, out=None):
+    raise RuntimeError(
+        "This function was deprecated since version 1.9 and is now removed.\nPlease use the "
+        "`torch.linalg.matrix_rank` function instead. The parameter 'symmetric' was renamed in "
+        "`torch.linalg.matrix_rank()` to 'hermitian'.")
+
+
+def chain_matmul(*matrices, out=None):
+    _warn_once("chain_matmul", "torch.chain_matmul is deprecated and will be removed in a future "
+                               "PyTorch release. Use torch.linalg.multi_dot instead, which accepts "
+                               "a list of two or more tensors rather than multiple parameters.")
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    return _la().multi_dot(matrices)
+
+
+def frobenius_norm(input, dim=(-2, -1), keepdim=False, *, out=None):
+    _warn_once("frobenius_norm", "at::frobenius_norm is deprecated and it is just left for JIT "
+                                 "compatibility. It will be removed in a future PyTorch release. "
+                                 "Please use `linalg.vector_norm(A, 2., dim, keepdim)` instead")
+    return _la().vector_norm(input, 2, dim, keepdim)
+
+
+def nuclear_norm(input, dim=None, keepdim=False, *, out=None):
+    """Σ singular values over ``dim`` (the only two dims when None); ``nuclear_norm(x, True)``
+    is keepdim, as in torch's two overloads."""
+    if isinstance(dim, bool):
+        dim, keepdim = None, dim
+    if dim is None:
+        _warn_once("nuclear_norm", "at::nuclear_norm is deprecated and it is just left for JIT "
+                                   "compatibility. It will be removed in a future PyTorch release. "
+                                   "Please use `linalg.matrix_norm(A, 'nuc', dim, keepdim)` instead")
+        if input.dim() != 2:
+            raise RuntimeError(f"Expected a tensor with 2 dimensions, but got a tensor with "
+                               f"{input.dim()} dimension{'' if input.dim() == 1 else 's'} instead.")
+        dim = (-2, -1)
+    return _la().matrix_norm(input, "nuc", dim, keepdim)
+
+
+def adjoint(input):
+    """The (conjugate) transpose of the last two dims: a view, as ``x.mH``."""
+    if input.dim() < 2:
+        raise RuntimeError(f"tensor.adjoint() is only supported on matrices or batches of matrices. "
+                           f"Got {input.dim()}-D tensor.")
+    return input.transpose(-2, -1)
+
+
+# -- distances -----------------------------------------------------------------------------------
+_CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
+                "donot_use_mm_for_euclid_dist")
+
+
+class EuclideanDist(Op):
+    """‖x1_i − x2_j‖ as torch's ``_euclidean_dist``: √max(|x1|² + |x2|² − 2 x1·x2, 0) with one
+    matmul.  Backward (torch's): r = g/d (0 where d = 0), gx1 = x1 Σ_j r − r x2."""
+
+    node_name = "CdistBackward0"
+
+    @staticmethod
+    def forward(ctx, x1, x2):
+        n1 = (x1 * x1).sum(-1, keepdims=True)
+        n2 = (x2 * x2).sum(-1, keepdims=True)
+        a = np.concatenate([x1 * -2, n1, np.ones_like(n1)], -1)
+        b = np.concatenate([x2, np.ones_like(n2), n2], -1)
+        out = np.sqrt(np.maximum(a @ np.swapaxes(b, -1, -2), 0))
+        ctx.save_for_backward(x1, x2, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .pointwise import where
+        x1, x2, dist = ctx.saved_tensors
+        ratio = where(dist == 0, 0.0, grad / dist)
+        return (x1 * ratio.sum(-1, keepdim=True) - ratio @ x2,
+                x2 * ratio.sum(-2).unsqueeze(-1) - ratio.mT @ x1)
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """The p-norm distance between each row of x1 (…×P×M) and each row of x2 (…×R×M).
+
+    For p = 2 torch uses one matmul (``compute_mode``: always, never, or when P or R > 25),
+    otherwise the differences; so does learntorch, giving torch's values and gradients.
+    """
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    for name, t in (("X1", x1), ("X2", x2)):
+        if t.dim() < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t.dim()}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} "
+                           f"X2: {x2.shape[-1]}")
+    for name, t in (("X1", x1), ("X2", x2)):
+        if not t.is_floating_point():
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{_dtype.type_word(t.dtype)}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    batch = broadcast_shape(tuple(x1.shape[:-2]), tuple(x2.shape[:-2]))
+    x1 = x1.expand(batch + tuple(x1.shape[-2:]))
+    x2 = x2.expand(batch + tuple(x2.shape[-2:]))
+    P, R = x1.shape[-2], x2.shape[-2]
+    use_mm = p == 2 and (compute_mode == "use_mm_for_euclid_dist" or (
+        compute_mode == "use_mm_for_euclid_dist_if_necessary" and (P > 25 or R > 25)))
+    if use_mm:
+        return EuclideanDist.apply(x1, x2)
+    return _la().vector_norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1)
+
+
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "inner", "vdot", "outer", "ger", "addmm", "addmv",
            "addr", "baddbmm", "addbmm", "trace", "cross", "kron", "einsum", "tensordot", "det",
-           "inverse", "norm", "dist"]
+           "inverse", "norm", "dist",
+           "svd", "qr", "slogdet", "logdet", "matrix_power", "matrix_exp", "pinverse", "cholesky",
+           "cholesky_solve", "cholesky_inverse", "lu", "lu_solve", "lu_unpack", "triangular_solve",
+           "geqrf", "orgqr", "ormqr", "solve", "lstsq", "eig", "symeig", "matrix_rank",
+           "chain_matmul", "frobenius_norm", "nuclear_norm", "adjoint", "cdist"]
 
 # Also Tensor methods, with the tensor as the first argument: x.f(...) == f(x, ...).
 TENSOR_METHODS = (
     "matmul", "mm", "bmm", "mv", "dot", "inner", "vdot", "outer", "ger", "addmm", "addmv", "addr",
     "baddbmm", "addbmm", "trace", "cross", "kron", "det", "inverse", "norm", "dist",
+    "svd", "qr", "slogdet", "logdet", "matrix_power", "matrix_exp", "pinverse", "cholesky",
+    "cholesky_solve", "cholesky_inverse", "lu", "lu_solve", "triangular_solve", "geqrf", "orgqr",
+    "ormqr", "solve", "lstsq", "eig", "symeig", "adjoint",
 )

@@ -102,8 +102,9 @@ def test_svd_and_qr_up_to_signs(data, batch, n, m, dt, full):
 
 @settings(max_examples=30)
 @given(data=st.data(), batch=BATCH, n=st.integers(1, 4), dt=dtypes(FLOAT_DTYPES))
-def test_eigh_and_eig_of_symmetric_matrices(data, batch, n, dt):
-    """eigh's values ascend; eig of a symmetric matrix is real (learntorch has no complex)."""
+def test_eigh_of_symmetric_matrices(data, batch, n, dt):
+    """eigh's values ascend; its vectors rebuild A (linalg.eig is complex in torch: see
+    test_linalg_surface.py)."""
     a = spd(data.draw, batch, n, dt)
     check_op(lambda t: lt.linalg.eigh(t)[0], lambda t: torch.linalg.eigh(t)[0], a, grad=False,
              **TOL)
@@ -111,9 +112,6 @@ def test_eigh_and_eig_of_symmetric_matrices(data, batch, n, dt):
     rebuilt = (v * w[..., None, :]) @ np.swapaxes(v, -1, -2)   # rotation on repeated values
     np.testing.assert_allclose(rebuilt, a, rtol=1e-4, atol=1e-3)
     check_op(lt.linalg.eigvalsh, torch.linalg.eigvalsh, a, grad=False, **TOL)
-    lt_values = np.sort(lt.linalg.eig(lt.tensor(a))[0].numpy(), axis=-1)
-    th_values = np.sort(torch.linalg.eig(torch.from_numpy(a))[0].real.numpy(), axis=-1)
-    np.testing.assert_allclose(lt_values, th_values, **TOL)
 
 
 @pytest.mark.parametrize("rank", [0, 1, 2, 3])
