@@ -560,6 +560,28 @@ class Tensor:
     def mT(self):
         return _ops.transpose(self, -2, -1)
 
+    @property
+    def mH(self):
+        """The conjugate transpose of the last two dims (``mT`` for real dtypes)."""
+        if self._array.ndim < 2:
+            raise RuntimeError(f"tensor.mH is only supported on matrices or batches of matrices. "
+                               f"Got {self._array.ndim}-D tensor.")
+        return _ops.transpose(self, -2, -1)
+
+    @property
+    def H(self):
+        """The conjugate transpose of a matrix (``T`` for a real 2-D tensor)."""
+        ndim = self._array.ndim
+        if ndim == 0:
+            warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().",
+                          UserWarning, stacklevel=2)
+            return self.view_as(self)
+        if ndim != 2:
+            hint = " For batches of matrices, consider using tensor.mH" if ndim > 2 else ""
+            raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got "
+                               f"{ndim}-D tensor.{hint}")
+        return _ops.transpose(self, 0, 1)
+
     def __getattr__(self, name):
         """Only reached when ``name`` is not found: say so, naming the family when learntorch
         leaves it out on purpose (``x.to_sparse()``: sparse layouts; see _unsupported.py)."""
