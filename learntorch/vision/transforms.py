@@ -17,7 +17,7 @@ import numpy as np
 __all__ = ["Compose", "ToTensor", "PILToTensor", "ToPILImage", "ConvertImageDtype", "Normalize",
            "Resize", "CenterCrop", "Pad", "RandomCrop", "RandomHorizontalFlip",
            "RandomVerticalFlip", "RandomRotation", "RandomResizedCrop", "RandomApply", "RandomChoice",
-           "RandomErasing", "Grayscale",
+           "RandomErasing", "Grayscale", "ColorJitter", "GaussianBlur", "RandomAffine",
            "Lambda", "InterpolationMode"]
 
 
@@ -620,3 +620,379 @@ class RandomErasing:
     def __repr__(self):
         return (f"{self.__class__.__name__}(p={self.p}, scale={self.scale}, ratio={self.ratio}, "
                 f"value={self.value}, inplace={self.inplace})")
+
+
+# -- colour: brightness, contrast, saturation, hue (torchvision's PIL and tensor functions) ------
+def _work_dtype(array):
+    """The float dtype torchvision computes an image in: its own if float, else float32."""
+    return array.dtype if array.dtype.kind == "f" else np.dtype(np.float32)
+
+
+def _blend(img, other, ratio):
+    """``ratio·img + (1 − ratio)·other``, clamped to the dtype's range and cast back."""
+    work = _work_dtype(img)
+    bound = float(np.iinfo(img.dtype).max) if img.dtype.kind in "ui" else 1.0
+    out = work.type(ratio) * img.astype(work) + work.type(1.0 - ratio) * other.astype(work)
+    return np.clip(out, 0, bound).astype(img.dtype)
+
+
+def _rgb_to_grayscale(img):
+    """ITU-R 601 luma of [..., 3, H, W] in the image's dtype (1 channel: the image itself)."""
+    if img.shape[-3] == 1:
+        return img.copy()
+    work = _work_dtype(img)
+    r, g, b = (img[..., c, :, :].astype(work) for c in range(3))
+    gray = work.type(0.2989) * r + work.type(0.587) * g + work.type(0.114) * b
+    return gray.astype(img.dtype)[..., None, :, :]
+
+
+def _check_channels(img):
+    channels = img.shape[-3] if img.ndim >= 3 else 1
+    if channels not in (1, 3):
+        raise TypeError(f"Input image tensor permitted channel values are [1, 3], but found "
+                        f"{channels}")
+
+
+def _color(img, factor, name, pil_enhancer, on_array):
+    """PIL images go to PIL's ImageEnhance (which takes any factor, as in torchvision), tensors
+    to ``on_array``."""
+    _check_image(img)
+    if _is_pil(img):
+        from PIL import ImageEnhance
+        return getattr(ImageEnhance, pil_enhancer)(img).enhance(factor)
+    if factor < 0:
+        raise ValueError(f"{name}_factor ({factor}) is not non-negative.")
+    if img.dim() < 2:
+        raise TypeError("Tensor is not a torch image.")
+    array = img.numpy()
+    _check_channels(array)
+    return _lt().from_numpy(np.ascontiguousarray(on_array(array)))
+
+
+def adjust_brightness(img, brightness_factor):
+    """Blend with black: 0 gives black, 1 the image, 2 twice as bright (clamped)."""
+    return _color(img, brightness_factor, "brightness", "Brightness",
+                  lambda a: _blend(a, np.zeros_like(a), brightness_factor))
+
+
+def adjust_contrast(img, contrast_factor):
+    """Blend with the mean grey of the image: 0 gives a flat grey image."""
+    def contrast(a):
+        mean = _rgb_to_grayscale(a).astype(_work_dtype(a)).mean(axis=(-3, -2, -1), keepdims=True,
+                                                                 dtype=np.float64)
+        return _blend(a, mean.astype(_work_dtype(a)), contrast_factor)
+    return _color(img, contrast_factor, "contrast", "Contrast", contrast)
+
+
+def adjust_saturation(img, saturation_factor):
+    """Blend with the image's greyscale: 0 gives grey, 2 twice as saturated."""
+    def saturation(a):
+        return a if a.shape[-3] == 1 else _blend(a, _rgb_to_grayscale(a), saturation_factor)
+    return _color(img, saturation_factor, "saturation", "Color", saturation)
+
+
+def _rgb_to_hsv(img):
+    """torchvision's float32 RGB → HSV (Pillow's algorithm), all three in [0, 1]."""
+    r, g, b = img[..., 0, :, :], img[..., 1, :, :], img[..., 2, :, :]
+    maxc, minc = img.max(axis=-3), img.min(axis=-3)
+    eqc = maxc == minc
+    cr = maxc - minc
+    ones = np.ones_like(maxc)
+    s = cr / np.where(eqc, ones, maxc)
+    cr_divisor = np.where(eqc, ones, cr)
+    rc, gc, bc = (maxc - r) / cr_divisor, (maxc - g) / cr_divisor, (maxc - b) / cr_divisor
+    hr = (maxc == r) * (bc - gc)
+    hg = ((maxc == g) & (maxc != r)) * (img.dtype.type(2.0) + rc - bc)
+    hb = ((maxc != g) & (maxc != r)) * (img.dtype.type(4.0) + gc - rc)
+    h = np.fmod((hr + hg + hb) / img.dtype.type(6.0) + img.dtype.type(1.0), img.dtype.type(1.0))
+    return h, s, maxc
+
+
+def _hsv_to_rgb(h, s, v):
+    one = h.dtype.type(1.0)
+    i = np.floor(h * h.dtype.type(6.0))
+    f = h * h.dtype.type(6.0) - i
+    i = i.astype(np.int32) % 6
+    p = np.clip(v * (one - s), 0.0, 1.0)
+    q = np.clip(v * (one - s * f), 0.0, 1.0)
+    t = np.clip(v * (one - s * (one - f)), 0.0, 1.0)
+    return np.stack([np.choose(i, (v, q, p, p, t, v)), np.choose(i, (t, v, v, q, p, p)),
+                     np.choose(i, (p, p, t, v, v, q))], axis=-3)
+
+
+def adjust_hue(img, hue_factor):
+    """Rotate every pixel's hue by ``hue_factor`` turns (in [-0.5, 0.5]) in HSV space."""
+    if not -0.5 <= hue_factor <= 0.5:
+        raise ValueError(f"hue_factor ({hue_factor}) is not in [-0.5, 0.5].")
+    _check_image(img)
+    if _is_pil(img):
+        from PIL import Image
+        if img.mode in {"L", "1", "I", "F"}:
+            return img
+        h, s, v = img.convert("HSV").split()
+        shifted = np.array(h, dtype=np.uint8)
+        with np.errstate(over="ignore"):
+            shifted += np.int32(hue_factor * 255).astype(np.uint8)   # wraps around, as wanted
+        return Image.merge("HSV", (Image.fromarray(shifted, "L"), s, v)).convert(img.mode)
+    _check_channels(img.numpy())
+    if img.shape[-3] == 1:
+        return img
+    lt = _lt()
+    as_float = ConvertImageDtype(lt.float32)
+    h, s, v = _rgb_to_hsv(as_float(img).numpy())
+    h = np.mod(h + np.float32(hue_factor), np.float32(1.0))
+    rgb = lt.from_numpy(np.ascontiguousarray(_hsv_to_rgb(h, s, v)))
+    return ConvertImageDtype(img.dtype)(rgb)
+
+
+def _check_range(value, name, center=1.0, bound=(0.0, float("inf")), clip_first_on_zero=True):
+    """ColorJitter's argument as a (min, max) range, or None when it changes nothing."""
+    if isinstance(value, numbers.Number):
+        if value < 0:
+            raise ValueError(f"If {name} is a single number, it must be non negative.")
+        value = [center - float(value), center + float(value)]
+        if clip_first_on_zero:
+            value[0] = max(value[0], 0.0)
+    elif isinstance(value, (tuple, list)) and len(value) == 2:
+        value = [float(value[0]), float(value[1])]
+    else:
+        raise TypeError(f"{name} should be a single number or a list/tuple with length 2.")
+    if not bound[0] <= value[0] <= value[1] <= bound[1]:
+        raise ValueError(f"{name} values should be between {bound}, but got {value}.")
+    return None if value[0] == value[1] == center else tuple(value)
+
+
+class ColorJitter:
+    """Change brightness, contrast, saturation and hue by random factors, in a random order:
+    ``randperm(4)``, then one ``uniform_`` per adjustment that is on (torchvision's draws)."""
+
+    def __init__(self, brightness=0, contrast=0, saturation=0, hue=0):
+        self.brightness = _check_range(brightness, "brightness")
+        self.contrast = _check_range(contrast, "contrast")
+        self.saturation = _check_range(saturation, "saturation")
+        self.hue = _check_range(hue, "hue", center=0, bound=(-0.5, 0.5), clip_first_on_zero=False)
+
+    @staticmethod
+    def get_params(brightness, contrast, saturation, hue):
+        lt = _lt()
+        fn_idx = lt.randperm(4)
+        b, c, s, h = (None if r is None else float(lt.empty(1).uniform_(r[0], r[1]))
+                      for r in (brightness, contrast, saturation, hue))
+        return fn_idx, b, c, s, h
+
+    def __call__(self, img):
+        fn_idx, *factors = self.get_params(self.brightness, self.contrast, self.saturation,
+                                           self.hue)
+        adjust = (adjust_brightness, adjust_contrast, adjust_saturation, adjust_hue)
+        for fn_id in fn_idx.tolist():
+            if factors[fn_id] is not None:
+                img = adjust[fn_id](img, factors[fn_id])
+        return img
+
+    def __repr__(self):
+        return (f"{self.__class__.__name__}(brightness={self.brightness}, "
+                f"contrast={self.contrast}, saturation={self.saturation}, hue={self.hue})")
+
+
+# -- blur -------------------------------------------------------------------------------------
+def _gaussian_kernel1d(size, sigma, dtype):
+    half = (size - 1) * 0.5
+    x = np.linspace(-half, half, size).astype(dtype)
+    pdf = np.exp(dtype.type(-0.5) * (x / dtype.type(sigma)) ** 2)
+    return pdf / pdf.sum(dtype=dtype)
+
+
+def gaussian_blur(img, kernel_size, sigma=None):
+    """Convolve each channel with a (ky, kx) Gaussian, reflecting the borders (torchvision's
+    ``gaussian_blur``: float32 for integer images, rounded back)."""
+    if not isinstance(kernel_size, (int, list, tuple)):
+        raise TypeError("kernel_size should be int or a sequence of integers. Got "
+                        f"{type(kernel_size)}")
+    if isinstance(kernel_size, int):
+        kernel_size = [kernel_size, kernel_size]
+    if len(kernel_size) != 2:
+        raise ValueError("If kernel_size is a sequence its length should be 2. Got "
+                         f"{len(kernel_size)}")
+    if any(k % 2 == 0 or k < 0 for k in kernel_size):
+        raise ValueError(f"kernel_size should have odd and positive integers. Got {kernel_size}")
+    if sigma is None:
+        sigma = [k * 0.15 + 0.35 for k in kernel_size]
+    if isinstance(sigma, (int, float)):
+        sigma = [float(sigma), float(sigma)]
+    if len(sigma) == 1:
+        sigma = [sigma[0], sigma[0]]
+    if len(sigma) != 2:
+        raise ValueError(f"If sigma is a sequence, its length should be 2. Got {len(sigma)}")
+    if any(s <= 0.0 for s in sigma):
+        raise ValueError(f"sigma should have positive values. Got {sigma}")
+    kx, ky = kernel_size
+
+    def blur(array):
+        work = _work_dtype(array)
+        kernel = np.outer(_gaussian_kernel1d(ky, sigma[1], work),
+                          _gaussian_kernel1d(kx, sigma[0], work))
+        pad = [(0, 0)] * (array.ndim - 2) + [(ky // 2, ky // 2), (kx // 2, kx // 2)]
+        padded = np.pad(array.astype(work), pad, mode="reflect")
+        windows = np.lib.stride_tricks.sliding_window_view(padded, (ky, kx), axis=(-2, -1))
+        out = np.einsum("...ij,ij->...", windows, kernel)
+        return out if array.dtype.kind == "f" else np.round(out).astype(array.dtype)
+    return _apply(img, blur)
+
+
+class GaussianBlur:
+    """Blur with a Gaussian whose sigma is drawn with ``empty(1).uniform_(min, max)``."""
+
+    def __init__(self, kernel_size, sigma=(0.1, 2.0)):
+        self.kernel_size = _setup_size(kernel_size, "Kernel size should be a tuple/list of two "
+                                                    "integers")
+        if any(k <= 0 or k % 2 == 0 for k in self.kernel_size):
+            raise ValueError("Kernel size value should be an odd and positive number.")
+        if isinstance(sigma, numbers.Number):
+            if sigma <= 0:
+                raise ValueError("If sigma is a single number, it must be positive.")
+            sigma = (sigma, sigma)
+        elif isinstance(sigma, Sequence) and len(sigma) == 2:
+            if not 0.0 < sigma[0] <= sigma[1]:
+                raise ValueError("sigma values should be positive and of the form (min, max).")
+        else:
+            raise ValueError("sigma should be a single number or a list/tuple with length 2.")
+        self.sigma = sigma
+
+    @staticmethod
+    def get_params(sigma_min, sigma_max):
+        return _lt().empty(1).uniform_(sigma_min, sigma_max).item()
+
+    def __call__(self, img):
+        sigma = self.get_params(self.sigma[0], self.sigma[1])
+        return gaussian_blur(img, list(self.kernel_size), [sigma, sigma])
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(kernel_size={self.kernel_size}, sigma={self.sigma})"
+
+
+# -- affine -----------------------------------------------------------------------------------
+def _check_sequence(x, name, req_sizes):
+    msg = req_sizes[0] if len(req_sizes) < 2 else " or ".join(str(s) for s in req_sizes)
+    if not isinstance(x, Sequence):
+        raise TypeError(f"{name} should be a sequence of length {msg}.")
+    if len(x) not in req_sizes:
+        raise ValueError(f"{name} should be a sequence of length {msg}.")
+
+
+def _setup_angle(x, name, req_sizes=(2,)):
+    if isinstance(x, numbers.Number):
+        if x < 0:
+            raise ValueError(f"If {name} is a single number, it must be positive.")
+        x = [-x, x]
+    else:
+        _check_sequence(x, name, req_sizes)
+    return [float(d) for d in x]
+
+
+def _inverse_affine_matrix(center, angle, translate, scale, shear):
+    """The 2×3 matrix PIL's ``Image.transform`` wants (output → input pixel) for a rotation by
+    ``angle`` degrees about ``center``, a scale, shears (degrees) and then a translation."""
+    rot, sx, sy = math.radians(angle), math.radians(shear[0]), math.radians(shear[1])
+    cx, cy = center
+    tx, ty = translate
+    a = math.cos(rot - sy) / math.cos(sy)
+    b = -math.cos(rot - sy) * math.tan(sx) / math.cos(sy) - math.sin(rot)
+    c = math.sin(rot - sy) / math.cos(sy)
+    d = -math.sin(rot - sy) * math.tan(sx) / math.cos(sy) + math.cos(rot)
+    matrix = [x / scale for x in (d, -b, 0.0, -c, a, 0.0)]
+    matrix[2] += matrix[0] * (-cx - tx) + matrix[1] * (-cy - ty) + cx
+    matrix[5] += matrix[3] * (-cx - tx) + matrix[4] * (-cy - ty) + cy
+    return matrix
+
+
+def _pil_fill(fill, img):
+    """``fill`` as PIL wants it for ``img``: one int per band (a float for mode "F")."""
+    bands = len(img.getbands())
+    if fill is None:
+        fill = 0
+    if isinstance(fill, (int, float)) and bands > 1:
+        fill = tuple([fill] * bands)
+    if isinstance(fill, (list, tuple)):
+        if len(fill) == 1:
+            fill = tuple(fill) * bands
+        elif len(fill) != bands:
+            raise ValueError("The number of elements in 'fill' does not match the number of "
+                             f"channels of the image ({len(fill)} != {bands})")
+        fill = tuple(fill)
+    if img.mode != "F":
+        fill = tuple(int(x) for x in fill) if isinstance(fill, tuple) else int(fill)
+    return fill
+
+
+class RandomAffine:
+    """A random rotation, translation, scale and shear about the centre, drawn as torchvision
+    draws them (one ``uniform_`` each for the angle, dx, dy, the scale and each shear that is on).
+
+    learntorch transforms PIL images only (PIL's ``Image.transform``, as torchvision does for
+    them); for tensors convert with ToPILImage first.
+    """
+
+    def __init__(self, degrees, translate=None, scale=None, shear=None,
+                 interpolation=InterpolationMode.NEAREST, fill=0, center=None):
+        self.degrees = _setup_angle(degrees, name="degrees", req_sizes=(2,))
+        if translate is not None:
+            _check_sequence(translate, "translate", req_sizes=(2,))
+            if not all(0.0 <= t <= 1.0 for t in translate):
+                raise ValueError("translation values should be between 0 and 1")
+        if scale is not None:
+            _check_sequence(scale, "scale", req_sizes=(2,))
+            if any(s <= 0 for s in scale):
+                raise ValueError("scale values should be positive")
+        self.translate, self.scale = translate, scale
+        self.shear = None if shear is None else _setup_angle(shear, name="shear",
+                                                             req_sizes=(2, 4))
+        if fill is None:
+            fill = 0
+        elif not isinstance(fill, (Sequence, numbers.Number)):
+            raise TypeError("Fill should be either a sequence or a number.")
+        if center is not None:
+            _check_sequence(center, "center", req_sizes=(2,))
+        self.interpolation, self.fill, self.center = interpolation, fill, center
+
+    @staticmethod
+    def get_params(degrees, translate, scale_ranges, shears, img_size):
+        def uniform(low, high):
+            return float(_lt().empty(1).uniform_(low, high).item())
+        angle = uniform(float(degrees[0]), float(degrees[1]))
+        if translate is not None:
+            max_dx, max_dy = float(translate[0] * img_size[0]), float(translate[1] * img_size[1])
+            translations = (int(round(uniform(-max_dx, max_dx))),
+                            int(round(uniform(-max_dy, max_dy))))
+        else:
+            translations = (0, 0)
+        scale = 1.0 if scale_ranges is None else uniform(scale_ranges[0], scale_ranges[1])
+        shear_x = shear_y = 0.0
+        if shears is not None:
+            shear_x = uniform(shears[0], shears[1])
+            if len(shears) == 4:
+                shear_y = uniform(shears[2], shears[3])
+        return angle, translations, scale, (shear_x, shear_y)
+
+    def __call__(self, img):
+        if not _is_pil(img):
+            raise TypeError("learntorch's RandomAffine transforms PIL images; got "
+                            f"{type(img)}: apply it before ToTensor")
+        from PIL import Image
+        width, height = img.size
+        angle, translate, scale, shear = self.get_params(self.degrees, self.translate,
+                                                         self.scale, self.shear, [width, height])
+        center = self.center if self.center is not None else [width * 0.5, height * 0.5]
+        matrix = _inverse_affine_matrix(center, angle, translate, scale, shear)
+        return img.transform(img.size, Image.AFFINE, matrix, _pil_filter(self.interpolation),
+                             fillcolor=_pil_fill(self.fill, img))
+
+    def __repr__(self):
+        s = f"{self.__class__.__name__}(degrees={self.degrees}"
+        s += f", translate={self.translate}" if self.translate is not None else ""
+        s += f", scale={self.scale}" if self.scale is not None else ""
+        s += f", shear={self.shear}" if self.shear is not None else ""
+        s += (f", interpolation={self.interpolation.value}"
+              if self.interpolation != InterpolationMode.NEAREST else "")
+        s += f", fill={self.fill}" if self.fill != 0 else ""
+        s += f", center={self.center}" if self.center is not None else ""
+        return s + ")"
