@@ -47,6 +47,11 @@ from ._tensor_types import *  # noqa: F401,F403,E402
 from ._flags import *  # noqa: F401,F403,E402
 from ._sym import *  # noqa: F401,F403,E402
 from ._compile import compile  # noqa: E402
+from . import special  # noqa: E402  (torch.special)
+from .control_flow import cond, while_loop  # noqa: E402
+# torch's mathematical constants (torch.pi …) and NumPy's spelling of a new axis
+from math import e, inf, nan, pi  # noqa: E402
+newaxis = None
 from . import (accelerator, backends, cpu, distributed, multiprocessing, testing,  # noqa: E402
                torch_version, version)
 from ._runtime import (AcceleratorError, OutOfMemoryError, get_device_module,  # noqa: E402

@@ -135,7 +135,14 @@ class Tensor:
         return self._array.itemsize
 
     def stride(self, dim=None):
-        strides = tuple(s // self._array.itemsize for s in self._array.strides)
+        if self._array.size:
+            strides = tuple(s // self._array.itemsize for s in self._array.strides)
+        else:  # NumPy gives an empty array zero strides; torch, row-major ones over max(size, 1)
+            strides, step = [], 1
+            for size in reversed(self._array.shape):
+                strides.insert(0, step)
+                step *= max(size, 1)
+            strides = tuple(strides)
         return strides if dim is None else strides[_wrap_dim(dim, self._array.ndim)]
 
     def storage_offset(self):

@@ -152,6 +152,27 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     return _filled(np.zeros, size, dtype, device, requires_grad)
 
 
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
+                   requires_grad=False, pin_memory=False):
+    """``empty(size)`` whose memory runs in the order ``physical_layout`` gives (outermost dim
+    first): allocated in that order, then viewed back in logical order."""
+    size = tuple(_shape_arg((size,)))
+    if len(physical_layout) != len(size):
+        raise RuntimeError(f"Number of dimensions in size does not match the length of the "
+                           f"physical_layout; i.e. len(size) = {len(size)} is not equal to "
+                           f"len(physical_layout) = {len(physical_layout)}")
+    for index, d in enumerate(physical_layout):
+        if not 0 <= d < len(size):
+            raise RuntimeError(f"Dimension out of range (expected to be between 0 and "
+                               f"{len(size) - 1}, but got {d} at index {index}).  NB: negative "
+                               f"dims not currently supported; file an issue if you want it.")
+    if len(set(physical_layout)) != len(size):
+        raise RuntimeError("Duplicate dim not allowed")
+    physical = np.zeros([size[d] for d in physical_layout], dtype=_dtype.to_dtype(
+        dtype or _dtype.get_default_dtype()).np)
+    return _finish(physical.transpose(np.argsort(physical_layout)), None, device, requires_grad)
+
+
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     if dtype is None:
         dtype = _dtype.scalar_dtype(fill_value)
@@ -305,5 +326,5 @@ def convert(input, dtype, device, copy=False):
 
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "is_tensor", "is_floating_point", "numel",
-           "zeros", "ones", "empty", "full", "eye", "zeros_like", "ones_like", "empty_like",
+           "zeros", "ones", "empty", "empty_permuted", "full", "eye", "zeros_like", "ones_like", "empty_like",
            "full_like", "arange", "range", "linspace", "logspace"]
