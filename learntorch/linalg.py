@@ -1508,3 +1508,157 @@ class CholeskyInverse(Op):
         l, inverse = ctx.saved_tensors
         common = inverse @ ((grad + _mT(grad)) @ inverse)
         return -(l @ common) if ctx.upper else -(common @ l)
+
+
+# -- LDLᵀ (Bunch-Kaufman) --------------------------------------------------------------------------
+_BUNCH_KAUFMAN_ALPHA = (1 + np.sqrt(17)) / 8
+
+
+def _ldl_matrix(a):
+    """LAPACK's unblocked sytf2 (lower) for one symmetric matrix: A = P L D Lᵀ Pᵀ with D of
+    1×1 and 2×2 blocks (Bunch-Kaufman pivoting).  Returns (LD, 1-based pivots, info) in
+    LAPACK's form: a negative pair of pivots marks a 2×2 block.  The trailing block is kept
+    symmetric in full, so a row-and-column swap is two NumPy swaps."""
+    n = a.shape[-1]
+    w = np.tril(a) + np.tril(a, -1).T
+    pivots = np.zeros(n, dtype=np.int32)
+    info, k = 0, 0
+    with np.errstate(all="ignore"):
+        while k < n:
+            step, kp = 1, k
+            absakk = abs(w[k, k])
+            imax = k + 1 + int(np.argmax(np.abs(w[k + 1:, k]))) if k + 1 < n else k
+            colmax = abs(w[imax, k]) if k + 1 < n else 0.0
+            if max(absakk, colmax) == 0:
+                info = info or k + 1
+            elif absakk < _BUNCH_KAUFMAN_ALPHA * colmax:
+                row = np.abs(w[imax, k:]) if imax + 1 < n else np.abs(w[imax, k:imax])
+                row = np.delete(row, imax - k) if imax + 1 < n else row
+                rowmax = row.max()
+                if absakk >= _BUNCH_KAUFMAN_ALPHA * colmax * (colmax / rowmax):
+                    kp = k
+                elif abs(w[imax, imax]) >= _BUNCH_KAUFMAN_ALPHA * rowmax:
+                    kp = imax
+                else:
+                    kp, step = imax, 2
+            kk = k + step - 1
+            if kp != kk:  # swap rows and columns kk, kp of the trailing block
+                w[[kk, kp], k:] = w[[kp, kk], k:]
+                w[k:, [kk, kp]] = w[k:, [kp, kk]]
+            if max(absakk, colmax) != 0:
+                if step == 1:
+                    x = w[k + 1:, k] / w[k, k]
+                    w[k + 1:, k + 1:] -= np.outer(x, w[k + 1:, k])
+                    w[k + 1:, k] = x
+                else:
+                    d = w[k:k + 2, k:k + 2]
+                    b = w[k + 2:, k:k + 2]
+                    m = b @ np.linalg.inv(d)
+                    w[k + 2:, k + 2:] -= m @ b.T
+                    w[k + 2:, k:k + 2] = m
+            pivots[k:k + step] = kp + 1 if step == 1 else -(kp + 1)
+            k += step
+    return np.tril(w), pivots, info
+
+
+def _ldl_arrays(a):
+    batch = a.shape[:-2]
+    n = a.shape[-1]
+    flat = a.reshape((_prod(batch), n, n))
+    results = [_ldl_matrix(m) for m in flat]
+    LD = np.stack([r[0] for r in results]) if results else np.zeros_like(flat)
+    piv = np.stack([r[1] for r in results]) if results else np.zeros((0, n), np.int32)
+    info = np.array([r[2] for r in results], dtype=np.int32)
+    return (LD.reshape(a.shape).astype(a.dtype), piv.reshape(batch + (n,)),
+            info.reshape(batch))
+
+
+def _check_ldl_input(A):
+    name = "torch.linalg.ldl_factor_ex"
+    _at_least_matrix(A, name)
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
+
+
+def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
+    """(LD, pivots, info): the compact LDLᵀ of a symmetric A (its lower triangle is read), as
+    LAPACK's sytrf — L's multipliers below the diagonal, D's blocks on it, and negative pivot
+    pairs for 2×2 blocks; info is the first exactly-zero D[i, i] (1-based) or 0.  Values only,
+    one matrix at a time.  torch reports a singular A with an internal-assert message; this
+    raises a RuntimeError that says what happened."""
+    from . import return_types
+    _check_ldl_input(A)
+    LD, pivots, info = _ldl_arrays(A._array)
+    if check_errors and info.any():
+        raise RuntimeError(f"torch.linalg.ldl_factor_ex: The factorization could not be completed "
+                           f"because the input is singular: D[{int(info.reshape(-1).max())}] is "
+                           f"exactly zero.")
+    return return_types.linalg_ldl_factor_ex(*_values(LD, pivots, info))
+
+
+def ldl_factor(A, *, hermitian=False, out=None):
+    """(LD, pivots) of ``ldl_factor_ex``, raising for a singular A."""
+    from . import return_types
+    LD, pivots, _ = ldl_factor_ex(A, hermitian=hermitian, check_errors=True)
+    return return_types.linalg_ldl_factor(LD, pivots)
+
+
+def _ldl_solve_matrix(ld, piv, b):
+    """LAPACK's sytrs (lower): L D y = Pᵀ b forwards, then Lᵀ x = y backwards, applying the
+    row swaps in the order sytrf made them."""
+    n = ld.shape[-1]
+    b = b.copy()
+    k = 0
+    while k < n:
+        if piv[k] > 0:
+            kp = piv[k] - 1
+            b[[k, kp]] = b[[kp, k]]
+            b[k + 1:] -= np.outer(ld[k + 1:, k], b[k])
+            b[k] /= ld[k, k]
+            k += 1
+        else:
+            kp = -piv[k] - 1
+            b[[k + 1, kp]] = b[[kp, k + 1]]
+            b[k + 2:] -= np.outer(ld[k + 2:, k], b[k]) + np.outer(ld[k + 2:, k + 1], b[k + 1])
+            d = np.array([[ld[k, k], ld[k + 1, k]], [ld[k + 1, k], ld[k + 1, k + 1]]])
+            b[k:k + 2] = np.linalg.solve(d, b[k:k + 2])
+            k += 2
+    k = n - 1
+    while k >= 0:
+        if piv[k] > 0:
+            b[k] -= ld[k + 1:, k] @ b[k + 1:]
+            kp = piv[k] - 1
+            b[[k, kp]] = b[[kp, k]]
+            k -= 1
+        else:
+            b[k] -= ld[k + 1:, k] @ b[k + 1:]
+            b[k - 1] -= ld[k + 1:, k - 1] @ b[k + 1:]
+            kp = -piv[k] - 1
+            b[[k, kp]] = b[[kp, k]]
+            k -= 2
+    return b
+
+
+def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
+    """X with A X = B from ``ldl_factor``'s (LD, pivots); batches broadcast.  Values only."""
+    if B.dim() < 2:
+        raise IndexError(f"Dimension out of range (expected to be in range of [-{max(B.dim(), 1)}, "
+                         f"{max(B.dim(), 1) - 1}], but got -2)")
+    if LD.shape[-1] != B.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for torch.linalg.ldl_solve: each A matrix is "
+                           f"{LD.shape[-2]} by {LD.shape[-1]} but each b matrix is {B.shape[-2]} "
+                           f"by {B.shape[-1]}")
+    if B.dtype is not LD.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{_dtype.type_word(B.dtype)} and A of type "
+                           f"{_dtype.type_word(LD.dtype)} instead.")
+    batch = np.broadcast_shapes(LD.shape[:-2], pivots.shape[:-1], B.shape[:-2])
+    n = LD.shape[-1]
+    ld = np.broadcast_to(LD._array, batch + (n, n)).reshape((-1, n, n))
+    piv = np.broadcast_to(pivots._array, batch + (n,)).reshape((-1, n))
+    b = np.broadcast_to(B._array, batch + tuple(B.shape[-2:]))
+    b = b.reshape((-1,) + tuple(B.shape[-2:]))
+    x = [_ldl_solve_matrix(*args) for args in zip(ld, piv, b)]
+    x = np.stack(x) if x else np.zeros(b.shape, dtype=b.dtype)
+    return Tensor._make(x.reshape(batch + tuple(B.shape[-2:])))

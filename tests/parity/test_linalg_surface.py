@@ -612,3 +612,47 @@ def test_bad_input_raises_torchs_exception(name):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         check_raises(lambda: call(lt), lambda: call(torch))
+
+
+# -- LDLᵀ (Bunch-Kaufman, LAPACK's sytrf/sytrs) ----------------------------------------------------
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("n", [1, 4, 7])
+def test_ldl_factor_and_solve_match_lapacks_pivots(seed, n):
+    r = np.random.default_rng(seed)
+    a = r.normal(size=(2, n, n))
+    a = a + np.swapaxes(a, -1, -2)
+    a[1, r.integers(0, n)] *= 0.01  # small rows force 2×2 pivots
+    a[1] = np.tril(a[1]) + np.tril(a[1], -1).T
+    check_op(lambda A: tuple(lt.linalg.ldl_factor_ex(A)), lambda A: tuple(torch.linalg.ldl_factor_ex(A)),
+             a, grad=False, rtol=1e-9, atol=1e-9)
+    check_op(lambda A: tuple(lt.linalg.ldl_factor(A, hermitian=True)),
+             lambda A: tuple(torch.linalg.ldl_factor(A, hermitian=True)), a, grad=False, rtol=1e-9,
+             atol=1e-9)
+    b = r.normal(size=(2, n, 3))
+    check_op(lambda A, B: lt.linalg.ldl_solve(*lt.linalg.ldl_factor(A), B),
+             lambda A, B: torch.linalg.ldl_solve(*torch.linalg.ldl_factor(A), B), a, b, grad=False,
+             rtol=1e-8, atol=1e-8)
+
+
+def test_ldl_of_a_singular_matrix():
+    check_op(lambda A: tuple(lt.linalg.ldl_factor_ex(A)), lambda A: tuple(torch.linalg.ldl_factor_ex(A)),
+             np.zeros((3, 3)), grad=False)
+    with pytest.raises(RuntimeError, match="singular"):
+        lt.linalg.ldl_factor(lt.zeros(3, 3))
+    with pytest.raises(RuntimeError):  # torch's says "Unknown error code: 1" (an internal assert)
+        torch.linalg.ldl_factor(torch.zeros(3, 3))
+
+
+LDL_ERRORS = {
+    "non-square": lambda m: m.linalg.ldl_factor(m.zeros(2, 3)),
+    "vector": lambda m: m.linalg.ldl_factor_ex(m.zeros(3)),
+    "solve vector B": lambda m: m.linalg.ldl_solve(m.eye(3), m.ones(3, dtype=m.int32), m.ones(3)),
+    "solve shapes": lambda m: m.linalg.ldl_solve(m.eye(3), m.ones(3, dtype=m.int32), m.ones(2, 1)),
+    "solve dtypes": lambda m: m.linalg.ldl_solve(m.eye(3), m.ones(3, dtype=m.int32),
+                                                 m.ones(3, 1, dtype=m.float64)),
+}
+
+
+@pytest.mark.parametrize("name", LDL_ERRORS)
+def test_ldl_bad_input(name):
+    check_raises(lambda: LDL_ERRORS[name](lt), lambda: LDL_ERRORS[name](torch))
