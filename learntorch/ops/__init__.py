@@ -26,12 +26,14 @@ from . import windows  # noqa: E402
 from .windows import *  # noqa: F401,F403,E402
 from . import statistics  # noqa: E402
 from .statistics import *  # noqa: F401,F403,E402
+from . import arrange  # noqa: E402
+from .arrange import *  # noqa: F401,F403,E402
 
 # `from learntorch.ops import *` gives the functions, not the submodules (learntorch.linalg
 # is torch.linalg's namespace, not ops/linalg.py).
 __all__ = [name for module in (activation, comparison, creation, indexing, inplace, linalg,
                                pointwise, reduction, sampling, shape, unary, histograms, windows,
-                               statistics)
+                               statistics, arrange)
            for name in module.__all__]
 
 # torch computes log(0) = -inf and 0/0 = nan silently; NumPy warns. Silence NumPy's
@@ -41,7 +43,7 @@ warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"learntorch\.
 
 # Each module lists which of its functions are also Tensor methods (x.exp() is exp(x)).
 for _module in (activation, comparison, indexing, inplace, linalg, pointwise, reduction, sampling,
-                shape, unary, histograms, statistics):
+                shape, unary, histograms, statistics, arrange):
     for _name in _module.TENSOR_METHODS:
         setattr(Tensor, _name, getattr(_module, _name))
 
