@@ -34,6 +34,7 @@ from .summary import summary  # noqa: E402  (the function; learntorch.summary is
 from .nn._functional.distance import cosine_similarity, pairwise_distance, pdist  # noqa: E402
 from .nn.utils.weight_norm import norm_except_dim  # noqa: E402
 from ._lowrank import pca_lowrank, svd_lowrank  # noqa: E402
+from ._lobpcg import lobpcg  # noqa: E402
 # Runtime and tensor infrastructure: storages, legacy types, dtype limits, flags, namespaces
 from . import storage  # noqa: E402  (attaches untyped_storage, set_, resize_ … to Tensor)
 from .ops.tensor_info import *  # noqa: F401,F403,E402  (and is_cpu, conj, dim_order …)

@@ -656,3 +656,39 @@ LDL_ERRORS = {
 @pytest.mark.parametrize("name", LDL_ERRORS)
 def test_ldl_bad_input(name):
     check_raises(lambda: LDL_ERRORS[name](lt), lambda: LDL_ERRORS[name](torch))
+
+
+# -- lobpcg ----------------------------------------------------------------------------------------
+def _spd_with_spectrum(m, seed):
+    r = np.random.default_rng(seed)
+    q = np.linalg.qr(r.normal(size=(m, m)))[0]
+    return q @ np.diag(np.sort(r.uniform(1, 10, size=m))) @ q.T
+
+
+@pytest.mark.parametrize("largest", [True, False])
+@pytest.mark.parametrize("k, generalized, batch", [(1, False, ()), (3, False, ()), (2, True, ()),
+                                                   (2, False, (2,))])
+def test_lobpcg_converges_to_torchs_eigenpairs_from_torchs_random_start(largest, k, generalized,
+                                                                        batch):
+    a = np.stack([_spd_with_spectrum(12, s) for s in range(max(1, int(np.prod(batch))))])
+    a = a.reshape(batch + (12, 12))
+    b = spd(*batch, 12, 12) if generalized else None
+    lt.manual_seed(5)
+    torch.manual_seed(5)
+    ours = lt.lobpcg(lt.tensor(a), k=k, B=None if b is None else lt.tensor(b), largest=largest)
+    theirs = torch.lobpcg(torch.tensor(a), k=k, B=None if b is None else torch.tensor(b),
+                          largest=largest)
+    np.testing.assert_allclose(ours[0].numpy(), theirs[0].numpy(), rtol=1e-10)
+    np.testing.assert_allclose(np.abs(ours[1].numpy()), np.abs(theirs[1].numpy()), atol=1e-6)
+    assert ours[1].shape == theirs[1].shape
+    assert lt.randn(3).tolist() == torch.randn(3).tolist()  # the same start block was drawn
+
+
+def test_lobpcg_with_a_given_start_and_its_errors():
+    a, x = _spd_with_spectrum(9, 3), randn(9, 2)
+    ours = lt.lobpcg(lt.tensor(a), X=lt.tensor(x))
+    theirs = torch.lobpcg(torch.tensor(a), X=torch.tensor(x))
+    np.testing.assert_allclose(ours[0].numpy(), theirs[0].numpy(), rtol=1e-10)
+    check_raises(lambda: lt.lobpcg(lt.tensor(a), k=4), lambda: torch.lobpcg(torch.tensor(a), k=4))
+    check_raises(lambda: lt.lobpcg(lt.ones(3, 4)), lambda: torch.lobpcg(torch.ones(3, 4)),
+                 exact_message=False)
