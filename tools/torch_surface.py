@@ -35,9 +35,14 @@ BACKEND_NAMES = ("backends.cudnn.deterministic", "backends.cudnn.benchmark",
 _NOT_API = {"common_notes", "Tensor"}
 
 
+_ABSENT = object()
+
+
 def resolve(root, dotted):
     for part in dotted.split(".") if dotted else ():
-        root = getattr(root, part, None)
+        root = getattr(root, part, _ABSENT)
+        if root is _ABSENT:
+            break
     return root
 
 
@@ -58,7 +63,8 @@ def public_names(torch):
 
 
 def has(learntorch, dotted):
-    return resolve(learntorch, dotted) is not None
+    """learntorch has the name (its value may be None, as ``newaxis`` is)."""
+    return resolve(learntorch, dotted) is not _ABSENT
 
 
 def left_out(dotted):

@@ -12,6 +12,8 @@ Backward formulas run with grad mode off (no graph is built for them) unless
 import numpy as np
 
 from .. import _tensor  # a module reference: _tensor imports this package before Tensor exists
+from .._flags import _Flags
+from .anomaly_mode import check_nan
 from .function import AccumulateGrad
 from .grad_mode import _State
 
@@ -209,6 +211,8 @@ def _run_node(node, grads, buffers, retain_graph, create_graph, targets, capture
             return
         grads = _materialize(node, grads)
     grad_inputs = node.apply(*grads)
+    if _Flags.anomaly and _Flags.anomaly_check_nan:
+        check_nan(node, grad_inputs)
     if node._hooks:
         for hook in node._hooks:
             new = hook(grad_inputs, tuple(grads))
@@ -290,3 +294,31 @@ def _fresh(g):
     """A copy of ``g`` that no one else holds (the same gradient may reach several leaves)."""
     return _tensor.Tensor._make(g._array.copy())
 
+
+
+class _Switch:
+    """A context manager (and decorator) that records an engine setting learntorch's engine
+    does not need: it runs single-threaded and accumulates gradients in the parameter's layout."""
+
+    def __init__(self, mode=True):
+        self.mode = bool(mode)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __call__(self, function):
+        def wrapper(*args, **kwargs):
+            with self:
+                return function(*args, **kwargs)
+        return wrapper
+
+
+class set_multithreading_enabled(_Switch):
+    """torch runs backward on one thread per device; learntorch always runs it on one thread."""
+
+
+class enforce_grad_layout_policy(_Switch):
+    """torch can relax its gradient-layout contract; learntorch's gradients always match."""

@@ -1,0 +1,22 @@
+"""``Variable``: before PyTorch 0.4 a wrapper that gave tensors autograd; now every tensor has
+it, and ``Variable(t)`` just returns ``t`` (with ``requires_grad`` as asked). Kept because old
+tutorials still write it."""
+from .. import _tensor  # a module reference: _tensor imports this package before Tensor exists
+
+
+class _VariableMeta(type):
+    def __instancecheck__(cls, other):
+        return isinstance(other, _tensor.Tensor)
+
+
+class Variable(metaclass=_VariableMeta):
+    """``Variable(tensor, requires_grad=False)`` is ``tensor`` itself, marked as asked."""
+
+    def __new__(cls, data, requires_grad=False, volatile=False):
+        if not isinstance(data, _tensor.Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+        return data.requires_grad_(requires_grad) if requires_grad else data
+
+
+def variable(*args, **kwargs):
+    raise RuntimeError("torch.autograd.variable(...) is deprecated, use torch.tensor(...) instead")
