@@ -33,7 +33,7 @@ def to_dlpack(tensor):
 
 def _dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
     if self._requires_grad:
-        raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
+        raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
     if max_version is None:
         return self._array.__dlpack__(stream=stream)
     return self._array.__dlpack__(stream=stream, max_version=max_version, dl_device=dl_device,

@@ -177,7 +177,7 @@ class _StorageBase:
         return None if self.device.type == "cpu" else self.device.index
 
     def _body(self):
-        return "".join(f"\n {v}" for v in self.tolist())
+        return " " + "\n ".join(str(v) for v in self.tolist())
 
 
 class UntypedStorage(_StorageBase):
@@ -280,10 +280,9 @@ _warned = False
 
 
 def _warn_typed_storage_removal(stacklevel=3):
-    """torch warns once per process (every time with ``set_warn_always(True)``)."""
+    """torch warns once per process."""
     global _warned
-    from . import _flags
-    if _warned and not _flags.is_warn_always_enabled():
+    if _warned:
         return
     _warned = True
     warnings.warn("TypedStorage is deprecated. It will be removed in the future and UntypedStorage "
@@ -359,7 +358,8 @@ class TypedStorage(_StorageBase, metaclass=_LegacyStorageMeta):
         return self
 
     def _to(self, d):
-        return self if d is self.dtype else self._new(d, self._array.astype(d.np))
+        """A copy in dtype ``d`` (a copy even when it is this dtype, as torch gives)."""
+        return self._new(d, self._array.astype(d.np))
 
     def double(self):
         return self._to(_dtype.float64)
@@ -475,13 +475,21 @@ def _bump(self, array):
     return self
 
 
-def set_(self, source=None, storage_offset=0, size=None, stride=None):
-    """Make this tensor look into ``source``'s memory (a tensor, a storage, or nothing)."""
+def set_(self, source=None, storage_offset=None, size=None, stride=None):
+    """Make this tensor look into ``source``'s memory: ``set_()`` (nothing), ``set_(tensor)``,
+    ``set_(storage)``, or ``set_(storage or tensor, storage_offset, size, stride=None)``."""
+    if storage_offset is not None and size is None:
+        got = ", ".join(_type_name(a) for a in (source, storage_offset))
+        raise TypeError(f"set_() received an invalid combination of arguments - got ({got}), but "
+                        "expected one of:")
     _check_in_place(self)
     if source is None:
         return _bump(self, np.zeros(0, self._array.dtype))
-    if isinstance(source, Tensor):
+    if isinstance(source, Tensor) and storage_offset is None:
         return _bump(self, source._array)
+    if isinstance(source, Tensor):  # the offset counts from the tensor's own first element
+        storage_offset += source.storage_offset()
+        source = untyped_storage(source)._typed(source.dtype)
     if isinstance(source, TypedStorage) and source.dtype is not self.dtype:
         raise RuntimeError(f"Expected a Storage of type {_dtype.type_word(self.dtype).lower()} or "
                            f"an UntypedStorage, but got type {_dtype.type_word(source.dtype)} for "
@@ -493,7 +501,16 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
         size = (flat._array.size,)
     if stride is None:
         stride = _contiguous_strides(size)
-    return _bump(self, _rebuild_tensor(flat, storage_offset, size, stride)._array)
+    return _bump(self, _rebuild_tensor(flat, storage_offset or 0, size, stride)._array)
+
+
+def _type_name(value):
+    """How torch's argument parser names an argument's type."""
+    if isinstance(value, Tensor):
+        return "Tensor"
+    if isinstance(value, (UntypedStorage, TypedStorage)):
+        return f"torch.storage.{'UntypedStorage' if isinstance(value, UntypedStorage) else 'TypedStorage'}"
+    return type(value).__name__
 
 
 def _contiguous_strides(size):
@@ -567,6 +584,9 @@ for _name, _method in TENSOR_METHODS.items():
 
 
 # -- tensors from raw memory --------------------------------------------------------------------
+_warned_readonly = False  # torch warns about a read-only buffer once per process
+
+
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     """A 1-D tensor sharing ``buffer``'s memory (Python's buffer protocol)."""
     d = _dtype.to_dtype(dtype)
@@ -584,7 +604,9 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
         raise ValueError(f"requested buffer length ({count} * {d.itemsize} bytes) after offset "
                          f"({offset} bytes) must not be greater than actual buffer length "
                          f"({length} bytes)")
-    if view.readonly:
+    global _warned_readonly
+    if view.readonly and not _warned_readonly:
+        _warned_readonly = True
         warnings.warn("The given buffer is not writable, and PyTorch does not support non-writable "
                       "tensors. This means you can write to the underlying (supposedly non-writable) "
                       "buffer using the tensor. You may want to copy the buffer to protect its data "
