@@ -49,10 +49,11 @@ def test_set_detect_anomaly_switches_at_once_and_restores_as_a_context():
         assert not m.is_anomaly_enabled()
 
 
-def test_variable_returns_the_tensor_itself():
+def test_variable_is_a_new_leaf_on_the_same_memory():
     for m in (lt, torch):
-        t = m.ones(2)
-        assert m.autograd.Variable(t) is t and not t.requires_grad
+        t = m.ones(2, requires_grad=True) * 2
+        v = m.autograd.Variable(t)
+        assert v.data_ptr() == t.data_ptr() and v.is_leaf and not v.requires_grad
         assert m.autograd.Variable(m.ones(2), requires_grad=True).requires_grad
         assert isinstance(m.zeros(1), m.autograd.Variable)
     with pytest.raises(TypeError, match="Variable data has to be a tensor, but got list"):
