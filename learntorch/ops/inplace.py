@@ -5,6 +5,7 @@ The mechanism they share is in ``_mutation.py``.
 """
 import numpy as np
 
+from .. import _dtype
 from .._tensor import Tensor
 from . import linalg, pointwise, reduction, unary
 from ._op import Op
@@ -74,6 +75,34 @@ addmv_ = inplace_of(linalg.addmv)
 addr_ = inplace_of(linalg.addr)
 addbmm_ = inplace_of(linalg.addbmm)
 baddbmm_ = inplace_of(linalg.baddbmm)
+acosh_ = arccosh_ = inplace_of(unary.acosh)
+asinh_ = arcsinh_ = inplace_of(unary.asinh)
+atanh_ = arctanh_ = inplace_of(unary.atanh)
+arccos_, arcsin_, arctan_ = acos_, asin_, atan_
+erfc_ = inplace_of(unary.erfc)
+fix_ = trunc_
+negative_ = neg_
+# Tensor methods only (torch has no torch.absolute_ …): aliases and the logic/bitwise twins
+absolute_ = abs_
+divide_ = true_divide_ = div_
+multiply_, subtract_ = mul_, sub_
+greater_, greater_equal_, less_, less_equal_, not_equal_ = gt_, ge_, lt_, le_, ne_
+logical_and_ = inplace_of(pointwise.logical_and)
+logical_or_ = inplace_of(pointwise.logical_or)
+logical_xor_ = inplace_of(pointwise.logical_xor)
+logical_not_ = inplace_of(pointwise.logical_not)
+bitwise_and_ = inplace_of(pointwise.bitwise_and)
+bitwise_or_ = inplace_of(pointwise.bitwise_or)
+bitwise_xor_ = inplace_of(pointwise.bitwise_xor)
+bitwise_not_ = inplace_of(pointwise.bitwise_not)
+
+
+def float_power_(self, exponent):
+    """In-place ``float_power``: only a float64 tensor can hold its float64 result."""
+    if self.dtype is not _dtype.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {_dtype.type_word(self.dtype)} "
+                           "but the operation's result requires dtype Double")
+    return apply_inplace(self, pointwise.float_power, exponent)
 
 
 class Fill(Op):
@@ -145,4 +174,9 @@ __all__ = ["eq_", "ne_", "lt_", "le_", "gt_", "ge_", "add_", "sub_", "mul_", "di
            "addr_", "addbmm_", "baddbmm_"]
 
 # Also Tensor methods, with the tensor as the first argument: x.f(...) == f(x, ...).
-TENSOR_METHODS = tuple(__all__)
+__all__ += ["acosh_", "arccosh_", "asinh_", "arcsinh_", "atanh_", "arctanh_", "arccos_",
+            "arcsin_", "arctan_", "erfc_", "fix_", "negative_"]
+TENSOR_METHODS = tuple(__all__) + (
+    "absolute_", "divide_", "true_divide_", "multiply_", "subtract_", "greater_", "greater_equal_",
+    "less_", "less_equal_", "not_equal_", "logical_and_", "logical_or_", "logical_xor_",
+    "logical_not_", "bitwise_and_", "bitwise_or_", "bitwise_xor_", "bitwise_not_", "float_power_")

@@ -280,7 +280,10 @@ class ThresholdBackward(Op):
 class Sign(Op):
     @staticmethod
     def forward(ctx, x):
-        return np.sign(x)
+        out = np.sign(x)
+        if out.dtype.kind == "f":
+            out = np.where(out != out, 0, out).astype(out.dtype)  # torch: sign(NaN) = 0
+        return out
 
     @staticmethod
     def backward(ctx, grad):

@@ -150,8 +150,9 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
 
 
 arccos, arcsin, arctan = acos, asin, atan
+arccosh, arcsinh, arctanh = acosh, asinh, atanh
 
-__all__ = ["exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "acos", "asin", "atan", "arccos", "arcsin", "arctan", "cosh", "sinh", "tan", "asinh",
+__all__ = ["exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "acos", "asin", "atan", "arccos", "arcsin", "arctan", "arccosh", "arcsinh", "arctanh", "cosh", "sinh", "tan", "asinh",
            "acosh", "atanh", "exp2", "expm1", "log1p", "log2", "log10", "reciprocal", "rsqrt", "erf",
            "erfc", "erfinv", "square", "frac", "ceil", "floor", "trunc", "fix", "round",
            "nan_to_num"]
