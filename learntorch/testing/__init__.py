@@ -140,7 +140,8 @@ def _isclose(a, e, rtol, atol, equal_nan):
         close = a == e
     else:
         with np.errstate(invalid="ignore", over="ignore"):
-            close = (a == e) | (np.abs(a - e) <= atol + rtol * np.abs(e))
+            close = (a == e) | (np.isfinite(a) & np.isfinite(e) &
+                                (np.abs(a - e) <= atol + rtol * np.abs(e)))
     if equal_nan and a.dtype.kind == "f":
         close |= np.isnan(a) & np.isnan(e)
     return np.asarray(close)
@@ -239,10 +240,10 @@ def _low_high(dtype, low, high, lowest, highest, default_low, default_high):
     low = default_low if low is None else low
     high = default_high if high is None else high
     if any(isinstance(v, float) and math.isnan(v) for v in (low, high)):
-        raise ValueError(f"`low` and `high` cannot be NaN, but got low={low} and high={high}")
+        raise ValueError(f"`low` and `high` cannot be NaN, but got {low=} and {high=}")
     if low == high and dtype.is_floating_point:
         warnings.warn("Passing `low==high` to `torch.testing.make_tensor` for floating or complex "
-                      "types is deprecated since 2.1 and will be removed in 2.3. Use torch.full(...) "
+                      "types is deprecated since 2.1 and will be removed in 2.3. Use `torch.full(...)` "
                       "instead.", FutureWarning, stacklevel=3)
     elif low >= high:
         raise ValueError(f"`low` must be less than `high`, but got {low} >= {high}")
@@ -265,10 +266,18 @@ def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
         shape = shape[0]
     shape = tuple(shape)
     d = _dtype.to_dtype(dtype)
+    if noncontiguous and memory_format is not None:
+        raise ValueError(f"The parameters `noncontiguous` and `memory_format` are mutually "
+                         f"exclusive, but got {noncontiguous=} and {memory_format=}")
     if requires_grad and not d.is_floating_point:
-        raise ValueError(f"make_tensor: requires_grad must be False for integral dtype {d}")
+        raise ValueError(f"`requires_grad=True` is not supported for boolean and integral dtypes, "
+                         f"but got dtype={d}")
+    noncontiguous = noncontiguous and math.prod(shape) > 1
+    if noncontiguous:  # twice the last dim, then every other element from the second on
+        shape = (*shape[:-1], 2 * shape[-1])
     if d is _dtype.bool:
-        result = ops.randint(0, 2, shape, device=device, dtype=d)
+        low, high = _low_high(d, low, high, 0, 2, 0, 2)
+        result = ops.randint(low, high, shape, device=device, dtype=d)
     elif not d.is_floating_point:
         info = iinfo(d)
         low, high = _low_high(d, low, high, info.min, info.max + (1 if d is not _dtype.int64 else 0),
@@ -282,12 +291,12 @@ def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
             result.uniform_(low / 2, high / 2).mul_(2)
         else:
             result.uniform_(low, high)
-    if exclude_zero:
-        result[result == 0] = 1 if not d.is_floating_point else info.tiny
-    if noncontiguous and result.numel() > 1:
-        result = ops.repeat_interleave(result, 2, dim=-1)[..., ::2]
+    if noncontiguous:
+        result = result[..., 1::2]
     elif memory_format is not None:
         result = result.clone(memory_format=memory_format)
-    if requires_grad:
-        result.requires_grad_(True)
+    if exclude_zero:
+        result[result == 0] = 1 if not d.is_floating_point else info.tiny
+    if d.is_floating_point:
+        result.requires_grad = requires_grad
     return result
