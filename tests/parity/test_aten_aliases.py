@@ -232,3 +232,28 @@ def test_cells_take_weights_as_arguments(function):
     close(ours, theirs)
     first, tfirst = (ours[0], theirs[0]) if function == "lstm_cell" else (ours, theirs)
     grads_agree(first, tfirst, [(x, tx), (w_ih, tw_ih), (b, tb)])
+
+
+@pytest.mark.parametrize("mode", [0, 1, 2])
+@pytest.mark.parametrize("offsets,last,padding", [([0, 2], False, None), ([0, 2, 2], False, None),
+                                                  ([0, 2, 2], False, 4), ([0, 2, 6], True, None)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_embedding_bag_returns_torch_s_bookkeeping(mode, offsets, last, padding, dtype):
+    w, tw = pair(10, 3)
+    w = w.detach().to(getattr(lt, dtype)).requires_grad_()
+    tw = tw.detach().to(getattr(torch, dtype)).requires_grad_()
+    index = [1, 2, 4, 5, 4, 3]
+    i, ti, o, to = lt.tensor(index), torch.tensor(index), lt.tensor(offsets), torch.tensor(offsets)
+    ours = lt.embedding_bag(w, i, o, False, mode, False, None, last, padding)
+    theirs = torch.embedding_bag(tw, ti, to, False, mode, False, None, last, padding)
+    close(ours, theirs)
+    grads_agree(ours[0], theirs[0], [(w, tw)])
+
+
+def test_embedding_bag_wants_offsets_as_a_tensor():
+    w, tw = pair(10, 3)
+    with pytest.raises(TypeError) as theirs:
+        torch.embedding_bag(tw, torch.tensor([[1, 2]]), None)
+    with pytest.raises(TypeError) as ours:
+        lt.embedding_bag(w, lt.tensor([[1, 2]]), None)
+    assert str(ours.value) == str(theirs.value)

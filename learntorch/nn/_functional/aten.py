@@ -8,8 +8,11 @@ that does the work, so there is one implementation of each idea. torch's Python 
 apply ATen's ``reduction=Mean`` default: leaving ``reduction`` out gives no reduction, and so
 it does here.
 """
+import numpy as np
+
 from ... import ops
-from ..._dtype import bool as _bool
+from ..._tensor import Tensor as _Tensor
+from ..._dtype import bool as _bool, float64 as _float64
 from ...autograd import no_grad
 from ..modules.rnn import _CELLS, _Weights, _run_direction, run_layers
 from . import conv, distance, dropout as _drop, linear, loss, normalization, padding, pooling, \
@@ -170,6 +173,57 @@ def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=
     """Note the order: the table first. ``padding_idx=-1`` means no padding row."""
     return _sparse.embedding(indices, weight, None if padding_idx == -1 else padding_idx,
                              scale_grad_by_freq=scale_grad_by_freq)
+
+
+_BAG_MODES = ("sum", "mean", "max")
+
+
+def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sparse=False,
+                  per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """``(output, offset2bag, bag_size, max_indices)``: ``F.embedding_bag``'s output and the
+    bookkeeping torch's backward keeps — each entry's bag, the bags' sizes (padding left out)
+    and, in max mode, which row of ``weight`` gave each maximum. torch's CPU kernel leaves
+    the bookkeeping it does not need empty or zero (sum mode), and so does this. ``indices``
+    is 1-D and ``offsets`` a tensor (``F.embedding_bag`` turns a 2-D batch into these)."""
+    if not isinstance(offsets, _Tensor):
+        raise TypeError(f"embedding_bag(): argument 'offsets' (position 3) must be Tensor, not "
+                        f"{type(offsets).__name__}")
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx = None if padding_idx == -1 else padding_idx
+    output = _sparse.embedding_bag(indices, weight, offsets, None, 2, scale_grad_by_freq,
+                                   _BAG_MODES[mode], sparse, per_sample_weights,
+                                   include_last_offset, padding_idx)
+    index = indices._array.reshape(-1).astype(np.int64)
+    starts = offsets._array.astype(np.int64)[:-1 if include_last_offset else None]
+    bags = starts.size
+    bag = np.searchsorted(starts, np.arange(index.size), side="right") - 1
+    keep = index != (-1 if padding_idx is None else padding_idx % weight.shape[0])
+    sizes = np.bincount(bag[keep], minlength=bags).astype(np.int64)
+    if mode == 0:  # torch's float32/float16 fast path (fbgemm) keeps no offset2bag
+        fast = padding_idx is None and weight.dtype != _float64
+        offset2bag = np.empty(0, dtype=np.int64) if fast else bag
+        return output, _wrap(offset2bag), _wrap(np.zeros(bags, np.int64)), \
+            _wrap(np.zeros(bags, np.int64))
+    if mode == 1:
+        return output, _wrap(bag), _wrap(sizes), _wrap(sizes.copy())
+    return output, _wrap(bag), _wrap(sizes), _wrap(_bag_argmax(weight._array, index, bag, keep,
+                                                                 bags))
+
+
+def _bag_argmax(table, index, bag, keep, bags):
+    """For each bag and column, the row of ``table`` holding the bag's maximum (0 if empty);
+    the first such entry wins a tie, as in torch's loop."""
+    result = np.zeros((bags, table.shape[1]), dtype=np.int64)
+    rows = table[index[keep]]
+    kept_bags, kept_index = bag[keep], index[keep]
+    for b in np.unique(kept_bags):  # one vectorized argmax per non-empty bag
+        members = kept_bags == b
+        result[b] = kept_index[members][np.argmax(rows[members], axis=0)]
+    return result
+
+
+def _wrap(array):
+    return _Tensor._make(array)
 
 
 def embedding_renorm_(weight, indices, max_norm, norm_type):
@@ -386,6 +440,7 @@ __all__ = [
     "native_layer_norm", "native_group_norm", "batch_norm_update_stats", "batch_norm_stats",
     "batch_norm_elemt", "batch_norm_gather_stats", "batch_norm_gather_stats_with_counts",
     "batch_norm_backward_reduce", "batch_norm_backward_elemt", "native_norm", "embedding",
+    "embedding_bag",
     "embedding_renorm_", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
     "conv_transpose3d", "conv_tbc", "convolution", "avg_pool1d", "max_pool1d", "max_pool2d",
     "max_pool3d", "max_pool1d_with_indices", "adaptive_avg_pool1d", "adaptive_max_pool1d",
