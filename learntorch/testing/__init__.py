@@ -76,11 +76,13 @@ def _tensor_report(actual, expected, matches, rtol, atol):
         a, e = a.astype(np.int64), e.astype(np.int64)
     abs_diff = np.abs(a - e)
     abs_diff[ok] = 0
-    if abs_diff.dtype.kind == "f":
-        rel_diff = abs_diff / np.abs(e)
-    else:
+    if abs_diff.dtype.kind != "f":
         float_np = _dtype.get_default_dtype().np
-        rel_diff = abs_diff.astype(float_np) / np.abs(e).astype(float_np)
+        abs_diff_f, e = abs_diff.astype(float_np), e.astype(float_np)
+    else:
+        abs_diff_f = abs_diff
+    with np.errstate(divide="ignore", invalid="ignore"):  # x/0 is inf and 0/0 nan, as in torch
+        rel_diff = abs_diff_f / np.abs(e)
     rel_diff[ok] = 0
 
     def greatest(diff):
