@@ -515,6 +515,14 @@ def test_notebook_defined_dataset_works_or_fails_at_once(ctx):
         assert "Move it into a .py file" in out.stdout
 
 
+def test_a_script_read_from_stdin_fails_at_once_under_spawn():
+    """``python -`` names its __main__ "<stdin>", a file a spawned worker cannot run."""
+    out = subprocess.run([sys.executable, "-"], input=NOTEBOOK_CELL.format(ctx="spawn"),
+                         capture_output=True, text=True, timeout=60)
+    assert out.stdout.startswith("RuntimeError: DataLoader workers start with 'spawn'"), out.stderr
+    assert "FileNotFoundError" not in out.stderr
+
+
 def test_exit_with_live_iterator_leaves_no_process():
     code = textwrap.dedent("""
         import os, learntorch as torch

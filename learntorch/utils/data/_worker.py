@@ -7,6 +7,7 @@ torch's ``_generate_state``; exceptions come back with their traceback, naming t
 dead worker, a timeout or an unpicklable notebook class raise at once instead of hanging.
 """
 import multiprocessing
+import os
 import random
 import sys
 import traceback
@@ -137,9 +138,11 @@ def worker_loop(job, index_queue, data_queue, base_seed, worker_id, num_workers)
 
 
 def _main_is_importable():
-    """Spawned workers re-import ``__main__`` by file; a notebook's or REPL's has no file."""
+    """Spawned workers re-import ``__main__`` by file; a notebook's or REPL's has no file, and
+    a script read from stdin (``python -``) has the file name "<stdin>", which does not exist."""
     main = sys.modules.get("__main__")
-    return getattr(main, "__file__", None) is not None
+    path = getattr(main, "__file__", None)
+    return path is not None and os.path.isfile(path)
 
 
 def _defined_in_main(obj):
