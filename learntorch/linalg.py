@@ -54,6 +54,15 @@ class Inverse(Op):
         return -(_mT(inv_a) @ grad @ _mT(inv_a))
 
 
+def _lu_info(a, result):
+    """getrf's info for each matrix: 0 unless a pivot is exactly zero.  A zero pivot leaves
+    inf/nan in the inverse or solution computed from the factors, so a finite, non-empty
+    ``result`` answers the common case without factorizing again."""
+    if result.size and np.isfinite(result).all():
+        return np.zeros(a.shape[:-2], dtype=np.int32)
+    return _lu_arrays(a)[2]
+
+
 def _raise_singular(a, name, message):
     """torch's LinAlgError for a singular (batch of) matrices: the first bad element's info."""
     info = _lu_arrays(a)[2].reshape(-1)
@@ -85,9 +94,8 @@ def inv_ex(A, *, check_errors=False, out=None):
     invertible); a singular A's inverse has inf/nan entries instead of raising."""
     from . import return_types
     _square(A, "inv")
-    info = Tensor._make(_lu_arrays(A._array)[2])
     inverse = Inverse.apply(A, name="linalg.inv_ex", check_errors=check_errors)
-    return return_types.linalg_inv_ex(inverse, info)
+    return return_types.linalg_inv_ex(inverse, Tensor._make(_lu_info(A._array, inverse._array)))
 
 
 class Det(Op):
@@ -191,9 +199,8 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     """(result, info): ``solve`` that reports a singular A in ``info`` (LU's first zero pivot)."""
     from . import return_types
     _square(A, "solve")
-    info = Tensor._make(_lu_arrays(A._array)[2])
-    return return_types.linalg_solve_ex(_solve(A, B, left, "torch.linalg.solve_ex", check_errors),
-                                        info)
+    result = _solve(A, B, left, "torch.linalg.solve_ex", check_errors)
+    return return_types.linalg_solve_ex(result, Tensor._make(_lu_info(A._array, result._array)))
 
 
 # -- norms (built from differentiable ops, so they have gradients) ------------------------------
@@ -612,11 +619,13 @@ def _partial_cholesky(a):
 
 def _cholesky_info(a):
     """The order of the first leading minor that is not positive-definite (0 when none is)."""
-    n = a.shape[-1]
-    diag = np.diagonal(_partial_cholesky(a).reshape((-1, n, n)), axis1=-2, axis2=-1)
-    bad = ~(diag > 0)
-    info = np.where(bad.any(axis=-1), np.argmax(bad, axis=-1) + 1, 0).astype(np.int32)
-    return info.reshape(a.shape[:-2])
+    return _info_of_factor(_partial_cholesky(a))
+
+
+def _info_of_factor(factor):
+    """potrf's info from a (partial) factor: the first diagonal entry that is not > 0."""
+    bad = ~(np.diagonal(factor, axis1=-2, axis2=-1) > 0)
+    return np.where(bad.any(axis=-1), np.argmax(bad, axis=-1) + 1, 0).astype(np.int32)
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
@@ -624,9 +633,8 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     (0 on success); then L holds the factorization up to that column, as LAPACK leaves it."""
     from . import return_types
     _square(A, "cholesky")
-    info = Tensor._make(_cholesky_info(A._array))
     L = Cholesky.apply(A, upper=upper, name="linalg.cholesky_ex" if check_errors else None)
-    return return_types.linalg_cholesky_ex(L, info)
+    return return_types.linalg_cholesky_ex(L, Tensor._make(_info_of_factor(L._array)))
 
 
 class _Eigh(Function):
