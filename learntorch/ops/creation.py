@@ -48,6 +48,8 @@ def _infer_array(data, dtype=None):
     if isinstance(data, (np.generic,)):
         return np.asarray(data)
     nested = _to_nested_data(data)
+    if dtype in _dtype.WIDE_UNSIGNED:  # values past int64's range read straight into the dtype
+        return np.array(nested, dtype=dtype.np)
     try:
         array = np.array(nested)
     except ValueError:

@@ -123,7 +123,11 @@ def _map_into(self, fn, others, name):
         if other.dtype is not self.dtype:
             raise TypeError(f"{name}: expected {self.type()} for '{arg}' (got {other.type()})")
         arrays.append(other.expand(self.shape)._array)
-    self._array[...] = np.frompyfunc(fn, 1 + len(arrays), 1)(self._array, *arrays)
+    results = np.frompyfunc(fn, 1 + len(arrays), 1)(self._array, *arrays)
+    for value in np.asarray(results).flat:  # torch's error for a value that is not a number
+        if not isinstance(value, (int, float, np.number, np.bool_)):
+            raise TypeError(f"must be real number, not {type(value).__name__}")
+    self._array[...] = results
     self._version_counter[0] += 1
     return self
 
