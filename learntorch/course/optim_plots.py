@@ -2,12 +2,29 @@
 
 Like ``plots``, every function returns a PNG that Jupyter displays (the paths and curves are
 computed floats, whose last digits may differ between CPUs), at most ``COLUMN_INCHES`` wide.
+The PNGs are reduced to a palette of 64 colours: antialiased contour lines in full colour would
+make one picture of five panels about a megabyte, stored in the notebook.
 """
+import io
+
 import numpy as np
 
-from .plots import COLUMN_INCHES, GREY, _figure, _numpy, _png
+from .plots import COLUMN_INCHES, _figure, _numpy, _png
 
 _COLORS = ("#3182bd", "#e6550d", "#31a354", "#756bb1", "#de2d26", "#636363")
+_LEVELS = "#b5b5b5"   # opaque: a PNG of flat colours stays small
+
+
+def _small_png(fig, colors=64):
+    """``plots._png(fig)``, its pixels mapped to a palette (a third of the bytes, same look)."""
+    from IPython.display import Image
+    from PIL import Image as PILImage
+
+    full = PILImage.open(io.BytesIO(_png(fig).data)).convert("RGB")
+    out = io.BytesIO()
+    full.quantize(colors=colors, method=PILImage.Quantize.MEDIANCUT,
+                  dither=PILImage.Dither.NONE).save(out, format="png", optimize=True)
+    return Image(out.getvalue(), retina=True)
 
 
 def _contour(ax, f, xlim, ylim, levels):
@@ -15,8 +32,8 @@ def _contour(ax, f, xlim, ylim, levels):
     x, y = np.meshgrid(np.linspace(*xlim, 200), np.linspace(*ylim, 200))
     z = f(x, y)
     low = max(z.min(), 1e-3 * z.max())
-    ax.contour(x, y, z, levels=np.geomspace(low, z.max(), levels), colors=GREY,
-               linewidths=0.5, alpha=0.6)
+    ax.contour(x, y, z, levels=np.geomspace(low, z.max(), levels), colors=_LEVELS,
+               linewidths=0.5)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
 
@@ -32,7 +49,8 @@ def paths(f, named, xlim, ylim, minimum=None, columns=3, levels=14):
     named = {label: _numpy(path) for label, path in named.items()}
     for ax, (label, path), color in zip(axes, named.items(), _COLORS * 4):
         _contour(ax, f, xlim, ylim, levels)
-        ax.plot(path[:, 0], path[:, 1], "-", color=color, linewidth=1.2, marker=".",
+        dots = "." if len(path) <= 60 else None    # each step, while they can be told apart
+        ax.plot(path[:, 0], path[:, 1], "-", color=color, linewidth=1.2, marker=dots,
                 markersize=3)
         ax.plot(*path[0], "o", markerfacecolor="white", markeredgecolor=color)
         if minimum is not None:
@@ -50,7 +68,7 @@ def paths(f, named, xlim, ylim, minimum=None, columns=3, levels=14):
     for ax in axes[len(named) + 1:]:
         ax.axis("off")
     fig.tight_layout()
-    return _png(fig)
+    return _small_png(fig)
 
 
 def lines(x, named, xlabel="", ylabel="", log=False, title=None, styles=None, width=6.0,
@@ -69,7 +87,7 @@ def lines(x, named, xlabel="", ylabel="", log=False, title=None, styles=None, wi
     if title:
         ax.set_title(title, fontsize=10)
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=9)
-    return _png(fig)
+    return _small_png(fig)
 
 
 def schedules(named, columns=3):
@@ -87,4 +105,4 @@ def schedules(named, columns=3):
         ax.axis("off")
     axes[0].set_ylabel("lr")
     fig.tight_layout()
-    return _png(fig)
+    return _small_png(fig)
