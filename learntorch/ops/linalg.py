@@ -237,6 +237,10 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     if mat.dim() == 2 and vec.dim() == 1 and mat.shape[1] != vec.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({input.shape[0] if input.dim() else 1}), mat "
                            f"({mat.shape[0]}x{mat.shape[1]}), vec ({vec.shape[0]})")
+    if mat.dim() == 2 and mat.numel() == 0 and input.dtype is mat.dtype:
+        # torch returns beta·input as it is, not broadcast to the empty product's shape
+        from .creation import zeros_like
+        return input * beta if beta != 0 else zeros_like(input)
     return _add_scaled(input, mv(mat, vec), beta, alpha, "addmv")
 
 
