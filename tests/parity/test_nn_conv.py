@@ -144,6 +144,23 @@ def test_grad_fn_name_and_edges():
     assert [e[0] is None for e in y.grad_fn.next_functions] == [False, False, True]
 
 
+def test_backward_twice_with_retain_graph_gives_the_same_gradients():
+    # the columns forward made are freed by the first backward and recomputed by the second
+    x = np.random.default_rng(5).standard_normal((2, 3, 6, 6)).astype(np.float32)
+    w = np.random.default_rng(6).standard_normal((4, 3, 3, 3)).astype(np.float32)
+    results = []
+    for lib in (lt, torch):
+        xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        y = lib.nn.functional.conv2d(xt, wt, padding=1)
+        y.square().sum().backward(retain_graph=True)
+        first = wt.grad.clone()
+        y.square().sum().backward()
+        results.append((first.numpy(), wt.grad.numpy(), xt.grad.numpy()))
+    for got, want in zip(*results):
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(results[0][1], 2 * results[0][0], rtol=1e-6)
+
+
 # -- higher order ----------------------------------------------------------------------------
 @pytest.mark.parametrize("n,kwargs", [
     (1, dict(stride=2, padding=1)), (2, dict(stride=(2, 1), padding=1, dilation=(1, 2))),

@@ -64,6 +64,27 @@ def test_max_pool_ties_and_nan_follow_torch():
     check_op(*_call("max_pool2d", 2, return_indices=True), np.ones((1, 2, 4, 6), np.float32))
 
 
+def test_max_pool_sends_inf_nan_and_negative_zero_gradients_where_torch_does():
+    x = _rng("grads").standard_normal((2, 3, 6, 6)).astype(np.float32)
+    x[0, 0, :2, :2] = 0   # a tie: only the first of the window gets the gradient
+    g = _rng("g").standard_normal((2, 3, 3, 3)).astype(np.float32)
+    g[0, 0, 0, :3] = [np.inf, np.nan, -0.0]
+    g[1, 2, 2, 2] = -np.inf
+    grads = []
+    for lib in (lt, torch):
+        t = lib.tensor(x, requires_grad=True)
+        lib.nn.functional.max_pool2d(t, 2).backward(lib.tensor(g))
+        grads.append(t.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])
+    assert (np.signbit(grads[0]) == np.signbit(grads[1])).all()
+
+
+def test_max_pool_double_backward_node_name_is_torchs():
+    x = lt.randn(1, 2, 4, 4, requires_grad=True)
+    g, = lt.autograd.grad(LT_F.max_pool2d(x, 2).sum(), x, create_graph=True)
+    assert g.grad_fn.name() == "MaxPool2DWithIndicesBackwardBackward0"
+
+
 def test_window_wholly_in_padding_gives_torchs_index_and_no_stray_gradient():
     x = np.arange(3, dtype=np.float32).reshape(1, 1, 1, 3)
     check_op(*_call("max_pool2d", (2, 1), 1, (1, 0), (2, 1), return_indices=True), x, grad=False)

@@ -49,16 +49,16 @@ def out_size(padded, kernel, stride, dilation):
                  for p, k, s, d in zip(padded, kernel, stride, dilation))
 
 
-def windows(xp, kernel, stride, dilation, out=None):
-    """A read-only view ``(…, *kernel, *out)`` of every window of ``xp``'s trailing dims
-    (the first ``out`` windows along each dim, when given)."""
+def windows(xp, kernel, stride, dilation, out=None, writeable=False):
+    """A view ``(…, *kernel, *out)`` of every window of ``xp``'s trailing dims (the first
+    ``out`` windows along each dim, when given); read-only unless asked, since windows overlap."""
     n = len(kernel)
     lead, spatial = xp.shape[:-n], xp.shape[-n:]
     out = out_size(spatial, kernel, stride, dilation) if out is None else tuple(out)
     steps = xp.strides[-n:]
     return as_strided(xp, lead + tuple(kernel) + out,
                       xp.strides[:-n] + tuple(st * d for st, d in zip(steps, dilation))
-                      + tuple(st * s for st, s in zip(steps, stride)), writeable=False)
+                      + tuple(st * s for st, s in zip(steps, stride)), writeable=writeable)
 
 
 def col2im(cols, padded, stride, dilation):
@@ -189,9 +189,12 @@ class Convolution(Op):
             if need[0]:
                 gx = Convolution.apply(grad, w, geometry=geometry, transposed=True,
                                        shape=x.shape[2:])
+            # the columns are freed with the saved tensors (a graph kept alive by a tensor
+            # that still refers to it must not hold them); a second backward recomputes them
+            cols, ctx.cols = ctx.cols, None
             if need[1]:
                 gw = ConvolutionWeight.apply(x, grad, geometry=geometry, kernel_shape=w.shape,
-                                             cols=ctx.cols)
+                                             cols=cols)
         if len(need) > 2 and need[2]:
             gb = grad.sum((0,) + tuple(range(2, grad.dim())))
         return gx, gw, gb

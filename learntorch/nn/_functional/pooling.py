@@ -4,10 +4,12 @@ Windows are strided views of the padded input (``conv.windows``); a reduction ov
 window runs as one NumPy op per kernel offset over the whole output (``np.maximum`` of
 k₁·k₂ slices), never as a slow reduction over a tiny trailing axis.
 
-Every max pool ends in the same two ops: ``GatherAt`` (the values at the flat spatial
-indices of the maxima) and its adjoint ``ScatterAt`` (the gradient sent back to those
-indices, summed with ``np.bincount``).  Each is the other's backward, so double backward
-works.  Average pooling is a linear map and its adjoint (``AvgPool``/``AvgPoolGrad``).
+A max pool records, per window, which kernel offset won (``MaxPool``); its backward
+(``MaxPoolGrad``) adds each gradient back at that offset, one masked add per offset, and
+the two are each other's backward, so double backward works.  Adaptive and fractional
+max pools, whose windows vary, end in ``GatherAt`` (the values at the flat spatial indices
+of the maxima) and its adjoint ``ScatterAt`` (summed with ``np.bincount``).
+Average pooling is a linear map and its adjoint (``AvgPool``/``AvgPoolGrad``).
 """
 import itertools
 import math
@@ -66,14 +68,13 @@ class ScatterAt(Op):
         return GatherAt.apply(grad, index=ctx.index, n=ctx.n)
 
 
-def _gather_op(name):
-    """A ``GatherAt`` whose ``grad_fn`` has torch's name (``MaxPool2DWithIndicesBackward0``)."""
-    return type(name, (GatherAt,), {"node_name": f"{name}Backward0", "__module__": __name__})
+def _named(base, name):
+    """``base`` under the name torch gives its ``grad_fn`` (``MaxPool2DWithIndicesBackward0``)."""
+    return type(name, (base,), {"node_name": f"{name}Backward0", "__module__": __name__})
 
 
-_MAX_POOL_OPS = {n: _gather_op(f"MaxPool{n}DWithIndices") for n in (1, 2, 3)}
-_ADAPTIVE_MAX_OPS = {n: _gather_op(f"AdaptiveMaxPool{n}D") for n in (1, 2, 3)}
-_FRACTIONAL_MAX_OPS = {n: _gather_op(f"FractionalMaxPool{n}D") for n in (2, 3)}
+_ADAPTIVE_MAX_OPS = {n: _named(GatherAt, f"AdaptiveMaxPool{n}D") for n in (1, 2, 3)}
+_FRACTIONAL_MAX_OPS = {n: _named(GatherAt, f"FractionalMaxPool{n}D") for n in (2, 3)}
 class Unpool(Op):
     """Zeros of ``shape`` with ``g`` written at flat spatial ``index`` (the last write wins)."""
 
@@ -181,49 +182,39 @@ def _lowest(dtype):
 
 
 # -- max pooling -----------------------------------------------------------------------------
-def _window_max(x, kernel, stride, pads, dilation, out, want_index):
-    """Max over each window and, if wanted, the flat index (into ``x``'s spatial dims) of it.
-
-    One pass per kernel offset; ties keep the first maximum and NaN wins, as in torch.
-    """
+def _planes(a, kernel, stride, dilation, out, writeable=False):
+    """One strided view ``(…, *out)`` per kernel offset (C order): the element at that offset
+    of every window of ``a``'s trailing dims."""
     n = len(kernel)
-    view = windows(pad_array(x, pads, _lowest(x.dtype)), kernel, stride, dilation)
-    offsets = list(itertools.product(*map(range, kernel)))
-    pick = [slice(None)] * view.ndim
+    view = windows(a, kernel, stride, dilation, out, writeable)
+    return [view[(Ellipsis,) + offset + (slice(None),) * n]
+            for offset in itertools.product(*map(range, kernel))]
 
-    def at(offset):
-        pick[view.ndim - 2 * n:view.ndim - n] = offset
-        return view[tuple(pick)]
-    best = at(offsets[0]).copy()
-    for offset in offsets[1:]:
-        np.maximum(best, at(offset), out=best)  # NaN wins here too, as in torch
-    if not want_index:
+
+def _window_max(x, kernel, stride, pads, dilation, out, want_which):
+    """Max over each window and, if wanted, which kernel offset holds it (``which``).
+
+    One pass per kernel offset over the whole output, torch's rule: a later element takes
+    over when it is greater or NaN, so ties keep the first maximum and the last NaN wins.
+    """
+    planes = _planes(pad_array(x, pads, _lowest(x.dtype)), kernel, stride, dilation, out)
+    best = planes[0].copy()
+    if not want_which:
+        for plane in planes[1:]:
+            np.maximum(best, plane, out=best)
         return best, None
-    which = _argmax_offsets(at, offsets, best, x.dtype.kind == "f")
+    which = np.zeros(best.shape, np.int32)
+    greater = np.empty(best.shape, bool)
+    for j, plane in enumerate(planes[1:], 1):
+        np.greater(plane, best, out=greater)
+        np.copyto(which, j, where=greater)
+        np.maximum(best, plane, out=best)   # a NaN stays in best: no later value is greater
+    if x.dtype.kind == "f" and np.isnan(best).any():
+        for j, plane in enumerate(planes):  # torch moves on to each later NaN
+            np.copyto(which, j, where=plane != plane)
     if any(lo or hi for lo, hi in pads):
         _start_inside(which, best, out, kernel, stride, pads, dilation)
-    # flat index = Σ_dims (o·s − lo + k·d) · (stride of that dim in x's spatial layout)
-    steps = [math.prod(x.shape[x.ndim - n + i + 1:]) for i in range(n)]
-    table = sum(np.asarray(k) * d * st for k, d, st in
-                zip(np.unravel_index(np.arange(len(offsets)), kernel), dilation, steps))
-    index = table[which]
-    for i in range(n):
-        index += ((np.arange(out[i]) * stride[i] - pads[i][0]) * steps[i]).reshape(
-            (-1,) + (1,) * (n - 1 - i))
-    return best, index
-
-
-def _argmax_offsets(at, offsets, best, floating):
-    """The first kernel offset where each window reaches ``best`` (the last NaN, if any)."""
-    which = np.zeros(best.shape, np.intp)
-    for j in reversed(range(len(offsets))):   # backwards, so that the first match stays
-        np.copyto(which, j, where=at(offsets[j]) == best)
-    if floating:
-        nan = best != best
-        if nan.any():   # torch keeps moving to each later NaN
-            for j, offset in enumerate(offsets):
-                np.copyto(which, j, where=nan & (at(offset) != at(offset)))
-    return which
+    return best, which
 
 
 def _start_inside(which, best, out, kernel, stride, pads, dilation):
@@ -242,6 +233,93 @@ def _start_inside(which, best, out, kernel, stride, pads, dilation):
     np.copyto(which, np.broadcast_to(first, which.shape), where=lowest)
 
 
+def _flat_index(which, spatial, geometry):
+    """torch's indices: the flat position in the unpadded spatial dims of each window's max."""
+    kernel, stride, pads, dilation = geometry
+    n = len(kernel)
+    # flat index = Σ_dims (o·s − lo + k·d) · (stride of that dim in x's spatial layout)
+    steps = [math.prod(spatial[i + 1:]) for i in range(n)]
+    table = sum(np.asarray(k) * d * st for k, d, st in
+                zip(np.unravel_index(np.arange(math.prod(kernel)), kernel), dilation, steps))
+    index = table[which]
+    for i in range(n):
+        index += ((np.arange(which.shape[which.ndim - n + i]) * stride[i] - pads[i][0])
+                  * steps[i]).reshape((-1,) + (1,) * (n - 1 - i))
+    return index
+
+
+def _gather_offsets(x, which, geometry):
+    """``x``'s element at kernel offset ``which`` of each window (``MaxPoolGrad``'s adjoint)."""
+    kernel, stride, pads, dilation = geometry
+    planes = _planes(pad_array(x, pads), kernel, stride, dilation, which.shape[-len(kernel):])
+    result = planes[0].copy()
+    for j, plane in enumerate(planes[1:], 1):
+        np.copyto(result, plane, where=which == j)
+    return result
+
+
+def _scatter_offsets(g, which, geometry, shape):
+    """Zeros of ``shape`` with each ``g`` added at kernel offset ``which`` of its window.
+
+    One add per kernel offset (overlapping windows add up), never ``np.add.at``.  The simple
+    add is ``np.add(plane, g, out=plane, where=which == j)``; adding ``g * (which == j)``
+    instead is 2-5× faster on strided planes and gives the same bits when ``g`` is finite
+    (the ``-0.0`` of ``-g * 0`` turns into ``+0.0`` when added to the zeros, as in torch).
+    """
+    kernel, stride, pads, dilation = geometry
+    n = len(kernel)
+    padded = np.zeros(shape[:-n] + tuple(s + lo + hi for s, (lo, hi) in zip(shape[-n:], pads)),
+                      g.dtype)
+    finite = g.dtype.kind != "f" or np.isfinite(g).all()
+    for j, plane in enumerate(_planes(padded, kernel, stride, dilation, g.shape[-n:], True)):
+        if finite:
+            plane += g * (which == j)
+        else:   # inf · 0 would be NaN
+            np.add(plane, g, out=plane, where=which == j)
+    return crop_array(padded, pads, shape[-n:])
+
+
+class MaxPool(Op):
+    """The max of each window, ``x`` at the winning kernel offsets ``which`` (``values``: the
+    same, when the caller has them); ``geometry`` is ``(kernel, stride, pads, dilation)``."""
+
+    @staticmethod
+    def forward(ctx, x, *, which, geometry, values=None):
+        ctx.save_for_backward(x)
+        ctx.which, ctx.geometry = which, geometry
+        return _gather_offsets(x, which, geometry) if values is None else values
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return _MAX_POOL_GRAD_OPS[len(ctx.geometry[0])].apply(
+            grad, x, which=ctx.which, geometry=ctx.geometry)
+
+
+class MaxPoolGrad(Op):
+    """``MaxPool``'s adjoint: each gradient sent back to its window's max.  It takes the
+    pool's input too, as torch's does, so that a second differentiation finds the path to it
+    (whose gradient is zero)."""
+
+    @staticmethod
+    def forward(ctx, g, x, *, which, geometry):
+        ctx.which, ctx.geometry, ctx.shape = which, geometry, x.shape
+        return _scatter_offsets(g, which, geometry, x.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        need = ctx.needs_input_grad
+        gg = (_MAX_POOL_OPS[len(ctx.geometry[0])].apply(grad, which=ctx.which,
+                                                        geometry=ctx.geometry)
+              if need[0] else None)
+        return gg, grad.new_zeros(ctx.shape) if need[1] else None
+
+
+_MAX_POOL_OPS = {n: _named(MaxPool, f"MaxPool{n}DWithIndices") for n in (1, 2, 3)}
+_MAX_POOL_GRAD_OPS = {n: _named(MaxPoolGrad, f"MaxPool{n}DWithIndicesBackward")
+                      for n in (1, 2, 3)}
+
+
 def _max_pool(n, name, message, input, kernel_size, stride, padding, dilation, ceil_mode,
               return_indices):
     _check_rank(input, n, message)
@@ -251,12 +329,15 @@ def _max_pool(n, name, message, input, kernel_size, stride, padding, dilation, c
     pads = _pads(input.shape[-n:], out, kernel, stride, padding, dilation)
     x = input._array
     need_grad = input.requires_grad and _State.enabled
-    values, index = _window_max(x, kernel, stride, pads, dilation, out,
+    values, which = _window_max(x, kernel, stride, pads, dilation, out,
                                 return_indices or need_grad)
-    if index is None:
+    if which is None:
         return Tensor._make(values)
-    result = _MAX_POOL_OPS[n].apply(input, index=index, n=n, values=values)
-    return (result, Tensor._make(index)) if return_indices else result
+    geometry = (kernel, stride, pads, dilation)
+    result = _MAX_POOL_OPS[n].apply(input, which=which, geometry=geometry, values=values)
+    if not return_indices:
+        return result
+    return result, Tensor._make(_flat_index(which, x.shape[-n:], geometry))
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
