@@ -30,6 +30,8 @@ from . import arrange  # noqa: E402
 from .arrange import *  # noqa: F401,F403,E402
 from . import scattering  # noqa: E402
 from .scattering import *  # noqa: F401,F403,E402
+from . import strided  # noqa: E402
+from .strided import *  # noqa: F401,F403,E402
 from . import numeric, special_math  # noqa: E402
 from .numeric import *  # noqa: F401,F403,E402
 from .special_math import *  # noqa: F401,F403,E402
@@ -38,7 +40,8 @@ from .special_math import *  # noqa: F401,F403,E402
 # is torch.linalg's namespace, not ops/linalg.py).
 __all__ = [name for module in (activation, comparison, creation, indexing, inplace, linalg,
                                pointwise, reduction, sampling, shape, unary, histograms, windows,
-                               statistics, numeric, special_math, arrange, scattering)
+                               statistics, numeric, special_math, arrange, scattering,
+                               strided)
            for name in module.__all__]
 
 # torch computes log(0) = -inf and 0/0 = nan silently; NumPy warns. Silence NumPy's
@@ -48,7 +51,8 @@ warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"learntorch\.
 
 # Each module lists which of its functions are also Tensor methods (x.exp() is exp(x)).
 for _module in (activation, comparison, indexing, inplace, linalg, pointwise, reduction, sampling,
-                shape, unary, histograms, statistics, numeric, special_math, arrange, scattering):
+                shape, unary, histograms, statistics, numeric, special_math, arrange, scattering,
+                strided):
     for _name in _module.TENSOR_METHODS:
         setattr(Tensor, _name, getattr(_module, _name))
 

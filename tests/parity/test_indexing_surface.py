@@ -481,3 +481,109 @@ def test_fill_diagonal_(shape, wrap):
 
 def test_fill_diagonal_errors():
     _errors(lambda lib: lib.zeros(2, 3, 4).fill_diagonal_(1), lambda lib: lib.zeros(3).fill_diagonal_(1))
+
+
+# -- strided views ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("size, stride, offset", [((2, 2), (1, 2), 1), ((3,), (4,), None),
+                                                  ((2, 3), (3, 1), 6), ((4, 3), (1, 1), 0),
+                                                  ((2, 2, 2), (6, 1, 3), 1)])
+def test_as_strided(size, stride, offset):
+    x = _values((3, 4))
+    check_op(lambda t: lt.as_strided(t, size, stride, offset),
+             lambda t: torch.as_strided(t, size, stride, offset), x)
+    check_op(lambda t: t.as_strided(size, stride, offset), lambda t: t.as_strided(size, stride, offset),
+             x)
+    a, b = both(x)
+    va, vb = a.as_strided(size, stride, offset), b.as_strided(size, stride, offset)
+    assert va.stride() == vb.stride() and va.storage_offset() == vb.storage_offset()
+    if size != (4, 3):  # (an overlapping window: torch adds once per alias there)
+        va.add_(1), vb.add_(1)  # a view: the write lands in the base
+        assert_same(a, b)
+    _gradcheck(lambda t: lt.as_strided(t * 1, size, stride, offset), x)
+    check_op(lambda t: lt.as_strided_copy(t, size, stride, offset),
+             lambda t: torch.as_strided_copy(t, size, stride, offset), x)
+    assert lt.as_strided_copy(lt.tensor(x), size, stride, offset).is_contiguous()
+
+
+def test_as_strided_of_a_view_inplace_and_errors():
+    x = _values((4, 5))
+    a, b = both(x)
+    va, vb = a[1:, 2:], b[1:, 2:]
+    assert_same(va.as_strided((2, 2), (5, 1)), vb.as_strided((2, 2), (5, 1)))  # offset kept
+    assert_same(va.as_strided((2, 2), (5, 1), 0), vb.as_strided((2, 2), (5, 1), 0))
+    ca, cb = a.clone(), b.clone()
+    assert ca.as_strided_((2, 3), (1, 2), 1) is ca
+    cb.as_strided_((2, 3), (1, 2), 1)
+    assert_same(ca, cb)
+    assert ca.stride() == cb.stride()
+    _errors(lambda lib: lib.as_strided(lib.zeros(2, 3), (4, 3), (3, 1)),
+            lambda lib: lib.as_strided(lib.zeros(2, 3), (2, 2), (1, 1), 20))
+
+
+def test_slice_inverse_empty_strided():
+    a, b = both(np.arange(12.0).reshape(4, 3))
+    assert_same(lt.slice_inverse(a[1:3], a, 0, 1, 3), torch.slice_inverse(b[1:3], b, 0, 1, 3))
+    assert_same(a[1:3].slice_inverse(a, 0, 1, 3), b[1:3].slice_inverse(b, 0, 1, 3))
+    for size, stride in (((2, 3), (1, 2)), ((3, 4), (4, 1)), ((0, 3), (3, 1))):
+        ea, eb = lt.empty_strided(size, stride), torch.empty_strided(size, stride)
+        assert ea.shape == eb.shape and ea.stride() == eb.stride() and str(ea.dtype) == str(eb.dtype)
+        na = lt.zeros(1, dtype=lt.float64).new_empty_strided(size, stride)
+        nb = torch.zeros(1, dtype=torch.float64).new_empty_strided(size, stride)
+        assert na.stride() == nb.stride() and str(na.dtype) == str(nb.dtype)
+    assert lt.empty_strided((2,), (1,), dtype=lt.int32, requires_grad=False).dtype is lt.int32
+    assert lt.empty_strided((2,), (1,), requires_grad=True).requires_grad
+
+
+# -- copies of view ops ------------------------------------------------------------------------------
+COPIES = [
+    ("alias_copy", (), {}), ("detach_copy", (), {}), ("diagonal_copy", (1, 0, 2), {}),
+    ("expand_copy", ((2, 3, 4, 5),), {}), ("narrow_copy", (2, 1, 2), {}),
+    ("permute_copy", ((2, 0, 1),), {}), ("select_copy", (1, -1), {}),
+    ("slice_copy", (2, 1, None, 2), {}), ("split_copy", (2, 2), {}),
+    ("split_with_sizes_copy", ([1, 3], 2), {}), ("squeeze_copy", (), {}),
+    ("squeeze_copy", (1,), {}), ("transpose_copy", (0, 2), {}), ("unbind_copy", (1,), {}),
+    ("unfold_copy", (2, 2, 1), {}), ("unsqueeze_copy", (-1,), {}), ("view_copy", ((3, 8),), {}),
+]
+
+
+@pytest.mark.parametrize("name, args, kwargs", COPIES)
+def test_view_copies(name, args, kwargs):
+    x = _values((3, 1, 4, 2) if name == "squeeze_copy" else (3, 4, 5) if name == "expand_copy"
+                else (3, 2, 4))
+    if name == "expand_copy":
+        x = x[:1].reshape(1, 4, 5)[None].copy().reshape(1, 1, 4, 5)[0]
+        x = np.ascontiguousarray(x)  # (1, 4, 5) -> (2, 3, 4, 5)
+    if name == "view_copy":
+        x = _values((4, 6))
+    # torch's detach_copy claims requires_grad but has no derivative ("not implemented")
+    got, expected = check_op(lambda t: getattr(lt, name)(t, *args, **kwargs),
+                             lambda t: getattr(torch, name)(t, *args, **kwargs), x,
+                             grad=name != "detach_copy")
+    for g in (got if isinstance(got, tuple) else (got,)):
+        assert g.is_contiguous()
+        assert g._array.base is None or g._array.base is not lt.tensor(x)._array
+    a = lt.tensor(x)
+    result = getattr(lt, name)(a, *args, **kwargs)
+    first = result[0] if isinstance(result, tuple) else result
+    if first.numel():
+        first.view(-1)[0] = 123.0
+        assert float(a.view(-1)[0]) != 123.0 or float(x.reshape(-1)[0]) == 123.0  # no aliasing
+
+
+def test_t_copy_narrow_copy_method_and_out():
+    x = _values((3, 4))
+    check_op(lambda t: lt.t_copy(t), lambda t: torch.t_copy(t), x)
+    check_op(lambda t: t.narrow_copy(1, 1, 2), lambda t: t.narrow_copy(1, 1, 2), x)
+    out_a, out_b = lt.empty(0, dtype=lt.float64), torch.empty(0, dtype=torch.float64)
+    lt.transpose_copy(lt.tensor(x), 0, 1, out=out_a), torch.transpose_copy(torch.tensor(x), 0, 1,
+                                                                             out=out_b)
+    assert_same(out_a, out_b)
+
+
+@pytest.mark.parametrize("name, args", [("unsafe_chunk", (3, 1)), ("unsafe_split", (2, 0)),
+                                        ("unsafe_split_with_sizes", ([2, 3], 1))])
+def test_unsafe_splits(name, args):
+    x = _values((3, 5))
+    check_op(lambda t: getattr(lt, name)(t, *args), lambda t: getattr(torch, name)(t, *args), x)
+    check_op(lambda t: getattr(t, name)(*args), lambda t: getattr(t, name)(*args), x)
+    _errors(lambda lib: lib.unsafe_split(lib.zeros(3), [1, 2]))

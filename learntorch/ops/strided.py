@@ -1,0 +1,230 @@
+"""Strided views and the copy variants of view ops.
+
+A tensor's memory is its *storage*, the NumPy array at the root of its ``.base`` chain; a
+view is (shape, strides, offset) into it. ``as_strided`` makes any such view, overlapping
+or not, exactly as torch does; its gradient adds the output's gradient into a zero
+storage and reads the input's elements back from it.
+
+The ``*_copy`` functions (``transpose_copy`` …) are torch's functionalization ops: the view
+op followed by a copy, so the result shares no memory with the input.
+"""
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor, _wrap_dim
+from ._op import Op
+from .creation import _default, _finish
+from .indexing import chunk, getitem, narrow, select, split, split_with_sizes, unbind
+from .pointwise import _out
+from .shape import Clone, as_view, diagonal, expand, permute, squeeze, t, transpose, unsqueeze, view
+
+_wrap = Tensor._make
+
+
+def _storage(array):
+    """The flat array owning ``array``'s memory and ``array``'s offset into it, in elements
+    (``(None, 0)`` when the owner is not C-contiguous)."""
+    root = array
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if not root.flags.c_contiguous:
+        return None, 0
+    start = array.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    return root.reshape(-1), start // array.itemsize
+
+
+def _check_extent(size, stride, offset, storage_numel, itemsize):
+    if any(s < 0 for s in size):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got "
+                           f"strides: {list(stride)}" if any(s < 0 for s in stride) else
+                           f"Trying to create tensor with negative dimension {min(size)}: "
+                           f"{list(size)}")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got "
+                           f"strides: {list(stride)}")
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    needed = 0 if 0 in size else offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
+    if needed > storage_numel:
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage "
+                           f"offset {offset}, and itemsize {itemsize} requiring a storage size of "
+                           f"{needed * itemsize} are out of bounds for storage of size "
+                           f"{storage_numel * itemsize}")
+
+
+def _positions(size, stride, offset):
+    """The storage position of every element of a (size, stride, offset) view."""
+    pos = np.full(tuple(size), offset, np.int64)
+    for k, (n, s) in enumerate(zip(size, stride)):
+        shape = [1] * len(size)
+        shape[k] = n
+        pos = pos + (np.arange(n, dtype=np.int64) * s).reshape(shape)
+    return pos
+
+
+class AsStrided(Op):
+    """The window (size, stride, offset) of the input's storage (a view)."""
+
+    @staticmethod
+    def forward(ctx, x, size, stride, offset, flat):
+        item = x.itemsize
+        ctx.out_pos = _positions(size, stride, offset)
+        ctx.in_pos = _positions(x.shape, [s // item for s in x.strides], _storage(x)[1])
+        ctx.numel = flat.size
+        # Built on the storage itself (not stride_tricks), so ``.base`` leads back to it.
+        return np.ndarray(size, x.dtype, buffer=flat, offset=offset * item if flat.size else 0,
+                          strides=[s * item for s in stride])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return StorageGrad.apply(grad, out_pos=ctx.out_pos, in_pos=ctx.in_pos, numel=ctx.numel)
+
+
+class StorageGrad(Op):
+    """``grad`` added into a zero storage at ``out_pos``, read back at ``in_pos``."""
+
+    node_name = "AsStridedBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, out_pos, in_pos, numel):
+        ctx.out_pos, ctx.in_pos, ctx.numel = out_pos, in_pos, numel
+        storage = np.zeros(numel, grad.dtype)
+        np.add.at(storage, out_pos, grad)
+        return storage[in_pos]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return StorageGrad.apply(grad, out_pos=ctx.in_pos, in_pos=ctx.out_pos, numel=ctx.numel)
+
+
+def _size_list(v):
+    return (v,) if isinstance(v, int) else tuple(int(s) for s in v)
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    """A view of ``input``'s storage with the given sizes, strides and offset (in elements)."""
+    size, stride = _size_list(size), _size_list(stride)
+    flat, own_offset = _storage(input._array)
+    if flat is None:
+        raise RuntimeError("learntorch: as_strided needs a tensor whose storage is contiguous; "
+                           "clone() it first")
+    offset = own_offset if storage_offset is None else int(storage_offset)
+    _check_extent(size, stride, offset, flat.size, input._array.itemsize)
+    return as_view(AsStrided.apply(input, size=size, stride=stride, offset=offset, flat=flat),
+                   input)
+
+
+def as_strided_(input, size, stride, storage_offset=None):
+    """``as_strided`` in place: this tensor becomes that view of its storage."""
+    input._array = as_strided(input.detach(), size, stride, storage_offset)._array
+    return input
+
+
+def as_strided_copy(input, size, stride, storage_offset=None, *, out=None):
+    return _out(Clone.apply(as_strided(input, size, stride, storage_offset), contiguous=True), out)
+
+
+def slice_inverse(input, src, dim=0, start=None, end=None, step=1):
+    """The view of ``input``'s storage laid out like ``src`` (the inverse of taking the slice
+    ``src[start:end:step]`` along ``dim``, which ``input`` is); used by functionalization."""
+    return as_strided(input, tuple(src.shape), src.stride(), src.storage_offset())
+
+
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
+                  pin_memory=False):
+    """A new (zero-filled) tensor with the given sizes and strides."""
+    size, stride = _size_list(size), _size_list(stride)
+    dt = _default(dtype)
+    numel = 0 if 0 in size else sum((n - 1) * s for n, s in zip(size, stride)) + 1
+    storage = _finish(np.zeros(numel, dt.np), None, device, False)
+    result = as_strided(storage, size, stride, 0).detach()
+    result._base = None
+    if requires_grad:
+        result.requires_grad_(True)
+    return result
+
+
+def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None,
+                      requires_grad=False, pin_memory=False):
+    return empty_strided(size, stride, dtype=dtype or self.dtype, device=device or self.device,
+                         requires_grad=requires_grad)
+
+
+# -- copies of views ------------------------------------------------------------------------------
+def _copy_of(view_fn, name, doc):
+    def function(input, *args, out=None, **kwargs):
+        result = view_fn(input, *args, **kwargs)
+        if isinstance(result, (tuple, list)):
+            return tuple(Clone.apply(r, contiguous=True) for r in result)
+        return _out(Clone.apply(result, contiguous=True), out)
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"``{doc}`` as a new tensor (no memory shared with the input)."
+    return function
+
+
+def _alias(input):
+    return input
+
+
+def _slice(input, dim=0, start=None, end=None, step=1):
+    d = _wrap_dim(dim, input.dim())
+    return getitem(input, (slice(None),) * d + (slice(start, end, step),))
+
+
+def _view(input, *size):
+    if len(size) == 1 and isinstance(size[0], _dtype.dtype):
+        raise NotImplementedError("learntorch: view_copy(dtype) (a bit cast) is not supported")
+    return view(input, *size)
+
+
+def _expand(input, size, *, implicit=False):
+    return expand(input, size)
+
+
+alias_copy = _copy_of(_alias, "alias_copy", "alias")
+detach_copy = _copy_of(lambda x: x.detach(), "detach_copy", "detach")
+diagonal_copy = _copy_of(diagonal, "diagonal_copy", "diagonal")
+expand_copy = _copy_of(_expand, "expand_copy", "expand")
+narrow_copy = _copy_of(narrow, "narrow_copy", "narrow")
+permute_copy = _copy_of(permute, "permute_copy", "permute")
+select_copy = _copy_of(select, "select_copy", "select")
+slice_copy = _copy_of(_slice, "slice_copy", "x[start:end:step] along dim")
+split_copy = _copy_of(split, "split_copy", "split")
+split_with_sizes_copy = _copy_of(split_with_sizes, "split_with_sizes_copy", "split_with_sizes")
+squeeze_copy = _copy_of(squeeze, "squeeze_copy", "squeeze")
+t_copy = _copy_of(t, "t_copy", "t")
+transpose_copy = _copy_of(transpose, "transpose_copy", "transpose")
+unbind_copy = _copy_of(unbind, "unbind_copy", "unbind")
+unfold_copy = _copy_of(lambda x, dimension, size, step: x.unfold(dimension, size, step),
+                       "unfold_copy", "unfold")
+unsqueeze_copy = _copy_of(unsqueeze, "unsqueeze_copy", "unsqueeze")
+view_copy = _copy_of(_view, "view_copy", "view")
+
+# torch's "unsafe" splits skip autograd's view checks; the pieces are the same.
+def unsafe_chunk(input, chunks, dim=0):
+    """``chunk`` (torch's unsafe variant skips view tracking; the pieces are the same)."""
+    return chunk(input, chunks, dim)
+
+
+def unsafe_split(input, split_size, dim=0):
+    """``split`` into pieces of ``split_size`` (torch's unsafe variant skips view tracking)."""
+    if not isinstance(split_size, int):
+        raise TypeError(f"unsafe_split(): argument 'split_size' (position 2) must be int, not "
+                        f"{type(split_size).__name__}")
+    return split(input, split_size, dim)
+
+
+def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    """``split_with_sizes`` (torch's unsafe variant skips view tracking)."""
+    return split_with_sizes(input, split_sizes, dim)
+
+
+__all__ = ["as_strided", "as_strided_", "as_strided_copy", "slice_inverse", "empty_strided",
+           "alias_copy", "detach_copy", "diagonal_copy", "expand_copy", "narrow_copy",
+           "permute_copy", "select_copy", "slice_copy", "split_copy", "split_with_sizes_copy",
+           "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy", "unfold_copy",
+           "unsqueeze_copy", "view_copy", "unsafe_chunk", "unsafe_split",
+           "unsafe_split_with_sizes"]
+
+TENSOR_METHODS = ("as_strided", "as_strided_", "narrow_copy", "slice_inverse", "new_empty_strided",
+                  "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes")
