@@ -249,7 +249,7 @@ def j0(x):
 
 @float64_kernel
 def j1(x):
-    out = np.copysign(_jy(x, 1), x)
+    out = np.where(x < 0, -1, 1) * _jy(x, 1)  # J₁ is odd
     out[x == 0] = 0.0
     return out
 

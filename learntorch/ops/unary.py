@@ -12,7 +12,7 @@ import numpy as np
 from ._op import Op
 from ._promote import float_array
 from .pointwise import _out
-from .special import erf_array, erfinv_array
+from .special import erf_array, erfc_array, erfinv_array
 
 
 class UnaryOp(Op):
@@ -95,7 +95,7 @@ Log10, log10 = _unary("Log10", np.log10, lambda x: 1 / (x * _LN10))
 Reciprocal, reciprocal = _unary("Reciprocal", np.reciprocal, lambda y: -y * y, _OUT)
 Rsqrt, rsqrt = _unary("Rsqrt", lambda a: 1 / np.sqrt(a), lambda y: -0.5 * y * y * y, _OUT)
 Erf, erf = _unary("Erf", erf_array, lambda x: (2 / _SQRT_PI) * (-x * x).exp())
-Erfc, erfc = _unary("Erfc", lambda a: 1 - erf_array(a), lambda x: (-2 / _SQRT_PI) * (-x * x).exp())
+Erfc, erfc = _unary("Erfc", erfc_array, lambda x: (-2 / _SQRT_PI) * (-x * x).exp())
 Erfinv, erfinv = _unary("Erfinv", erfinv_array, lambda y: (_SQRT_PI / 2) * (y * y).exp(), _OUT)
 Square, _square = _unary("Square", np.square, lambda x: 2 * x, float_only=False)
 Frac, frac = _unary("Frac", lambda a: a - np.trunc(a), 1, uses=None, float_only=False)
