@@ -207,7 +207,8 @@ MUTANTS = {
                                          "torch.tensor(labels, dtype=torch.int64)"),
         "always float32": _pad(dtype="torch.float32"),
         "returns a list": _pad(result="[padded, lengths, torch.tensor(labels, dtype=torch.int64)]"),
-        "labels as float": _pad(result="padded, lengths, torch.tensor(labels, dtype=torch.float32)"),
+        "labels as float": _pad(
+            result="padded, lengths, torch.tensor(labels, dtype=torch.float32)"),
     },
     "5.3": {
         "ignores drop_last": _batch_sampler(last="True"),

@@ -49,7 +49,8 @@ def test_svg_pictures_are_deterministic(name):
 
 
 def test_batches_shows_where_one_batch_ends_and_the_next_begins():
-    assert data_plots.batches({"a": [[0, 1], [2]]}).data != data_plots.batches({"a": [[0], [1, 2]]}).data
+    one_then_two = data_plots.batches({"a": [[0], [1, 2]]}).data
+    assert data_plots.batches({"a": [[0, 1], [2]]}).data != one_then_two
 
 
 def _slow():

@@ -34,7 +34,8 @@ def _same(got, expected, what, atol=1e-6, rtol=1e-6, labels=None):
 
 
 def _images(shape, seed):
-    return learntorch.from_numpy(np.random.default_rng(seed).integers(0, 256, shape, dtype=np.uint8))
+    rng = np.random.default_rng(seed)
+    return learntorch.from_numpy(rng.integers(0, 256, shape, dtype=np.uint8))
 
 
 # -- 5.1 ImageDataset -------------------------------------------------------------------------
@@ -68,7 +69,8 @@ def _image_dataset_cases():
         _same(y, item(0)[1], "dataset[0][1], the label")
 
     def every(ds, cls):
-        _same([ds[i] for i in range(5)], [item(i) for i in range(5)], "[dataset[i] for i in range(5)]")
+        _same([ds[i] for i in range(5)], [item(i) for i in range(5)],
+              "[dataset[i] for i in range(5)]")
 
     def other_shape(cls):
         other = cls(wide, learntorch.tensor([0, 2, 9]))
@@ -185,10 +187,9 @@ def _batch_sampler_cases():
                       "n // batch_size with drop_last, else (n + batch_size - 1) // batch_size")
 
     def epochs(BatchSampler):
-        mine = BatchSampler(lt_data.RandomSampler(range(10), generator=learntorch.Generator().manual_seed(5)),
-                            4, False)
-        real = lt_data.BatchSampler(lt_data.RandomSampler(
-            range(10), generator=learntorch.Generator().manual_seed(5)), 4, False)
+        def shuffled():
+            return lt_data.RandomSampler(range(10), generator=learntorch.Generator().manual_seed(5))
+        mine, real = BatchSampler(shuffled(), 4, False), lt_data.BatchSampler(shuffled(), 4, False)
         for epoch in range(3):
             _same(_batch_lists(mine, f"epoch {epoch}"), list(real), f"epoch {epoch}")
 
@@ -226,11 +227,12 @@ def _parts(parts):
 def _split_case(n, lengths, seed, hint):
     dataset = [100 + i for i in range(n)]   # item i is 100 + i: an item is not its index
 
+    def split(fn):
+        return fn(dataset, lengths, generator=learntorch.Generator().manual_seed(seed))
+
     def test(random_split):
-        got = random_split(dataset, lengths, generator=learntorch.Generator().manual_seed(seed))
-        want = lt_data.random_split(dataset, lengths, generator=learntorch.Generator().manual_seed(seed))
-        _same(_parts(got), _parts(want), "the parts' items")
-    want = lt_data.random_split(dataset, lengths, generator=learntorch.Generator().manual_seed(seed))
+        _same(_parts(split(random_split)), _parts(split(lt_data.random_split)), "the parts' items")
+    want = split(lt_data.random_split)
     return Case(f"random_split(a dataset of {n}, {lengths}, generator seeded {seed})",
                 " / ".join(f"{len(p)} items" for p in want) + " (torch's)", hint, test)
 
@@ -335,7 +337,8 @@ def _balanced_cases():
                   "the weights belong to the samples: one weight per label")
         share = sum(int(labels[i]) == 2 for i in drawn) / len(drawn)
         if abs(share - 0.5) > 0.1:
-            _fail(f"class 2 share {share:.2f}", "class 2 (1 of 4 samples) should come half the time")
+            _fail(f"class 2 share {share:.2f}",
+                  "class 2 (1 of 4 samples) should come half the time")
 
     return [
         Case("balanced_sampler(labels) for classes of 90, 9 and 1 samples",
