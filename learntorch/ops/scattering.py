@@ -553,9 +553,104 @@ def fill_diagonal_(self, fill_value, wrap=False):
     return apply_inplace(self, _filled_diagonal, fill_value, wrap)
 
 
+# -- segment_reduce --------------------------------------------------------------------------------
+_SEGMENT_UFUNCS = {"sum": np.add, "mean": np.add, "prod": np.multiply, "max": np.maximum,
+                   "min": np.minimum}
+
+
+class SegmentReduce(Op):
+    """Each run of ``lengths`` consecutive slices along ``axis`` reduced to one slice."""
+
+    @staticmethod
+    def forward(ctx, data, ids, counts, shape, axis, reduce, initial):
+        ctx.ids, ctx.counts, ctx.data_shape, ctx.axis = ids, counts, data.shape, axis
+        ctx.reduce, ctx.initial = reduce, initial
+        lead = math.prod(data.shape[:axis])
+        rows = data.reshape(lead * data.shape[axis], -1)
+        start = _identity("amax" if reduce == "max" else "amin" if reduce == "min" else reduce,
+                          data.dtype) if initial is None else initial
+        out = np.full((counts.size, rows.shape[1]), start, data.dtype)
+        _SEGMENT_UFUNCS[reduce].at(out, ids, rows)
+        if reduce == "mean":
+            n = counts.reshape(-1, 1).astype(data.dtype)
+            out = np.where(n > 0, out / np.maximum(n, 1), np.nan if initial is None else initial)
+        out = out.reshape(shape).astype(data.dtype, copy=False)
+        ctx.save_for_backward(data, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        data, out = ctx.saved_tensors
+        d = ctx.axis
+        spread = _Spread(ctx)
+        if ctx.reduce == "sum":
+            return spread(grad)
+        if ctx.reduce == "mean":
+            n = _wrap(np.maximum(ctx.counts, 1).astype(grad._array.dtype).reshape(
+                out.shape[:d + 1] + (1,) * (out.dim() - d - 1)))
+            return spread(grad / n)
+        if ctx.reduce in ("max", "min"):
+            wins = (data == spread(out)).to(data.dtype)
+            ties = SegmentReduce.apply(wins, ids=ctx.ids, counts=ctx.counts, shape=out.shape,
+                                       axis=d, reduce="sum", initial=None)
+            return wins * spread(grad / ties)
+        zero = data == 0
+        zeros = SegmentReduce.apply(zero.to(data.dtype), ids=ctx.ids, counts=ctx.counts,
+                                    shape=out.shape, axis=d, reduce="sum", initial=None)
+        others = SegmentReduce.apply(data.masked_fill(zero, 1), ids=ctx.ids, counts=ctx.counts,
+                                     shape=out.shape, axis=d, reduce="prod", initial=ctx.initial)
+        zeros, g = spread(zeros), spread(grad)
+        no_zero = spread(out) / data.masked_fill(zero, 1)
+        return g * where(zeros == 0, no_zero,
+                         where(zero & (zeros == 1), spread(others), no_zero * 0))
+
+
+class _Spread:
+    """A segment's value copied to every slice of that segment (data's shape)."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def __call__(self, t):
+        ctx = self.ctx
+        rows = t.reshape(ctx.counts.size, -1)[_wrap(ctx.ids)]
+        return rows.reshape(ctx.data_shape)
+
+
+def segment_reduce(data, reduce, *, lengths=None, indices=None, offsets=None, axis=0,
+                   unsafe=False, initial=None):
+    """Reduce consecutive segments of ``data`` along ``axis`` (their sizes ``lengths``, or
+    their starts ``offsets``): sum, mean, max, min or prod; an empty segment gives
+    ``initial`` (or the reduction's identity; NaN for mean)."""
+    if reduce not in _SEGMENT_UFUNCS:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got "
+                           f"{reduce}")
+    if indices is not None:
+        raise RuntimeError("segment_reduce(): indices based reduction is not supported yet.")
+    if lengths is None and offsets is None:
+        raise RuntimeError("segment_reduce(): Either lengths or offsets must be defined.")
+    if not data.dtype.is_floating_point:
+        raise NotImplementedError(f"\"_segment_reduce_cpu\" not implemented for "
+                                  f"'{_dtype.type_word(data.dtype)}'")
+    counts = lengths._array if lengths is not None else np.diff(offsets._array, axis=-1)
+    if counts.dtype.kind not in "iu":
+        raise NotImplementedError(f"\"_segment_reduce_lengths_cpu_kernel1\" not implemented "
+                                  f"for '{_dtype.type_word(_dtype.from_numpy_dtype(counts.dtype))}'")
+    d = _wrap_dim(axis, data.dim())
+    if (counts < 0).any():
+        raise RuntimeError("lengths contains negative value!")
+    if not unsafe and (counts.sum(-1) != data.shape[d]).any():
+        raise RuntimeError("segment_reduce(): Expected all rows of lengths along axis to sum to "
+                           "data.size(lengths.dim()-1) when !unsafe.")
+    ids = np.repeat(np.arange(counts.size), counts.reshape(-1).astype(np.int64))
+    shape = tuple(data.shape[:d]) + (counts.shape[-1],) + tuple(data.shape[d + 1:])
+    return SegmentReduce.apply(data, ids=ids, counts=counts.reshape(-1), shape=shape, axis=d,
+                               reduce=reduce, initial=initial)
+
+
 __all__ = ["index_put", "index_put_", "index_copy", "index_reduce", "scatter_reduce",
            "diagonal_scatter", "select_scatter", "slice_scatter", "as_strided_scatter",
-           "masked_scatter"]
+           "masked_scatter", "segment_reduce"]
 
 TENSOR_METHODS = ("index_put", "index_put_", "index_copy", "index_copy_", "index_reduce",
                   "index_reduce_", "scatter_reduce", "scatter_reduce_", "diagonal_scatter",

@@ -587,3 +587,40 @@ def test_unsafe_splits(name, args):
     check_op(lambda t: getattr(lt, name)(t, *args), lambda t: getattr(torch, name)(t, *args), x)
     check_op(lambda t: getattr(t, name)(*args), lambda t: getattr(t, name)(*args), x)
     _errors(lambda lib: lib.unsafe_split(lib.zeros(3), [1, 2]))
+
+
+# -- segment_reduce ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("reduce", ["sum", "mean", "max", "min", "prod"])
+@pytest.mark.parametrize("initial", [None, 2.0])
+@pytest.mark.parametrize("how", ["lengths", "offsets", "axis1"])
+def test_segment_reduce(reduce, initial, how):
+    if how == "axis1":
+        data, lengths = _values((2, 6, 3)), np.array([[2, 0, 4], [1, 5, 0]])
+        kw_lt, kw_th = {"lengths": lt.tensor(lengths), "axis": 1}, {"lengths": torch.tensor(lengths),
+                                                                     "axis": 1}
+    else:
+        data, lengths = _values((7, 2)), np.array([3, 0, 1, 3])
+        if how == "lengths":
+            kw_lt, kw_th = {"lengths": lt.tensor(lengths)}, {"lengths": torch.tensor(lengths)}
+        else:
+            offsets = np.concatenate([[0], np.cumsum(lengths)])
+            kw_lt, kw_th = {"offsets": lt.tensor(offsets)}, {"offsets": torch.tensor(offsets)}
+    check_op(lambda t: lt.segment_reduce(t, reduce, initial=initial, **kw_lt),
+             lambda t: torch.segment_reduce(t, reduce, initial=initial, **kw_th), data,
+             grad=how != "axis1" and not (initial is not None and reduce in ("max", "min")))
+    if initial is None and how != "axis1":  # (no empty segment: a NaN mean has no derivative)
+        _gradcheck(lambda t: lt.segment_reduce(t, reduce, lengths=lt.tensor([3, 1, 3])), data)
+
+
+def test_segment_reduce_zeros_and_errors():
+    x = np.array([1.0, 3, 3, 2, 0, 5, 0, 0, 4])
+    check_op(lambda t: lt.segment_reduce(t, "prod", lengths=lt.tensor([3, 3, 3])),
+             lambda t: torch.segment_reduce(t, "prod", lengths=torch.tensor([3, 3, 3])), x)
+    d = lambda lib: lib.arange(6.0)  # noqa: E731
+    _errors(lambda lib: lib.segment_reduce(d(lib), "max", lengths=lib.tensor([2, 0, 3])),
+            lambda lib: lib.segment_reduce(d(lib), "foo", lengths=lib.tensor([2, 4])),
+            lambda lib: lib.segment_reduce(d(lib), "sum"),
+            lambda lib: lib.segment_reduce(d(lib), "sum", indices=lib.tensor([0])),
+            lambda lib: lib.segment_reduce(d(lib), "sum", lengths=lib.tensor([-1, 7])),
+            lambda lib: lib.segment_reduce(lib.arange(6), "sum", lengths=lib.tensor([2, 4])),
+            lambda lib: lib.segment_reduce(d(lib), "sum", lengths=lib.tensor([2.0, 4])))
