@@ -38,7 +38,8 @@ from ._lobpcg import lobpcg  # noqa: E402
 # Runtime and tensor infrastructure: storages, legacy types, dtype limits, flags, namespaces
 from . import storage  # noqa: E402  (attaches untyped_storage, set_, resize_ … to Tensor)
 from .ops.tensor_info import *  # noqa: F401,F403,E402  (and is_cpu, conj, dim_order …)
-from .storage import TypedStorage, UntypedStorage, from_file, frombuffer, is_storage  # noqa: E402
+from .storage import (StorageBase, TypedStorage, UntypedStorage, from_file, frombuffer,  # noqa: E402
+                      is_storage, resize_as_)
 from ._dlpack import from_dlpack, to_dlpack  # noqa: E402
 from ._dtype import uint16, uint32, uint64  # noqa: E402
 from ._device import get_default_device, set_default_device  # noqa: E402

@@ -47,11 +47,18 @@ LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = (
                               _dtype.bool))
 
 
+_warned = False
+
+
 def set_default_tensor_type(t, /):
-    """Deprecated by torch: sets the default float dtype from a type or its name."""
-    warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
-                  "torch.set_default_dtype() and torch.set_default_device() as alternatives.",
-                  UserWarning, stacklevel=2)
+    """Deprecated by torch (which warns once per process): sets the default float dtype from a
+    legacy type or its name."""
+    global _warned
+    if not _warned:
+        _warned = True
+        warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                      "torch.set_default_dtype() and torch.set_default_device() as alternatives.",
+                      UserWarning, stacklevel=2)
     if isinstance(t, str):
         import learntorch
         name = t[len("torch."):] if t.startswith("torch.") else t

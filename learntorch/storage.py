@@ -28,7 +28,7 @@ from . import _device, _dtype
 from ._tensor import Tensor
 from ._utils import _rebuild_tensor
 
-__all__ = ["UntypedStorage", "TypedStorage", "is_storage", "frombuffer", "from_file"]
+__all__ = ["UntypedStorage", "TypedStorage", "is_storage", "frombuffer", "from_file", "resize_as_"]
 
 
 # -- the memory behind an array ---------------------------------------------------------------
@@ -444,6 +444,9 @@ LEGACY_STORAGES = {d: _legacy_storage_class(d) for d in _dtype.ALL}
 
 def is_storage(obj):
     return isinstance(obj, _StorageBase)
+
+
+StorageBase = _StorageBase  # torch.StorageBase: what every storage class derives from
 
 
 # -- Tensor methods -----------------------------------------------------------------------------

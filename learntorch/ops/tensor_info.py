@@ -4,23 +4,27 @@ learntorch's tensors are real, dense, strided, on the CPU (or CUDA through CuPy)
 conjugated, negated-lazily, quantized, sparse or nested: the flags torch programs test say so,
 and ``conj``/``resolve_conj``/``real`` give the tensor itself back, as torch does for real dtypes.
 """
+import math
+import warnings
+
 import numpy as np
 
 from .. import _device, _dtype, _layout
 from .._tensor import Tensor
-from ..autograd.function import _RemovableHandle
+from ..autograd.function import Function, _RemovableHandle
 from . import creation
 from .inplace import Fill
 
 __all__ = ["is_conj", "is_neg", "conj", "conj_physical", "conj_physical_", "resolve_conj",
            "resolve_neg", "real", "imag", "is_same_size", "is_signed", "is_complex", "is_inference",
-           "fill", "scalar_tensor", "detach", "detach_"]
+           "fill", "scalar_tensor", "detach", "detach_", "get_device"]
 
 TENSOR_METHODS = ["is_conj", "is_neg", "conj", "conj_physical", "conj_physical_", "resolve_conj",
                   "resolve_neg", "is_same_size", "is_signed", "is_inference", "apply_", "map_",
                   "map2_", "dim_order", "get_device", "pin_memory", "is_pinned", "record_stream",
                   "as_subclass", "const_data_ptr", "module_load",
-                  "register_post_accumulate_grad_hook"]
+                  "register_post_accumulate_grad_hook", "resize", "resize_as", "reinforce",
+                  "is_nonzero"]
 
 
 # -- real tensors: conjugation and friends are the identity -------------------------------------
@@ -154,9 +158,9 @@ def dim_order(self, *, ambiguity_check=False):
     return tuple(sorted(range(self.dim()), key=lambda d: -strides[d]))
 
 
-def get_device(self):
+def get_device(input):
     """-1 on the CPU, else the CUDA device's index."""
-    return -1 if self.device.type == "cpu" else self.device.index
+    return -1 if input.device.type == "cpu" else input.device.index
 
 
 def pin_memory_error():
@@ -218,6 +222,84 @@ def register_post_accumulate_grad_hook(self, hook):
     return _RemovableHandle(self._post_accumulate_grad_hooks, hook)
 
 
+# -- removed or deprecated Tensor API, kept with torch's messages ----------------------------------
+class Resize(Function):
+    """``x.resize(*sizes)``: the out-of-place resize torch deprecated; same number of elements."""
+
+    @staticmethod
+    def forward(ctx, tensor, sizes):
+        numel = math.prod(sizes)
+        if tensor.numel() != numel:
+            raise RuntimeError(
+                f"requested resize to {'x'.join(map(str, sizes))} ({numel} elements in total), but "
+                f"the given tensor has a size of {'x'.join(map(str, tensor.shape))} "
+                f"({tensor.numel()} elements). autograd's resize can only change the shape of a "
+                "given tensor, while preserving the number of elements. ")
+        ctx.input_sizes = tensor.shape
+        return tensor.contiguous().view(*sizes)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output.contiguous().view(ctx.input_sizes), None
+
+
+def resize(self, *sizes):
+    warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
+    from .._tensor import _shape_arg
+    return Resize.apply(self, _shape_arg(sizes))
+
+
+def resize_as(self, tensor):
+    warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=2)
+    return Resize.apply(self, tuple(tensor.shape))
+
+
+_REINFORCE_REMOVED = """reinforce() was removed.
+Use torch.distributions instead.
+See https://pytorch.org/docs/main/distributions.html
+
+Instead of:
+
+probs = policy_network(state)
+action = probs.multinomial()
+next_state, reward = env.step(action)
+action.reinforce(reward)
+action.backward()
+
+Use:
+
+probs = policy_network(state)
+# NOTE: categorical is equivalent to what used to be called multinomial
+m = torch.distributions.Categorical(probs)
+action = m.sample()
+next_state, reward = env.step(action)
+loss = -m.log_prob(action) * reward
+loss.backward()
+"""
+
+
+def reinforce(self, reward):
+    raise RuntimeError(_REINFORCE_REMOVED)
+
+
+def is_nonzero(self):
+    """``bool`` of a one-element tensor."""
+    if self.numel() == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    return self.__bool__()
+
+
+def _get_volatile(self):
+    warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning,
+                  stacklevel=2)
+    return False
+
+
+def _set_volatile(self, value):
+    warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` "
+                  "instead.", UserWarning, stacklevel=2)
+
+
 # -- attached to Tensor here (learntorch/__init__ imports this module after ops) ---------------
 for _name in TENSOR_METHODS:
     setattr(Tensor, _name, globals()[_name])
@@ -237,3 +319,4 @@ Tensor.layout = _constant(_layout.strided)
 Tensor.is_cpu = property(lambda self: self.device.type == "cpu", doc="On the CPU (NumPy).")
 Tensor.real = property(real, doc="The tensor itself: learntorch's tensors are real.")
 Tensor.imag = property(imag, doc="Raises, as torch does for real dtypes.")
+Tensor.volatile = property(_get_volatile, _set_volatile, doc="Removed from torch: always False.")

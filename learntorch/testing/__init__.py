@@ -13,7 +13,7 @@ from .. import _dtype
 from .._finfo import finfo, iinfo
 from .._tensor import Tensor
 
-__all__ = ["assert_close", "make_tensor"]
+__all__ = ["assert_close", "assert_allclose", "make_tensor"]
 
 # (rtol, atol) when neither is given; integers and bools compare exactly.
 _DEFAULT_TOLERANCES = {_dtype.float16: (1e-3, 1e-5), _dtype.float32: (1.3e-6, 1e-5),
@@ -235,6 +235,30 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
         elif mismatch.where and mismatch.kind is AssertionError:
             text += "\n\nThe failure occurred for item " + "".join(str([i]) for i in mismatch.where)
         raise mismatch.kind(text) from None
+
+
+# The older, looser defaults of the deprecated assert_allclose.
+_ALLCLOSE_TOLERANCES = {_dtype.float16: (1e-3, 1e-3), _dtype.float32: (1e-4, 1e-5),
+                        _dtype.float64: (1e-5, 1e-8)}
+
+
+def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=""):
+    """Deprecated by torch (use ``assert_close``): dtypes need not match, NaNs are equal."""
+    from .. import ops
+    warnings.warn("`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed in "
+                  "a future release. Please use `torch.testing.assert_close()` instead. You can find "
+                  "detailed upgrade instructions in https://github.com/pytorch/pytorch/issues/61844.",
+                  FutureWarning, stacklevel=2)
+    if not isinstance(actual, Tensor):
+        actual = ops.tensor(actual)
+    if not isinstance(expected, Tensor):
+        expected = ops.tensor(expected, dtype=actual.dtype)
+    if rtol is None and atol is None:
+        pairs = [_ALLCLOSE_TOLERANCES.get(t.dtype, (0.0, 0.0)) for t in (actual, expected)]
+        rtol, atol = max(p[0] for p in pairs), max(p[1] for p in pairs)
+    __tracebackhide__ = True
+    assert_close(actual, expected, rtol=rtol, atol=atol, equal_nan=equal_nan, check_device=True,
+                 check_dtype=False, check_stride=False, msg=msg or None)
 
 
 # -- make_tensor ----------------------------------------------------------------------------------

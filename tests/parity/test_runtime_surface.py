@@ -69,7 +69,8 @@ def test_set_default_tensor_type_warns_and_sets_the_default_dtype():
             with pytest.warns(UserWarning) as caught:
                 lib.set_default_tensor_type(lib.DoubleTensor)
             assert lib.get_default_dtype() is lib.float64
-            with pytest.warns(UserWarning):
+            with warnings.catch_warnings():  # torch warns once per process
+                warnings.simplefilter("ignore")
                 lib.set_default_tensor_type("torch.FloatTensor")
             assert lib.get_default_dtype() is lib.float32
         finally:
@@ -605,3 +606,45 @@ def test_distributed_is_not_available():
     assert lt.distributed.is_initialized() is False
     assert isinstance(torch.distributed.is_available(), bool)
 
+
+
+# -- removed and deprecated Tensor API -----------------------------------------------------------
+def test_out_of_place_resize_is_deprecated_but_differentiable():
+    for lib in (lt, torch):
+        x = lib.arange(4., requires_grad=True)
+        with pytest.warns(UserWarning, match="non-inplace resize is deprecated"):
+            y = x.resize(2, 2)
+        with pytest.warns(UserWarning, match="non-inplace resize_as is deprecated"):
+            z = x.resize_as(lib.zeros(4, 1))
+        assert y.shape == (2, 2) and z.shape == (4, 1) and y.grad_fn.name() == "ResizeBackward"
+        (y * lib.arange(4.).view(2, 2)).sum().backward()
+        assert x.grad.tolist() == [0., 1., 2., 3.]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_raises(lambda: lt.zeros(4).resize(3), lambda: torch.zeros(4).resize(3))
+
+
+def test_volatile_reinforce_is_nonzero_get_device_resize_as_():
+    for lib in (lt, torch):
+        x = lib.zeros(2)
+        with pytest.warns(UserWarning, match=r"volatile was removed \(Variable.volatile is always False\)"):
+            assert x.volatile is False
+        with pytest.warns(UserWarning, match="volatile was removed and now has no effect"):
+            x.volatile = True
+        assert lib.ones(1).is_nonzero() and not lib.zeros(1).is_nonzero()
+        assert lib.get_device(x) == -1
+        assert lib.resize_as_(lib.zeros(2), lib.zeros(3, 1)).shape == (3, 1)
+        assert issubclass(lib.UntypedStorage, lib.StorageBase)
+    ours, theirs = check_raises(lambda: lt.zeros(1).reinforce(1),
+                                lambda: torch.zeros(1).reinforce(1), exact_message=False)
+    assert str(ours) == str(theirs)  # the whole message, with its example
+    for n in (0, 2):
+        check_raises(lambda: lt.zeros(n).is_nonzero(), lambda: torch.zeros(n).is_nonzero())
+
+
+@pytest.mark.parametrize("name", ["empty_host_cache", "memory_reserved", "get_memory_info",
+                                  "get_device_capability", "current_stream", "max_memory_allocated",
+                                  "max_memory_reserved", "memory_stats", "reset_peak_memory_stats",
+                                  "reset_accumulated_memory_stats"])
+def test_accelerator_memory_functions_need_an_accelerator(name):
+    check_raises(lambda: getattr(lt.accelerator, name)(), lambda: getattr(torch.accelerator, name)())

@@ -181,3 +181,19 @@ def test_make_tensor_errors(kwargs):
     with pytest.raises(ValueError) as theirs:
         torch.testing.make_tensor(2, dtype=getattr(torch, dtype), device="cpu", **options(torch))
     assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("actual, expected, kwargs", [
+    (t([1., 2.]), t([1., 2.00001]), {}), (t([1., 2.]), t([1., 2.1]), {}),
+    (t([1., NAN]), t([1., NAN]), {}), (t([1., 2.]), [1, 2.5], {}),
+    (t([1., 2.]), t([1., 2.0001], "float64"), {}), (t([1, 2], "int64"), t([1, 3], "int64"), {}),
+    (t([1., 2.]), t([1., 2.5]), {"msg": "mine"}), (t([1., 2.]), t([1.1, 2.]), {"rtol": 0.2, "atol": 0})])
+def test_assert_allclose_is_deprecated_with_looser_defaults(actual, expected, kwargs):
+    def outcome(lib):
+        with pytest.warns(FutureWarning, match=r"`torch.testing.assert_allclose\(\)` is deprecated"):
+            try:
+                lib.testing.assert_allclose(_convert(actual, lib), _convert(expected, lib), **kwargs)
+            except AssertionError as err:
+                return str(err)
+        return None
+    assert outcome(lt) == outcome(torch)
