@@ -162,15 +162,19 @@ _Y1_SERIES = [(-1) ** k * (_psi_int(k + 1) + _psi_int(k + 2)) / (math.factorial(
 _MILLER_START = 80
 
 
-def _bessel_small(x):
-    """J₀, J₁, Y₀, Y₁ for 0 < x ≤ 4 from their power series (DLMF 10.2.2, 10.8.1)."""
+def _bessel_small(x, which):
+    """J₀, J₁, Y₀ or Y₁ (``which`` = 0 … 3) for 0 < x ≤ 4 from the power series (DLMF 10.2.2,
+    10.8.1)."""
     t = x * x / 4
-    j0 = horner(t, _J_SERIES[0])
-    j1 = horner(t, _J_SERIES[1]) * x / 2
+    if which == 0:
+        return horner(t, _J_SERIES[0])
+    if which == 1:
+        return horner(t, _J_SERIES[1]) * x / 2
     log_half = np.log(x / 2)
-    y0 = (2 / np.pi) * log_half * j0 - horner(t, _Y0_SERIES) / np.pi
-    y1 = -2 / (np.pi * x) + (2 / np.pi) * log_half * j1 - (x / 2) * horner(t, _Y1_SERIES) / np.pi
-    return j0, j1, y0, y1
+    if which == 2:
+        return (2 / np.pi) * log_half * horner(t, _J_SERIES[0]) - horner(t, _Y0_SERIES) / np.pi
+    j1 = horner(t, _J_SERIES[1]) * x / 2
+    return -2 / (np.pi * x) + (2 / np.pi) * log_half * j1 - (x / 2) * horner(t, _Y1_SERIES) / np.pi
 
 
 def _bessel_miller(x):
@@ -203,40 +207,38 @@ def _bessel_miller(x):
     return j0, j1, y0, y1
 
 
-def _bessel_large(x):
+def _bessel_large(x, which):
     """Hankel's expansions (DLMF 10.17.3–4) for x > 30."""
+    nu = which % 2
     r = 1 / x
-    scale = np.sqrt(2 / (np.pi * x))
+    a = _HANKEL[nu]
+    p = horner(r * r, [(-1) ** k * a[2 * k] for k in range(15)][::-1])
+    q = r * horner(r * r, [(-1) ** k * a[2 * k + 1] for k in range(14)][::-1])
+    # ω = x − νπ/2 − π/4, with cos ω and sin ω from cos x and sin x (no rounding of ω)
     c, s = np.cos(x), np.sin(x)
-    out = []
-    for nu in (0, 1):
-        a = _HANKEL[nu]
-        p = horner(r * r, [(-1) ** k * a[2 * k] for k in range(15)][::-1])
-        q = r * horner(r * r, [(-1) ** k * a[2 * k + 1] for k in range(14)][::-1])
-        # ω = x − νπ/2 − π/4, with cos ω and sin ω from cos x and sin x (no rounding of ω)
-        cos_w, sin_w = ((c + s), (s - c)) if nu == 0 else ((s - c), -(s + c))
-        cos_w, sin_w = cos_w / math.sqrt(2), sin_w / math.sqrt(2)
-        out.append((scale * (p * cos_w - q * sin_w), scale * (p * sin_w + q * cos_w)))
-    (j0, y0), (j1, y1) = out
-    return j0, j1, y0, y1
+    cos_w, sin_w = ((c + s), (s - c)) if nu == 0 else ((s - c), -(s + c))
+    scale = np.sqrt(2 / (np.pi * x)) / math.sqrt(2)
+    if which < 2:
+        return scale * (p * cos_w - q * sin_w)
+    return scale * (p * sin_w + q * cos_w)
 
 
-def _bessel_jy(x):
-    """(J₀, J₁, Y₀, Y₁) of |x| (finite, > 0), each region by its method."""
-    results = [np.empty_like(x) for _ in range(4)]
-    for region, method in (((x <= 4), _bessel_small), ((x > 4) & (x <= 30), _bessel_miller),
+def _bessel_jy(x, which):
+    """J₀, J₁, Y₀ or Y₁ (``which`` = 0 … 3) of x > 0 (finite), each region by its method."""
+    out = np.empty_like(x)
+    for region, method in (((x <= 4), _bessel_small),
+                           ((x > 4) & (x <= 30), lambda v, w: _bessel_miller(v)[w]),
                            ((x > 30), _bessel_large)):
         if region.any():
-            for out, values in zip(results, method(x[region])):
-                out[region] = values
-    return results
+            out[region] = method(x[region], which)
+    return out
 
 
 def _jy(x, which):
     ax = np.abs(x)
     out = np.full_like(x, np.nan)
     inner = (ax > 0) & np.isfinite(ax)
-    out[inner] = _bessel_jy(ax[inner])[which]
+    out[inner] = _bessel_jy(ax[inner], which)
     return out
 
 

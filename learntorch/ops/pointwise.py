@@ -281,8 +281,8 @@ class Sign(Op):
     @staticmethod
     def forward(ctx, x):
         out = np.sign(x)
-        if out.dtype.kind == "f":
-            out = np.where(out != out, 0, out).astype(out.dtype)  # torch: sign(NaN) = 0
+        if out.dtype.kind == "f" and np.isnan(out).any():  # torch: sign(NaN) = 0
+            out = np.where(np.isnan(out), 0, out).astype(out.dtype)
         return out
 
     @staticmethod
