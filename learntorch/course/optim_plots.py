@@ -1,7 +1,7 @@
 """The pictures of chapter 4 (optimizers), one function each.
 
 Like ``plots``, every function returns a PNG that Jupyter displays (the paths and curves are
-computed floats, whose last digits may differ between CPUs), at most ``COLUMN_INCHES`` wide.
+computed floats, whose last digits may differ between CPUs), at most ``WIDTH_INCHES`` wide.
 The PNGs are reduced to a palette of 64 colours: antialiased contour lines in full colour would
 make one picture of five panels about a megabyte, stored in the notebook.
 """
@@ -9,7 +9,11 @@ import io
 
 import numpy as np
 
-from .plots import COLUMN_INCHES, _figure, _numpy, _png
+from .plots import _figure, _numpy, _png
+
+# A PNG is shown at 100 px an inch (half its retina pixels); JupyterLab's output area is about
+# 850 px wide in a 1,280 px window, so wide pictures keep to 8.2 inches.
+WIDTH_INCHES = 8.2
 
 _COLORS = ("#3182bd", "#e6550d", "#31a354", "#756bb1", "#de2d26", "#636363")
 _LEVELS = "#b5b5b5"   # opaque: a PNG of flat colours stays small
@@ -45,7 +49,7 @@ def paths(f, named, xlim, ylim, minimum=None, columns=3, levels=14):
     A path starts at a hollow circle; ``minimum`` is marked with a star.
     """
     rows = -(-(len(named) + 1) // columns)
-    fig, axes = _figure(columns, COLUMN_INCHES, rows * COLUMN_INCHES / columns * 0.85, nrows=rows)
+    fig, axes = _figure(columns, WIDTH_INCHES, rows * WIDTH_INCHES / columns * 0.85, nrows=rows)
     named = {label: _numpy(path) for label, path in named.items()}
     for ax, (label, path), color in zip(axes, named.items(), _COLORS * 4):
         _contour(ax, f, xlim, ylim, levels)
@@ -93,7 +97,7 @@ def lines(x, named, xlabel="", ylabel="", log=False, title=None, styles=None, wi
 def schedules(named, columns=3):
     """One small panel per learning-rate schedule: ``{name: lrs}``, the lr at each epoch."""
     rows = -(-len(named) // columns)
-    fig, axes = _figure(columns, COLUMN_INCHES, 2.1 * rows, nrows=rows)
+    fig, axes = _figure(columns, WIDTH_INCHES, 2.1 * rows, nrows=rows)
     for ax, (label, lrs), color in zip(axes, named.items(), _COLORS * 4):
         lrs = _numpy(lrs)
         ax.step(np.arange(len(lrs)), lrs, where="post", color=color, linewidth=1.3)
