@@ -924,12 +924,55 @@ def _pil_fill(fill, img):
     return fill
 
 
+def _affine_grid(theta, width, height):
+    """torchvision's sampling grid: pixel centres about the image centre, mapped by ``theta``
+    (1×2×3, in pixels) and scaled to grid_sample's [-1, 1]."""
+    lt = _lt()
+    base = lt.empty(1, height, width, 3, dtype=theta.dtype)
+    base[..., 0].copy_(lt.linspace(-width * 0.5 + 0.5, width * 0.5 - 0.5, steps=width))
+    base[..., 1].copy_(lt.linspace(-height * 0.5 + 0.5, height * 0.5 - 0.5,
+                                   steps=height).unsqueeze_(-1))
+    base[..., 2].fill_(1)
+    rescaled = theta.transpose(1, 2) / lt.tensor([0.5 * width, 0.5 * height], dtype=theta.dtype)
+    return base.view(1, height * width, 3).bmm(rescaled).view(1, height, width, 2)
+
+
+def _affine_tensor(img, matrix, interpolation, fill):
+    """torchvision's tensor affine: grid_sample of [..., C, H, W] (integer images in float32,
+    rounded back), with a mask channel to paint ``fill`` where the image has no pixel."""
+    lt = _lt()
+    channels, height, width = get_dimensions(img)
+    if len(fill) not in (1, channels):
+        raise ValueError("The number of elements in 'fill' cannot broadcast to match the number "
+                         f"of channels of the image ({len(fill)} != {channels})")
+    dtype = img.dtype if img.is_floating_point() else lt.float32
+    theta = lt.tensor(matrix, dtype=dtype).reshape(1, 2, 3)
+    squeeze, work = img.dim() < 4, img if img.dim() == 4 else img.unsqueeze(0)
+    work = work.to(dtype)
+    grid = _affine_grid(theta, width, height).expand(work.shape[0], height, width, 2)
+    mask = lt.ones((work.shape[0], 1, height, width), dtype=dtype)
+    mode = interpolation.value
+    out = lt.nn.functional.grid_sample(lt.cat((work, mask), dim=1), grid, mode=mode,
+                                       padding_mode="zeros", align_corners=False)
+    out, mask = out[:, :-1], out[:, -1:].expand_as(out[:, :-1])
+    fill_img = lt.tensor(fill, dtype=dtype).view(1, len(fill), 1, 1).expand_as(out)
+    if mode == "nearest":
+        out = lt.where(mask < 0.5, fill_img, out)
+    else:
+        out = out * mask + (1.0 - mask) * fill_img
+    if squeeze:
+        out = out.squeeze(0)
+    if not img.is_floating_point():
+        out = lt.round(out).to(img.dtype)
+    return out
+
+
 class RandomAffine:
     """A random rotation, translation, scale and shear about the centre, drawn as torchvision
     draws them (one ``uniform_`` each for the angle, dx, dy, the scale and each shear that is on).
 
-    learntorch transforms PIL images only (PIL's ``Image.transform``, as torchvision does for
-    them); for tensors convert with ToPILImage first.
+    PIL images go through PIL's ``Image.transform``, tensors [..., C, H, W] through
+    ``grid_sample`` (nearest or bilinear), as in torchvision.
     """
 
     def __init__(self, degrees, translate=None, scale=None, shear=None,
@@ -974,13 +1017,18 @@ class RandomAffine:
         return angle, translations, scale, (shear_x, shear_y)
 
     def __call__(self, img):
-        if not _is_pil(img):
-            raise TypeError("learntorch's RandomAffine transforms PIL images; got "
-                            f"{type(img)}: apply it before ToTensor")
-        from PIL import Image
-        width, height = img.size
+        channels, height, width = get_dimensions(img)
         angle, translate, scale, shear = self.get_params(self.degrees, self.translate,
                                                          self.scale, self.shear, [width, height])
+        if _is_tensor(img):   # the centre is (0, 0) in the grid's coordinates
+            center = [0.0, 0.0] if self.center is None else \
+                [c - size * 0.5 for c, size in zip(self.center, (width, height))]
+            matrix = _inverse_affine_matrix(center, angle, [float(t) for t in translate], scale,
+                                            shear)
+            fill = ([float(self.fill)] * channels if isinstance(self.fill, (int, float))
+                    else [float(f) for f in self.fill])
+            return _affine_tensor(img, matrix, self.interpolation, fill)
+        from PIL import Image
         center = self.center if self.center is not None else [width * 0.5, height * 0.5]
         matrix = _inverse_affine_matrix(center, angle, translate, scale, shear)
         return img.transform(img.size, Image.AFFINE, matrix, _pil_filter(self.interpolation),
