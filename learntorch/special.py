@@ -32,12 +32,7 @@ modified_bessel_k0, modified_bessel_k1 = _sm.special_modified_bessel_k0, _sm.spe
 scaled_modified_bessel_k0 = _sm.special_scaled_modified_bessel_k0
 scaled_modified_bessel_k1 = _sm.special_scaled_modified_bessel_k1
 spherical_bessel_j0, airy_ai = _sm.special_spherical_bessel_j0, _sm.special_airy_ai
-logsumexp = _reduction.logsumexp
-
-
-def round(input, *, out=None):
-    """``torch.round`` (torch.special.round takes no ``decimals``)."""
-    return _unary.round(input, out=out)
+logsumexp, round = _reduction.logsumexp, _unary.round
 
 
 def softmax(input, dim, *, dtype=None):

@@ -326,6 +326,13 @@ def test_out_argument():
     _same(out, torch.special.chebyshev_polynomial_u(torch.tensor(x), 3), rtol=1e-12)
 
 
+def test_special_round_takes_decimals():
+    x = np.array([1.2345, -2.5, 0.5, 2.675])
+    for decimals in (0, 2, -1):
+        _same(lt.special.round(lt.tensor(x), decimals=decimals),
+              torch.special.round(torch.tensor(x), decimals=decimals), rtol=1e-15)
+
+
 def test_the_namespace_has_every_torch_special_function():
     public = {n for n in dir(torch.special) if not n.startswith("_")} - {"torch", "common_args",
                                                                            "multi_dim_common"}
