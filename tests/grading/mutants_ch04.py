@@ -9,7 +9,8 @@ def momentum_step(param, grad, buf, lr, momentum=0.9, nesterov=False):
 
 
 def _momentum(buffer="buf = grad.clone() if buf is None else momentum * buf + grad",
-              update="grad + momentum * buf if nesterov else buf", result="param - lr * update, buf"):
+              update="grad + momentum * buf if nesterov else buf",
+              result="param - lr * update, buf"):
     return _MOMENTUM.format(buffer=buffer, update=update, result=result)
 
 
@@ -221,13 +222,15 @@ def zero_grad(params, set_to_none=True):
 """,
     },
     "4.5": {
-        "decays one epoch early": _step_lr(factor="self.gamma ** ((self.epoch + 1) // self.step_size)"),
+        "decays one epoch early": _step_lr(
+            factor="self.gamma ** ((self.epoch + 1) // self.step_size)"),
         "decays every epoch": _step_lr(factor="self.gamma ** self.epoch"),
         "never sets the optimizer's lr": _step_lr(
             assign="self.current = [b * factor for b in self.base_lrs]",
             last="getattr(self, 'current', list(self.base_lrs))"),
         "get_last_lr() returns a float": _step_lr(last='self.optimizer.param_groups[0]["lr"]'),
-        "the first group's lr for every group": _step_lr(bases="[self.base_lrs[0]] * len(self.base_lrs)"),
+        "the first group's lr for every group": _step_lr(
+            bases="[self.base_lrs[0]] * len(self.base_lrs)"),
         "compounds the factor (multiplies the current lr)": _step_lr(
             assign='group["lr"] = group["lr"] * factor'),
     },
@@ -274,7 +277,8 @@ class MyAdam:
         "ignores the closure's loss": _my_adam(result="None"),
         "forgets the defaults (no lr in the groups)": _my_adam().replace(
             "super().__init__(params, dict(lr=lr, betas=betas, eps=eps))",
-            "super().__init__(params, {})\n        self.lr, self.betas, self.eps = lr, betas, eps").replace(
+            "super().__init__(params, {})\n"
+            "        self.lr, self.betas, self.eps = lr, betas, eps").replace(
             'group["lr"], group["betas"], group["eps"]', "self.lr, self.betas, self.eps"),
     },
 }

@@ -24,7 +24,8 @@ PICTURES = {
                                                   (-4.5, 4.5), (-2, 2), columns=4),
     "lines": lambda: optim_plots.lines(np.arange(5), {"a": np.ones(5), "b": np.arange(5.0) + 1},
                                        xlabel="step", log=True, title="t"),
-    "schedules": lambda: optim_plots.schedules({"step": [0.1, 0.1, 0.05], "cosine": [0.1, 0.05, 0.0]}),
+    "schedules": lambda: optim_plots.schedules({"step": [0.1, 0.1, 0.05],
+                                                "cosine": [0.1, 0.05, 0.0]}),
 }
 
 

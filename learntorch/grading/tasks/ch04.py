@@ -185,7 +185,8 @@ def _adam_path_case():
 def _adam_cases():
     rng = np.random.default_rng(44)
     hint_first = ("with the bias corrections, the first step moves each coordinate by lr against "
-                  "the sign of its gradient: m_hat = m / (1 - beta1 ** t), v_hat = v / (1 - beta2 ** t)")
+                  "the sign of its gradient: m_hat = m / (1 - beta1 ** t), "
+                  "v_hat = v / (1 - beta2 ** t)")
     hint = ("m = beta1 * m + (1 - beta1) * grad, v = beta2 * v + (1 - beta2) * grad ** 2, then "
             "param - lr * m_hat / (sqrt(v_hat) + eps)")
     zeros = np.zeros(3)
@@ -202,7 +203,8 @@ def _adam_cases():
                    given="a zero gradient at t=1"),
         _adam_case(rng.standard_normal(3), rng.standard_normal(3), rng.standard_normal(3) * 0.1,
                    rng.random(3) * 0.01, 3, "use the betas you are given: (beta1, beta2) = betas",
-                   lr=0.01, betas=(0.5, 0.9), eps=1e-6, given="t=3, lr=0.01, betas=(0.5, 0.9), eps=1e-6"),
+                   lr=0.01, betas=(0.5, 0.9), eps=1e-6,
+                   given="t=3, lr=0.01, betas=(0.5, 0.9), eps=1e-6"),
         _adam_case(rng.standard_normal(3), rng.standard_normal(3), zeros, zeros, 1,
                    "keep the inputs' dtype (float32)", dtype=F32, given="float32 tensors, t=1"),
         _adam_path_case(),
@@ -422,7 +424,8 @@ def _train(make_optimizer, x, y):
             optimizer.step()
             step += 1
             if step in CHECKED_STEPS:
-                snapshots[step] = [(name, p.detach().clone()) for name, p in model.named_parameters()]
+                snapshots[step] = [(name, p.detach().clone())
+                                   for name, p in model.named_parameters()]
     return model, snapshots
 
 
@@ -462,7 +465,8 @@ def _my_adam_cases():
         group = optimizer.param_groups[0]
         got = {key: group.get(key) for key in ("lr", "betas", "eps")}
         if got != {"lr": 0.05, "betas": (0.9, 0.999), "eps": 1e-8}:
-            _fail(show(got), "param_groups[0] lacks the options lr=0.05, betas=(0.9, 0.999), eps=1e-8",
+            _fail(show(got),
+                  "param_groups[0] lacks the options lr=0.05, betas=(0.9, 0.999), eps=1e-8",
                   "pass the options to the base class: super().__init__(params, dict(lr=lr, "
                   "betas=betas, eps=eps))")
 
@@ -522,7 +526,8 @@ def _my_adam_cases():
     hint = ("for each group and each p with a grad: keep t, m and v in self.state[p] and update p "
             "in place (p.copy_(...) under torch.no_grad()) with your adam_step and the group's "
             "lr, betas and eps")
-    promise(tuple(train_x.shape) == (1438, FEATURES), "the training data are 1,438 images of 64 pixels")
+    promise(tuple(train_x.shape) == (1438, FEATURES),
+            "the training data are 1,438 images of 64 pixels")
     return [
         Case("class MyAdam", "a subclass of torch.optim.Optimizer with lr, betas and eps options",
              "class MyAdam(torch.optim.Optimizer) passing its options to super().__init__",
