@@ -59,7 +59,8 @@ def conv2d_backward(x, weight, grad_output, stride=1, padding=0):
     grad_padded = np.zeros((C, N, H + 2 * padding, W + 2 * padding), dtype=x.dtype)
     for a in range(kh):
         for b in range(kw):
-            grad_padded[:, :, a:a + stride * oh:stride, b:b + stride * ow:stride] += grad_cols[:, a, b]
+            rows, cols = slice(a, a + stride * oh, stride), slice(b, b + stride * ow, stride)
+            grad_padded[:, :, rows, cols] += grad_cols[:, a, b]
     grad_input = grad_padded[:, :, padding:padding + H, padding:padding + W].transpose(1, 0, 2, 3)
     return (torch.from_numpy(np.ascontiguousarray(grad_input)), torch.from_numpy(grad_weight),
             torch.from_numpy(g.sum(axis=(0, 2, 3))))
@@ -211,8 +212,8 @@ MUTANTS = {
     },
     "6.4": {
         "wrong stride in backward (adds the gradient back with step 1)": _mutant(
-            _BACKWARD, "a:a + stride * oh:stride, b:b + stride * ow:stride",
-            "a:a + oh, b:b + ow"),
+            _BACKWARD, "slice(a, a + stride * oh, stride), slice(b, b + stride * ow, stride)",
+            "slice(a, a + oh), slice(b, b + ow)"),
         "grad_bias summed over the wrong axes": _mutant(
             _BACKWARD, "g.sum(axis=(0, 2, 3))", "g.sum(axis=(1, 2, 3))"),
         "grad_weight summed over the wrong axis (keeps the batch)": _mutant(
@@ -227,8 +228,8 @@ MUTANTS = {
         "stride defaults to 1": _mutant(_POOL, "stride or kernel_size", "stride or 1"),
         "averages instead of taking the max": _mutant(_POOL, ".max(axis=(4, 5))",
                                                       ".mean(axis=(4, 5))"),
-        "takes the max over channels too": _mutant(_POOL, ".max(axis=(4, 5))",
-                                                   ".max(axis=(1, 4, 5), keepdims=True)[:, :, :, :, 0, 0]"),
+        "takes the max over channels too": _mutant(
+            _POOL, ".max(axis=(4, 5))", ".max(axis=(1, 4, 5), keepdims=True)[:, :, :, :, 0, 0]"),
         "ignores the stride": _mutant(_POOL, "[:, :, ::stride, ::stride]", ""),
     },
     "6.6": {
@@ -238,8 +239,8 @@ MUTANTS = {
             "    for a in range(kernel_size):\n"
             "        for b in range(kernel_size):\n"
             "            hit = win[:, :, :, :, a, b] == top\n"
-            "            np.add.at(grad, (n[hit], c[hit], i[hit] * stride + a, j[hit] * stride + b),"
-            " g[hit])\n"),
+            "            np.add.at(grad, (n[hit], c[hit], i[hit] * stride + a,"
+            " j[hit] * stride + b), g[hit])\n"),
         "overwrites instead of adding (overlapping windows)": _mutant(
             _POOL_BACKWARD, "np.add.at(grad, (n, c, rows, cols), g)",
             "grad[n, c, rows, cols] = g"),
@@ -289,8 +290,9 @@ def evaluate(model, loader):
         "averages the batches' losses, unweighted": _mutant(
             _TRAIN, "loss.item() * len(labels)", "loss.item()").replace(
             "count += len(labels)", "count += 1"),
-        "steps before backward": _mutant(_TRAIN, "        loss.backward()\n        optimizer.step()",
-                                         "        optimizer.step()\n        loss.backward()"),
+        "steps before backward": _mutant(
+            _TRAIN, "        loss.backward()\n        optimizer.step()",
+            "        optimizer.step()\n        loss.backward()"),
     },
     "6.10": {
         "uses learntorch's own convolution": """
@@ -298,7 +300,8 @@ class Conv2d(torch.nn.Conv2d):
     pass
 """,
         "backward's input gradient with stride 1": _mutant(
-            _CONV2D, "a:a + stride * oh:stride, b:b + stride * ow:stride", "a:a + oh, b:b + ow"),
+            _CONV2D, "slice(a, a + stride * oh, stride), slice(b, b + stride * ow, stride)",
+            "slice(a, a + oh), slice(b, b + ow)"),
         "backward returns the gradients out of order": _mutant(
             _CONV2D, "return grad_x, grad_w, grad_b if ctx.has_bias else None, None, None",
             "return grad_w, grad_x, grad_b if ctx.has_bias else None, None, None"),

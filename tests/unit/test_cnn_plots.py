@@ -14,7 +14,8 @@ _MASK[3:9, 4:10] = 1
 
 PICTURES = {
     "correlation": lambda: cnn_plots.correlation(np.arange(25.0).reshape(5, 5), np.eye(3), 1, 2),
-    "geometry": lambda: cnn_plots.geometry([dict(size=5, kernel=3), dict(size=5, kernel=3, padding=1),
+    "geometry": lambda: cnn_plots.geometry([dict(size=5, kernel=3),
+                                            dict(size=5, kernel=3, padding=1),
                                             dict(size=7, kernel=3, stride=2),
                                             dict(size=7, kernel=3, dilation=2)]),
     "groups": lambda: cnn_plots.groups(4, [1, 2, 4]),
