@@ -355,3 +355,27 @@ def test_aliases_are_the_same_functions():
     _same(lt.tensor(x).arccosh(), torch.tensor(x).arccosh(), rtol=1e-15)
     _same(lt.arcsinh(lt.tensor(x)), torch.arcsinh(torch.tensor(x)), rtol=1e-15)
     _same(lt.arctanh(lt.tensor(x / 4)), torch.arctanh(torch.tensor(x / 4)), rtol=1e-15)
+
+
+# -- hypothesis: any float64 values, any shape ---------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(["lgamma", "digamma", "i0", "sinc", "logit", "erfc", "sgn", "signbit",
+                             "deg2rad", "rad2deg"]),
+       x=hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=3, max_side=4),
+                    elements=st.floats(allow_nan=True, allow_infinity=True, width=64)))
+def test_unary_on_any_float64(name, x):
+    ours, theirs = getattr(lt, name)(lt.tensor(x)), getattr(torch, name)(torch.tensor(x))
+    _same(ours, theirs, rtol=1e-10, atol=1e-300)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 8),
+       x=hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=2, max_side=4),
+                    elements=st.floats(-50, 50) | st.floats(0.5, 1e6)))
+def test_polygamma_on_any_float64(n, x):
+    _same(lt.polygamma(n, lt.tensor(x)), torch.polygamma(n, torch.tensor(x)), rtol=1e-9, atol=1e-300)
