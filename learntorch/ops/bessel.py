@@ -14,8 +14,8 @@ from a textbook representation that converges fast where it is used:
   asymptotic series for x < −2.09.
 
 Edge values (0, ±inf, NaN, negative arguments of Y and K) follow torch.  Where torch's own
-values are off (its J₀, J₁, Y₀, Y₁ for 5 < x ≲ 10 and Ai for −10 < x < −2.09 evaluate Cephes'
-``p1evl`` denominators without their leading 1: errors up to ~7e−7), these stay exact.
+values are off (its J₀, J₁, Y₀, Y₁ for 2.7 < x < 20 and Ai for −10 < x < −2.09 evaluate
+Cephes' ``p1evl`` denominators without their leading 1: errors up to 3e−6), these stay exact.
 """
 import math
 
@@ -26,7 +26,8 @@ from .gamma import float64_kernel, horner
 _EULER = 0.57721566490153286061
 _SERIES_TERMS = 64
 # 1 / (k! (k + ν)!) for ν = 0, 1, listed from the highest power down (for ``horner``)
-_I_SERIES = {nu: [1 / (math.factorial(k) * math.factorial(k + nu)) for k in range(_SERIES_TERMS)][::-1]
+_I_SERIES = {nu: [1 / (math.factorial(k) * math.factorial(k + nu))
+                  for k in range(_SERIES_TERMS)][::-1]
              for nu in (0, 1)}
 
 
@@ -157,8 +158,8 @@ def k1e(x):
 _J_SERIES = {nu: [(-1) ** k * c for k, c in enumerate(_I_SERIES[nu][::-1][:30])][::-1]
              for nu in (0, 1)}
 _Y0_SERIES = [(-1) ** k * 2 * _psi_int(k + 1) / math.factorial(k) ** 2 for k in range(30)][::-1]
-_Y1_SERIES = [(-1) ** k * (_psi_int(k + 1) + _psi_int(k + 2)) / (math.factorial(k) * math.factorial(k + 1))
-              for k in range(30)][::-1]
+_Y1_SERIES = [(-1) ** k * (_psi_int(k + 1) + _psi_int(k + 2))
+              / (math.factorial(k) * math.factorial(k + 1)) for k in range(30)][::-1]
 _MILLER_START = 80
 
 

@@ -88,7 +88,8 @@ def _shifted_chebyshev(x, n, kind):
     out = np.where((n > (4 if kind == "w" else 6)) & inside, closed, out)
     even = n % 2 == 0
     at = {"t": (1, np.where(even, 1, -1)), "u": (n + 1, np.where(even, n + 1, -(n + 1))),
-          "v": (1, np.where(even, 2 * n + 1, -(2 * n + 1))), "w": (2 * n + 1, np.where(even, 1, -1))}
+          "v": (1, np.where(even, 2 * n + 1, -(2 * n + 1))),
+          "w": (2 * n + 1, np.where(even, 1, -1))}
     out = np.where(x == 1, at[kind][0], np.where(x == 0, at[kind][1], out))
     return np.where(n < 0, 0.0, out)
 
@@ -135,10 +136,14 @@ def _polynomial(name, evaluate):
     return apply
 
 
-chebyshev_polynomial_t = _polynomial("chebyshev_polynomial_t", lambda x, n, dt: _chebyshev(x, n, "t"))
-chebyshev_polynomial_u = _polynomial("chebyshev_polynomial_u", lambda x, n, dt: _chebyshev(x, n, "u"))
-chebyshev_polynomial_v = _polynomial("chebyshev_polynomial_v", lambda x, n, dt: _chebyshev(x, n, "v"))
-chebyshev_polynomial_w = _polynomial("chebyshev_polynomial_w", lambda x, n, dt: _chebyshev(x, n, "w"))
+chebyshev_polynomial_t = _polynomial("chebyshev_polynomial_t",
+                                     lambda x, n, dt: _chebyshev(x, n, "t"))
+chebyshev_polynomial_u = _polynomial("chebyshev_polynomial_u",
+                                     lambda x, n, dt: _chebyshev(x, n, "u"))
+chebyshev_polynomial_v = _polynomial("chebyshev_polynomial_v",
+                                     lambda x, n, dt: _chebyshev(x, n, "v"))
+chebyshev_polynomial_w = _polynomial("chebyshev_polynomial_w",
+                                     lambda x, n, dt: _chebyshev(x, n, "w"))
 shifted_chebyshev_polynomial_t = _polynomial("shifted_chebyshev_polynomial_t",
                                              lambda x, n, dt: _shifted_chebyshev(x, n, "t"))
 shifted_chebyshev_polynomial_u = _polynomial("shifted_chebyshev_polynomial_u",
@@ -148,9 +153,13 @@ shifted_chebyshev_polynomial_v = _polynomial("shifted_chebyshev_polynomial_v",
 shifted_chebyshev_polynomial_w = _polynomial("shifted_chebyshev_polynomial_w",
                                              lambda x, n, dt: _shifted_chebyshev(x, n, "w"))
 # torch gives NaN above degree 128 (float32) or 512 (float64)
-hermite_polynomial_h = _polynomial(
-    "hermite_polynomial_h", lambda x, n, dt: _hermite(x, n, True, 512 if dt is _dtype.float64 else 128))
-hermite_polynomial_he = _polynomial(
-    "hermite_polynomial_he", lambda x, n, dt: _hermite(x, n, False, 512 if dt is _dtype.float64 else 128))
+def _hermite_limit(dt):
+    return 512 if dt is _dtype.float64 else 128
+
+
+hermite_polynomial_h = _polynomial("hermite_polynomial_h",
+                                   lambda x, n, dt: _hermite(x, n, True, _hermite_limit(dt)))
+hermite_polynomial_he = _polynomial("hermite_polynomial_he",
+                                    lambda x, n, dt: _hermite(x, n, False, _hermite_limit(dt)))
 laguerre_polynomial_l = _polynomial("laguerre_polynomial_l", lambda x, n, dt: _laguerre(x, n))
 legendre_polynomial_p = _polynomial("legendre_polynomial_p", lambda x, n, dt: _legendre(x, n))

@@ -14,7 +14,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from . import bessel, gamma
-from ._mutation import inplace_of
+from ._mutation import apply_inplace, inplace_of
 from ._op import Op
 from ._promote import NUMBER, broadcast_error, float_array
 from .pointwise import _out, where
@@ -25,7 +25,7 @@ _SQRT_2PI = math.sqrt(2 * math.pi)
 _OUT = "output"
 
 
-# -- functions of one tensor with a gradient --------------------------------------------------------
+# -- functions of one tensor with a gradient ---------------------------------------------------
 Lgamma, lgamma = _unary("Lgamma", gamma.lgamma, lambda x: digamma(x))
 Digamma, digamma = _unary("Digamma", gamma.digamma, lambda x: polygamma(1, x))
 I0, i0 = _unary("I0", bessel.i0, lambda x: special_i1(x))
@@ -189,7 +189,8 @@ def _floats_of(name, input, other, numbers=False):
     dt = _dtype.result_type(input, other)
     if not dt.is_floating_point:
         if not numbers:
-            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_dtype.type_word(dt)}\'')
+            raise NotImplementedError(
+                f'"{name}_cpu" not implemented for \'{_dtype.type_word(dt)}\'')
         dt = _dtype.get_default_dtype()
     tensors, arrays = [], []
     for value in (input, other):
@@ -226,7 +227,8 @@ class Igamma(Op):
     @classmethod
     def backward(cls, ctx, grad):
         if ctx.needs_input_grad[0]:
-            raise NotImplementedError(f"the derivative for '{cls.label}: input' is not implemented.")
+            raise NotImplementedError(
+                f"the derivative for '{cls.label}: input' is not implemented.")
         a, x = ctx.saved_tensors
         return None, cls.sign * grad * ((a - 1) * x.log() - x - lgamma(a)).exp()
 
@@ -299,7 +301,7 @@ def special_xlog1py(input, other, *, out=None):
     return _out(_run2(SpecialXlog1py, "xlog1py", input, other, numbers=True), out)
 
 
-# -- functions without a gradient in torch ----------------------------------------------------------
+# -- functions without a gradient in torch ---------------------------------------------------
 def _values_only(kernel):
     """A function whose result never requires grad (torch defines no derivative for it)."""
     def apply(input, *, out=None):
@@ -336,7 +338,6 @@ igammac_ = inplace_of(igammac)
 
 def polygamma_(self, n):
     """``x.polygamma_(n)``: the tensor is the argument x, n comes first in ``torch.polygamma``."""
-    from ._mutation import apply_inplace
     return apply_inplace(self, lambda x: polygamma(n, x))
 
 
