@@ -46,7 +46,8 @@ def broadcast_shapes(*shapes):
             if d != 1 and size != 1 and d != size:
                 raise RuntimeError(f"Attempting to broadcast a dimension of length {d} at {i}! "
                                    f"Mismatching argument at index {k} had {tuple(s)}; but "
-                                   f"expected shape should be broadcastable to {_broadcast_before(shapes, k)}")
+                                   f"expected shape should be broadcastable to "
+                                   f"{_broadcast_before(shapes, k)}")
             size = d if d != 1 else size
         result.append(size)
     return Size(result)

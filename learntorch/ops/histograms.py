@@ -81,7 +81,8 @@ def _c_number(v):
 
 
 def _bin_edges(input, x, bins, range):
-    """One edge array per dimension of the points ``x`` (n, D), with torch's checks."""
+    """One edge array per dimension of the points ``x`` (n, D), with torch's checks, and
+    whether each is evenly spaced (made from a number of bins)."""
     d = x.shape[1]
     if isinstance(bins, Tensor):
         bins = [bins]
@@ -94,13 +95,15 @@ def _bin_edges(input, x, bins, range):
     if range is not None and len(range) != 2 * d:
         raise RuntimeError(f"torch.histogramdd: for a {d}-dimensional histogram range should have "
                            f"{2 * d} elements, but got {len(range)}")
-    edges = []
+    edges, uniform = [], []
     for k, b in enumerate(bins):
+        uniform.append(not isinstance(b, Tensor))
         if isinstance(b, Tensor):
             if b.dtype is not input.dtype:
                 raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have "
                                    f"the same dtype, but got input with dtype "
-                                   f"{_dtype.type_word(input.dtype).lower()} and bins for dimension "
+                                   f"{_dtype.type_word(input.dtype).lower()} and bins for "
+                                   f"dimension "
                                    f"{k} with dtype {_dtype.type_word(b.dtype).lower()}")
             if b.dim() != 1:
                 raise RuntimeError(f"torch.histogramdd: bins tensor should have one dimension, but "
@@ -125,27 +128,47 @@ def _bin_edges(input, x, bins, range):
         if lo == hi:
             lo, hi = lo - 0.5, hi + 0.5
         edges.append(_edges(lo, hi, b, x.dtype))
-    return edges
+    return edges, uniform
 
 
-def _count(input, x, edges, weight, density):
+def _bin_of(e, v, uniform):
+    """The bin of each value: ``edges[i] <= v < edges[i + 1]`` (the last bin closed).
+
+    Evenly spaced edges: torch's linear interpolation, then one step left or right where
+    rounding put a value next to its bin (as fast as arithmetic, exact as a search).
+    """
+    last = max(e.size - 2, 0)
+    if not uniform or e.size < 2:
+        return np.clip(np.searchsorted(e, v, side="right") - 1, 0, last)
+    t = v.dtype.type
+    with np.errstate(invalid="ignore"):
+        pos = ((v - e[0]) * t(e.size - 1) / (e[-1] - e[0])).astype(np.int64)
+    pos = np.clip(pos, 0, last)
+    pos -= (v < e[pos]) & (pos > 0)
+    pos += (v >= e[pos + 1]) & (pos < last)
+    return pos
+
+
+def _count(input, x, edges, uniform, weight, density):
     """The D-dimensional histogram of the points ``x`` (n, D) for the given edges.
 
     A point lands in bin i of a dimension when ``edges[i] <= v < edges[i + 1]``; the last bin
     also holds the right edge; points outside any dimension's range are dropped.
     """
     shape = tuple(e.size - 1 for e in edges)
-    keep = np.ones(x.shape[0], np.bool_)
-    flat = np.zeros(x.shape[0], np.int64)
+    keep = None
     for k, e in enumerate(edges):
-        v = x[:, k]
-        keep &= (v >= e[0]) & (v <= e[-1])
-        pos = np.searchsorted(e, v, side="right") - 1
-        pos = np.clip(pos, 0, max(e.size - 2, 0))
-        flat = flat * max(shape[k], 1) + pos
-    w = None if weight is None else weight[keep]
+        inside = (x[:, k] >= e[0]) & (x[:, k] <= e[-1])
+        keep = inside if keep is None else keep & inside
+    if not keep.all():
+        x = x[keep]
+        weight = None if weight is None else weight[keep]
+    flat = _bin_of(edges[0], x[:, 0], uniform[0])
+    for k, e in enumerate(edges[1:], 1):
+        flat = flat * max(shape[k], 1) + _bin_of(e, x[:, k], uniform[k])
     size = int(np.prod(shape))
-    hist = np.bincount(flat[keep], weights=w, minlength=size)[:size].astype(x.dtype)
+    hist = np.bincount(np.asarray(flat, np.int64).reshape(-1), weights=weight,
+                       minlength=size)[:size].astype(x.dtype)
     hist = hist.reshape(shape)
     if density:
         total = hist.sum()
@@ -183,9 +206,9 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False, out=None
         raise RuntimeError("torch.histogramdd: input tensor should have at least 2 dimensions")
     d = input.shape[-1]
     x = input._array.reshape(-1, d)
-    edges = _bin_edges(input, x, bins, range)
+    edges, uniform = _bin_edges(input, x, bins, range)
     w = _check_weight(input, input._array.reshape(input.shape), weight)
-    hist = _count(input, x, edges, w, density)
+    hist = _count(input, x, edges, uniform, w, density)
     return return_types.histogramdd(_wrap(hist), tuple(_wrap(e.copy()) for e in edges))
 
 
@@ -195,9 +218,9 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     if not input.dtype.is_floating_point:
         raise _not_implemented("histogramdd", input.dtype)
     x = input._array.reshape(-1, 1)
-    edges = _bin_edges(input, x, bins, range)
+    edges, uniform = _bin_edges(input, x, bins, range)
     w = None if weight is None else _check_weight(input, x, weight.reshape(-1))
-    hist = _wrap(_count(input, x, edges, w, density))
+    hist = _wrap(_count(input, x, edges, uniform, w, density))
     bin_edges = _wrap(edges[0].copy())
     if out is not None:
         hist, bin_edges = _out(hist, out[0]), _out(bin_edges, out[1])
@@ -239,9 +262,9 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
             raise RuntimeError(f"torch.searchsorted(): sorter must be a tensor of long dtype but "
                                f"got dtype {_dtype.type_word(sorter.dtype)}")
         if tuple(sorter.shape) != seq.shape:
-            raise RuntimeError(f"torch.searchsorted(): boundary and sorter must have the same size, "
-                               f"but got boundary tensor {list(seq.shape)}and got sorter tensor "
-                               f"{list(sorter.shape)}")
+            raise RuntimeError(f"torch.searchsorted(): boundary and sorter must have the same "
+                               f"size, but got boundary tensor {list(seq.shape)}and got sorter "
+                               f"tensor {list(sorter.shape)}")
         seq = np.take_along_axis(seq, sorter._array, -1)
     common = np.result_type(seq.dtype, values.dtype)
     seq, values = seq.astype(common, copy=False), values.astype(common, copy=False)
@@ -275,7 +298,8 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     """The bucket of each value: ``i`` with ``boundaries[i-1] < x <= boundaries[i]``
     (``right=True``: ``boundaries[i-1] <= x < boundaries[i]``)."""
     if boundaries.dim() != 1:
-        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})")
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got "
+                           f"dim({boundaries.dim()})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right, out=out)
 
 

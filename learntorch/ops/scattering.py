@@ -634,8 +634,9 @@ def segment_reduce(data, reduce, *, lengths=None, indices=None, offsets=None, ax
                                   f"'{_dtype.type_word(data.dtype)}'")
     counts = lengths._array if lengths is not None else np.diff(offsets._array, axis=-1)
     if counts.dtype.kind not in "iu":
+        word = _dtype.type_word(_dtype.from_numpy_dtype(counts.dtype))
         raise NotImplementedError(f"\"_segment_reduce_lengths_cpu_kernel1\" not implemented "
-                                  f"for '{_dtype.type_word(_dtype.from_numpy_dtype(counts.dtype))}'")
+                                  f"for '{word}'")
     d = _wrap_dim(axis, data.dim())
     if (counts < 0).any():
         raise RuntimeError("lengths contains negative value!")

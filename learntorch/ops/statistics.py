@@ -14,7 +14,7 @@ from .. import _dtype, return_types
 from .._tensor import Tensor, _wrap_dim
 from ._mutation import inplace_of
 from ._op import Op
-from .comparison import _pick, _sort_order, sort
+from .comparison import _pick, _sort_order
 from .indexing import Gather, cat, gather, narrow, select
 from .pointwise import _out, lerp, logical_xor, where
 from .reduction import _EvenExtreme
@@ -229,21 +229,33 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
         rows = movedim(input, d, -1) if ndim else input.reshape(1)
         kept_shape = tuple(1 if k == d else s for k, s in enumerate(input.shape)) if keepdim \
             else tuple(s for k, s in enumerate(input.shape) if k != d)
-    values = sort(rows, -1).values  # NaN sorts last
     qs = qs.reshape(-1).astype(input._array.dtype)
-    ranks, weights = _ranks(values._array, qs, interpolation, ignore_nan)
-    below = gather(values, -1, _wrap(np.floor(ranks).astype(np.int64)))
+    array = rows._array
+    ranks, weights = _ranks(array, qs, interpolation, ignore_nan)
+    order = _order_at(array, ranks)
+    below = gather(rows, -1, _wrap(np.take_along_axis(order, np.floor(ranks).astype(np.int64), -1)))
     if interpolation in ("linear", "midpoint"):
-        above = gather(values, -1, _wrap(np.ceil(ranks).astype(np.int64)))
+        above = gather(rows, -1, _wrap(np.take_along_axis(order, np.ceil(ranks).astype(np.int64),
+                                                          -1)))
         below = lerp(below, above, _wrap(weights))
     result = movedim(below, -1, 0)  # q first, then the kept dims
     shape = kept_shape if scalar_q else (qs.size,) + kept_shape
     return result.reshape(shape)
 
 
+def _order_at(array, ranks):
+    """Indices that sort each row of ``array`` (NaN last) — correct at least at the ranks
+    needed: a partial sort (``argpartition``) when they are few, as NumPy's quantile does."""
+    kth = np.unique(np.concatenate([np.floor(ranks).ravel(), np.ceil(ranks).ravel()]))
+    if kth.size <= 64:
+        return np.argpartition(array, kth.astype(np.int64), axis=-1)
+    return np.argsort(array, axis=-1, kind="stable")
+
+
 def _ranks(sorted_rows, qs, interpolation, ignore_nan):
-    """Fractional positions of the quantiles in each sorted row, (rows…, len(q)), and the
-    interpolation weights between the samples either side."""
+    """Fractional positions of the quantiles in each row once sorted, (rows…, len(q)), and
+    the interpolation weights between the samples either side (``sorted_rows`` is only
+    counted, so any order will do)."""
     last = sorted_rows.shape[-1] - 1
     nan = np.isnan(sorted_rows)
     if ignore_nan:

@@ -6,7 +6,6 @@ window of a signal that repeats, as ``torch.stft`` wants).
 """
 import numpy as np
 
-from .. import _dtype
 from .creation import _default, _finish
 from .indexing import _C_TYPES
 

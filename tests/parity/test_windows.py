@@ -1,5 +1,4 @@
 """Parity with torch: the window functions (torch.hann_window …) and torch.signal.windows."""
-import numpy as np
 import pytest
 import torch
 
