@@ -35,13 +35,15 @@ from .strided import *  # noqa: F401,F403,E402
 from . import numeric, special_math  # noqa: E402
 from .numeric import *  # noqa: F401,F403,E402
 from .special_math import *  # noqa: F401,F403,E402
+from . import sampling_serial  # noqa: E402
+from .sampling_serial import *  # noqa: F401,F403,E402
 
 # `from learntorch.ops import *` gives the functions, not the submodules (learntorch.linalg
 # is torch.linalg's namespace, not ops/linalg.py).
 __all__ = [name for module in (activation, comparison, creation, indexing, inplace, linalg,
                                pointwise, reduction, sampling, shape, unary, histograms, windows,
                                statistics, numeric, special_math, arrange, scattering,
-                               strided)
+                               strided, sampling_serial)
            for name in module.__all__]
 
 # torch computes log(0) = -inf and 0/0 = nan silently; NumPy warns. Silence NumPy's

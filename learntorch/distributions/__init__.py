@@ -1,0 +1,38 @@
+"""``torch.distributions``: parametrized probability distributions — sampling (with
+reparameterized, differentiable ``rsample`` where the family has one), ``log_prob``, moments,
+entropy and ``kl_divergence`` — following torch's package.
+
+Samples are torch's numbers for the same seed: each family draws through learntorch's
+torch-identical generator with the calls torch makes (``normal``, ``rand``, ``exponential_``,
+``multinomial`` …), and the gamma, Dirichlet, Poisson and binomial samplers reproduce ATen's
+element-by-element kernels (ops/sampling_serial.py).
+"""
+from . import constraints, transforms
+from .bernoulli import Bernoulli
+from .categorical import Categorical, OneHotCategorical, OneHotCategoricalStraightThrough
+from .cauchy import Cauchy
+from .dirichlet import Beta, Dirichlet
+from .discrete import Binomial, Geometric, Poisson
+from .distribution import Distribution
+from .exp_family import ExponentialFamily
+from .exponential import Exponential
+from .gamma import Chi2, Gamma
+from .independent import Independent
+from .kl import kl_divergence, register_kl
+from .laplace import Laplace
+from .log_normal import HalfNormal, LogNormal
+from .multivariate_normal import MultivariateNormal
+from .normal import Normal
+from .transformed_distribution import TransformedDistribution
+from .transforms import (AbsTransform, AffineTransform, ComposeTransform, ExpTransform,
+                         PowerTransform, SigmoidTransform, SoftplusTransform, TanhTransform,
+                         Transform, identity_transform)
+from .uniform import Uniform
+
+__all__ = ["AbsTransform", "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical",
+           "Cauchy", "Chi2", "ComposeTransform", "Dirichlet", "Distribution", "ExpTransform",
+           "Exponential", "ExponentialFamily", "Gamma", "Geometric", "HalfNormal", "Independent",
+           "Laplace", "LogNormal", "MultivariateNormal", "Normal", "OneHotCategorical",
+           "OneHotCategoricalStraightThrough", "Poisson", "PowerTransform", "SigmoidTransform",
+           "SoftplusTransform", "TanhTransform", "Transform", "TransformedDistribution",
+           "Uniform", "identity_transform", "kl_divergence", "register_kl"]
