@@ -1,5 +1,6 @@
 """What a workload is, and how one step is timed."""
 import itertools
+import statistics
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -38,16 +39,20 @@ class Workload:
     are called with them as keyword arguments and return the step to time.  A step returns its
     result (an array, tensor, or tuple of them) so that the three can be checked against each
     other before timing.  ``ops`` is how many operations one step counts as, for a per-op time.
+    ``numpy`` is None where no hand-written floor makes sense.  With ``unit="B"`` a step is not
+    timed: it returns a number of bytes it measured, and the row shows the median of
+    ``repeats`` steps.
     """
     name: str
     setup: Callable[[np.random.Generator], Inputs]
     learntorch: Make
-    numpy: Make
+    numpy: Optional[Make]
     torch: Make
     target: Optional[Target] = None
     ops: Optional[int] = None
     note: str = ""
     compare: bool = True   # False where the libraries rightly compute different values (random draws)
+    unit: str = "s"        # "s": seconds per step, timed; "B": bytes, returned by the step
 
     def make(self, library, inputs):
         return getattr(self, library)(**inputs)
@@ -80,16 +85,17 @@ def _loop(step, number):
 
 @dataclass
 class Result:
-    """One workload's outcome: seconds per step by library, and what went wrong where."""
+    """One workload's outcome: seconds per step (or bytes, see ``Workload.unit``) by library,
+    and what went wrong where."""
     workload: Workload
-    seconds: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)       # library -> the exception, described
     mismatches: dict = field(default_factory=dict)   # library -> how its result differs
 
     def ratio(self, baseline):
-        """learntorch's time over ``baseline``'s, or None if either is missing."""
-        if "learntorch" in self.seconds and baseline in self.seconds:
-            return self.seconds["learntorch"] / self.seconds[baseline]
+        """learntorch's value over ``baseline``'s, or None if either is missing."""
+        if "learntorch" in self.values and baseline in self.values:
+            return self.values["learntorch"] / self.values[baseline]
         return None
 
     def target_met(self):
@@ -101,21 +107,28 @@ class Result:
 
 
 def measure(workload, min_time, repeats, seed=0):
-    """Run ``workload`` for each library: check its first result against NumPy's, then time it."""
+    """Run ``workload`` for each library: check its first result against NumPy's, then time it
+    (or, for a ``unit="B"`` workload, take the median of ``repeats`` measurements)."""
     inputs = workload.setup(np.random.default_rng(seed))
     result = Result(workload)
     reference = None
     for library in ("numpy", "learntorch", "torch"):   # NumPy first: its result is the reference
+        if getattr(workload, library) is None:
+            continue
         try:
             step = workload.make(library, inputs)
             output = step()
+            if workload.unit == "B":
+                result.values[library] = statistics.median(
+                    [output] + [step() for _ in range(repeats - 1)])
+                continue
             if library == "numpy":
                 reference = output
             elif reference is not None and workload.compare:
                 difference = _difference(output, reference)
                 if difference:
                     result.mismatches[library] = difference
-            result.seconds[library] = time_per_iteration(step, min_time, repeats)
+            result.values[library] = time_per_iteration(step, min_time, repeats)
         except Exception as error:   # reported in the table and its notes, never hidden
             result.errors[library] = _describe(error)
     return result

@@ -117,8 +117,10 @@ def _row(result):
     def time(library):
         if library in result.errors:
             return "ERROR"
+        if library not in result.values:   # no such implementation (a NumPy floor, say)
+            return "-"
         flag = " WRONG" if library in result.mismatches else ""
-        return _format_seconds(result.seconds[library]) + flag
+        return _format(result.values[library], result.workload.unit) + flag
 
     def ratio(baseline):
         value = result.ratio(baseline)
@@ -130,11 +132,14 @@ def _row(result):
             ratio("numpy"), ratio("torch"), str(target) if target else "-", met)
 
 
-def _format_seconds(seconds):
-    for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6)):
-        if seconds >= scale:
+def _format(value, unit="s"):
+    """Seconds as s/ms/us, bytes (``unit="B"``) as MiB."""
+    if unit == "B":
+        return f"{value / 2 ** 20:.1f} MiB"
+    for name, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6)):
+        if value >= scale:
             break
-    return f"{seconds / scale:.3g} {unit}"
+    return f"{value / scale:.3g} {name}"
 
 
 def notes(results):
@@ -145,8 +150,8 @@ def notes(results):
         if workload.note:
             lines.append(f"- {workload.name}: {workload.note}")
         if workload.ops:
-            per_op = ", ".join(f"{LABELS[lib]} {_format_seconds(s / workload.ops)}"
-                               for lib, s in result.seconds.items())
+            per_op = ", ".join(f"{LABELS[lib]} {_format(s / workload.ops)}"
+                               for lib, s in result.values.items())
             lines.append(f"  per op (time / {workload.ops}): {per_op}")
     for result in results:
         for library, error in result.errors.items():
@@ -163,8 +168,9 @@ def write_json(path, env, results):
         ops = result.workload.ops
         return {
             "workload": result.workload.name,
-            "seconds": result.seconds,
-            "seconds_per_op": {lib: s / ops for lib, s in result.seconds.items()} if ops else None,
+            "unit": result.workload.unit,
+            "values": result.values,
+            "seconds_per_op": {lib: s / ops for lib, s in result.values.items()} if ops else None,
             "ratio_numpy": result.ratio("numpy"),
             "ratio_torch": result.ratio("torch"),
             "target": target and {"baseline": target.baseline, "max_ratio": target.max_ratio},

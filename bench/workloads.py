@@ -1,5 +1,6 @@
 """The registry: every workload, in the order of the table."""
-from . import conv, loader, matmul, mlp, optim, overhead, pointwise, reduction, rng, rnn
+from . import cnn, conv, loader, matmul, memory, mlp, optim, overhead, pointwise, reduction, rng, \
+    rnn
 
 WORKLOADS = [
     *overhead.WORKLOADS,
@@ -8,8 +9,10 @@ WORKLOADS = [
     *reduction.WORKLOADS,
     *mlp.WORKLOADS,
     *conv.WORKLOADS,
+    *cnn.WORKLOADS,
     *rnn.WORKLOADS,
     *rng.WORKLOADS,
     *loader.WORKLOADS,
     *optim.WORKLOADS,
+    *memory.WORKLOADS,
 ]
