@@ -624,3 +624,27 @@ def test_segment_reduce_zeros_and_errors():
             lambda lib: lib.segment_reduce(d(lib), "sum", lengths=lib.tensor([-1, 7])),
             lambda lib: lib.segment_reduce(lib.arange(6), "sum", lengths=lib.tensor([2, 4])),
             lambda lib: lib.segment_reduce(d(lib), "sum", lengths=lib.tensor([2.0, 4])))
+
+
+# -- second derivatives: the backward formulas are tensor ops ------------------------------------
+@pytest.mark.parametrize("name, fn, shapes", [
+    ("index_put", lambda x, v: lt.index_put(x, (lt.tensor([0, 2, 0]),), v, True), [(3, 2), (3, 2)]),
+    ("index_copy", lambda x, s: lt.index_copy(x, 0, lt.tensor([2, 0]), s), [(3, 2), (2, 2)]),
+    ("index_reduce", lambda x, s: lt.index_reduce(x, 0, lt.tensor([2, 0, 2]), s, "prod"),
+     [(3, 2), (3, 2)]),
+    ("scatter_reduce", lambda x, s: lt.scatter_reduce(x, 1, lt.tensor([[0, 0], [1, 0]]), s, "mean",
+                                                      include_self=False), [(2, 3), (2, 2)]),
+    ("diagonal_scatter", lambda x, s: lt.diagonal_scatter(x, s, 1), [(3, 4), (3,)]),
+    ("masked_scatter", lambda x, s: lt.masked_scatter(x, lt.tensor([True, False, True]), s),
+     [(2, 3), (5,)]),
+    ("as_strided", lambda x: lt.as_strided(x * x, (2, 2), (1, 2), 1), [(3, 4)]),
+    ("combinations", lambda x: lt.combinations(x * x, 2), [(4,)]),
+    ("block_diag", lambda a, b: lt.block_diag(a * a, b), [(2, 2), (1, 3)]),
+    ("vander", lambda x: lt.vander(x, 4), [(3,)]),
+    ("segment_reduce", lambda x: lt.segment_reduce(x * x, "max", lengths=lt.tensor([2, 3])), [(5,)]),
+])
+def test_double_backward(name, fn, shapes):
+    inputs = [lt.tensor(_values(s), requires_grad=True) for s in shapes]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert lt.autograd.gradgradcheck(fn, inputs), name

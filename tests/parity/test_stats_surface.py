@@ -460,3 +460,22 @@ def test_renorm_errors():
                  lambda lib: lib.renorm(T(lib, [1.0]), 2, 0, 1),
                  lambda lib: lib.renorm(T(lib, [[1]]), 2, 0, 1)):
         check_raises(lambda: call(lt), lambda: call(torch))
+
+
+# -- second derivatives: composites of differentiable ops -------------------------------------------
+@pytest.mark.parametrize("name, fn, shape", [
+    ("diff", lambda x: lt.diff(x * x, 2, 0), (5, 2)),
+    ("gradient", lambda x: lt.gradient(x * x, spacing=2.0, edge_order=2)[0], (4, 3)),
+    ("trapezoid", lambda x: lt.trapezoid(x * x, dim=0), (4, 3)),
+    ("cumulative_trapezoid", lambda x: lt.cumulative_trapezoid(x * x), (3, 4)),
+    ("quantile", lambda x: lt.quantile(x * x, lt.tensor([0.3, 0.8], dtype=lt.float64), dim=1),
+     (3, 5)),
+    ("nanmedian", lambda x: lt.nanmedian(x * x, 0).values, (5, 2)),
+    ("cov", lambda x: lt.cov(x), (3, 6)),
+    ("corrcoef", lambda x: lt.corrcoef(x), (3, 6)),
+    ("renorm", lambda x: lt.renorm(x, 2, 0, 1.0), (3, 4)),
+])
+def test_double_backward(name, fn, shape):
+    x = lt.tensor(RNG.permutation(int(np.prod(shape))).reshape(shape) / 7.0 + 0.1,
+                  requires_grad=True)
+    assert lt.autograd.gradgradcheck(fn, [x]), name
