@@ -99,7 +99,8 @@ def speed(named_seconds):
     ax = axes[0]
     ax.barh(names[::-1], ratios[::-1], color=BLUE, edgecolor=BLUE_EDGE)
     for y, (ratio, s) in enumerate(zip(ratios[::-1], seconds[::-1])):
-        ax.text(ratio * 1.1, y, f"{ratio:,.0f}× ({s * 1e3:,.2f} ms)", va="center", fontsize=9)
+        times = f"{ratio:,.1f}×" if ratio < 10 else f"{ratio:,.0f}×"
+        ax.text(ratio * 1.1, y, f"{times} ({s * 1e3:,.2f} ms)", va="center", fontsize=9)
     ax.set_xscale("log")
     ax.set_xlim(0.5, ratios.max() * 30)
     ax.set_xlabel("time / fastest (log scale)")
