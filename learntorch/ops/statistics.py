@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import _dtype, return_types
 from .._tensor import Tensor, _wrap_dim
+from ..autograd.grad_mode import _State
 from ._mutation import inplace_of
 from ._op import Op
 from .comparison import _pick, _sort_order
@@ -232,24 +233,29 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
     qs = qs.reshape(-1).astype(input._array.dtype)
     array = rows._array
     ranks, weights = _ranks(array, qs, interpolation, ignore_nan)
-    order = _order_at(array, ranks)
-    below = gather(rows, -1, _wrap(np.take_along_axis(order, np.floor(ranks).astype(np.int64), -1)))
+    at = _sample_reader(rows, array, ranks)
+    below = at(np.floor(ranks))
     if interpolation in ("linear", "midpoint"):
-        above = gather(rows, -1, _wrap(np.take_along_axis(order, np.ceil(ranks).astype(np.int64),
-                                                          -1)))
-        below = lerp(below, above, _wrap(weights))
+        below = lerp(below, at(np.ceil(ranks)), _wrap(weights))
     result = movedim(below, -1, 0)  # q first, then the kept dims
     shape = kept_shape if scalar_q else (qs.size,) + kept_shape
     return result.reshape(shape)
 
 
-def _order_at(array, ranks):
-    """Indices that sort each row of ``array`` (NaN last) — correct at least at the ranks
-    needed: a partial sort (``argpartition``) when they are few, as NumPy's quantile does."""
+def _sample_reader(rows, array, ranks):
+    """``at(r)``: the r-th smallest sample of each row (NaN last), for the ranks needed.
+
+    A partial sort suffices when the ranks are few, as in NumPy's quantile; only a graph
+    needs to know *which* element was picked (``gather`` of its index, for the gradient).
+    """
     kth = np.unique(np.concatenate([np.floor(ranks).ravel(), np.ceil(ranks).ravel()]))
-    if kth.size <= 64:
-        return np.argpartition(array, kth.astype(np.int64), axis=-1)
-    return np.argsort(array, axis=-1, kind="stable")
+    kth = kth.astype(np.int64)
+    if not (_State.enabled and rows.requires_grad):
+        part = np.partition(array, kth, axis=-1) if kth.size <= 64 else np.sort(array, axis=-1)
+        return lambda r: _wrap(np.take_along_axis(part, r.astype(np.int64), -1))
+    order = (np.argpartition(array, kth, axis=-1) if kth.size <= 64 else
+             np.argsort(array, axis=-1, kind="stable"))
+    return lambda r: gather(rows, -1, _wrap(np.take_along_axis(order, r.astype(np.int64), -1)))
 
 
 def _ranks(sorted_rows, qs, interpolation, ignore_nan):
