@@ -225,8 +225,10 @@ def heaviside(input, values, *, out=None):
 
 
 # -- angles -----------------------------------------------------------------------------------
-Deg2Rad, deg2rad = _unary("Deg2Rad", lambda a: a * (math.pi / 180), math.pi / 180, uses=None)
-Rad2Deg, rad2deg = _unary("Rad2Deg", lambda a: a * (180 / math.pi), 180 / math.pi, uses=None)
+Deg2Rad, deg2rad = _unary("Deg2Rad", lambda a: a * (math.pi / 180), math.pi / 180, uses=None,
+                          module=__name__)
+Rad2Deg, rad2deg = _unary("Rad2Deg", lambda a: a * (180 / math.pi), 180 / math.pi, uses=None,
+                          module=__name__)
 
 
 # -- in-place twins -----------------------------------------------------------------------------

@@ -26,26 +26,34 @@ _OUT = "output"
 
 
 # -- functions of one tensor with a gradient ---------------------------------------------------
-Lgamma, lgamma = _unary("Lgamma", gamma.lgamma, lambda x: digamma(x))
-Digamma, digamma = _unary("Digamma", gamma.digamma, lambda x: polygamma(1, x))
-I0, i0 = _unary("I0", bessel.i0, lambda x: special_i1(x))
-SpecialI0e, special_i0e = _unary("SpecialI0e", bessel.i0e,
-                                 lambda x: special_i1e(x) - x.sgn() * special_i0e(x))
-SpecialI1, special_i1 = _unary(
-    "SpecialI1", bessel.i1, lambda x: where(x == 0, 0.5, i0(x) - special_i1(x) / x))
-SpecialI1e, special_i1e = _unary(
+def _special_unary(name, function, derivative, uses="input", public=None):
+    return _unary(name, function, derivative, uses, module=__name__, public=public)
+
+
+Lgamma, lgamma = _special_unary("Lgamma", gamma.lgamma, lambda x: digamma(x))
+Digamma, digamma = _special_unary("Digamma", gamma.digamma, lambda x: polygamma(1, x))
+I0, i0 = _special_unary("I0", bessel.i0, lambda x: special_i1(x))
+SpecialI0e, special_i0e = _special_unary(
+    "SpecialI0e", bessel.i0e, lambda x: special_i1e(x) - x.sgn() * special_i0e(x),
+    public="special_i0e")
+SpecialI1, special_i1 = _special_unary(
+    "SpecialI1", bessel.i1, lambda x: where(x == 0, 0.5, i0(x) - special_i1(x) / x),
+    public="special_i1")
+SpecialI1e, special_i1e = _special_unary(
     "SpecialI1e", bessel.i1e,
-    lambda x: where(x == 0, 0.5, special_i0e(x) - special_i1e(x) * (x.sgn() + 1 / x)))
-SpecialErfcx, special_erfcx = _unary(
-    "SpecialErfcx", erfcx_array, lambda x: 2 * x * special_erfcx(x) - 2 / math.sqrt(math.pi))
-SpecialNdtri, special_ndtri = _unary("SpecialNdtri", ndtri_array,
-                                     lambda y: _SQRT_2PI * (0.5 * y * y).exp(), _OUT)
-SpecialLogNdtr, special_log_ndtr = _unary(
+    lambda x: where(x == 0, 0.5, special_i0e(x) - special_i1e(x) * (x.sgn() + 1 / x)),
+    public="special_i1e")
+SpecialErfcx, special_erfcx = _special_unary(
+    "SpecialErfcx", erfcx_array, lambda x: 2 * x * special_erfcx(x) - 2 / math.sqrt(math.pi),
+    public="special_erfcx")
+SpecialNdtri, special_ndtri = _special_unary(
+    "SpecialNdtri", ndtri_array, lambda y: _SQRT_2PI * (0.5 * y * y).exp(), _OUT,
+    public="special_ndtri")
+SpecialLogNdtr, special_log_ndtr = _special_unary(
     "SpecialLogNdtr", log_ndtr_array,
-    lambda x: (-0.5 * x * x - special_log_ndtr(x)).exp() / _SQRT_2PI)
-for _op in (SpecialI0e, SpecialI1, SpecialI1e, SpecialErfcx, SpecialNdtri, SpecialLogNdtr):
-    _op._node_class.__name__ = _op._node_class.__name__.replace("I0eB", "I0EB").replace(
-        "I1eB", "I1EB")
+    lambda x: (-0.5 * x * x - special_log_ndtr(x)).exp() / _SQRT_2PI, public="special_log_ndtr")
+for _op in (SpecialI0e, SpecialI1e):  # torch spells these nodes SpecialI0EBackward0, …
+    _op._node_class.__name__ = _op._node_class.__name__.replace("eBackward", "EBackward")
 
 
 class _Ndtr(Op):

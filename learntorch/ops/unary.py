@@ -42,19 +42,23 @@ class UnaryOp(Op):
         return grad * cls.derivative(saved)
 
 
-def _unary(name, function, derivative, uses="input", float_only=True):
-    """Make the Op class ``{name}`` and the public function that applies it."""
+def _unary(name, function, derivative, uses="input", float_only=True, module=__name__,
+           public=None):
+    """Make the Op class ``{name}`` and the public function (``public``, default the lowercase
+    name) that applies it; ``module`` is where the pair is written."""
     op = type(name, (UnaryOp,), {"function": staticmethod(function),
                                  "derivative": staticmethod(derivative) if callable(derivative)
                                  else derivative,
-                                 "uses": uses, "__module__": __name__})
+                                 "uses": uses, "__module__": module})
 
     def apply(input, *, out=None):
         array = float_array(input) if float_only else input._array
         return _out(op.run((input,), (array,), {}), out)
 
-    apply.__name__ = apply.__qualname__ = name.lower()
-    apply.__doc__ = f"Elementwise ``{name.lower()}``; its derivative is written next to it in {__name__}."
+    apply.__name__ = apply.__qualname__ = public or name.lower()
+    apply.__module__ = module
+    apply.__doc__ = (f"Elementwise ``{apply.__name__}``; its derivative is written next to it in "
+                     f"{module}.")
     return op, apply
 
 
