@@ -10,7 +10,7 @@ import weakref
 
 import numpy as np
 
-from . import _device, _dtype, _unsupported
+from . import _device, _dtype, _layout, _unsupported
 from .autograd.function import AccumulateGrad, _RemovableHandle
 from .autograd.grad_mode import _State
 
@@ -157,7 +157,12 @@ class Tensor:
         return (start - base_start) // self._array.itemsize
 
     def is_contiguous(self, memory_format=None):
-        return self._array.flags.c_contiguous
+        """C-contiguous, or dense in the order a channels-last ``memory_format`` asks for."""
+        if memory_format is None:
+            return self._array.flags.c_contiguous
+        order = _layout.dim_order_of(memory_format, self._array.ndim)
+        return self._array.flags.c_contiguous if order is None else \
+            _layout.is_laid_out(self._array, order)
 
     def data_ptr(self):
         return self._array.__array_interface__["data"][0]
@@ -395,8 +400,13 @@ class Tensor:
             elif a is not None:
                 device = a
         from .ops import creation
-        return creation.convert(self, None if dtype is None else _dtype.to_dtype(dtype),
-                                None if device is None else _device.to_device(device), copy)
+        out = creation.convert(self, None if dtype is None else _dtype.to_dtype(dtype),
+                               None if device is None else _device.to_device(device), copy)
+        memory_format = kwargs.get("memory_format")
+        if memory_format is None or memory_format is _layout.preserve_format or \
+                (out is self and _layout.suggested_format(self._array) is memory_format):
+            return out  # torch gives the tensor itself when its strides suggest that format
+        return out.clone(memory_format=memory_format)
 
     def type(self, dtype=None, non_blocking=False, **kwargs):
         if dtype is None:

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .. import _device, _dtype
+from .. import _device, _dtype, _layout
 from .._cpu_math import fma
 from .._tensor import Tensor, _shape_arg, _to_nested_data
 from ._op import Op
@@ -211,7 +211,14 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     """Zeros (see ``empty``) laid out like ``input``: torch keeps the strides of a dense input
     (``preserve_format``), and the layout decides the order a random fill visits it in."""
     dtype, device = _like(input, dtype, device)
-    return _finish(zeros_in_layout_of(input._array, dtype.np), None, device, requires_grad)
+    order = _layout.dim_order_of(memory_format, input._array.ndim)
+    if order is not None:  # channels_last: that layout whatever the input's
+        array = _layout.copy_in_order(np.zeros(input.shape, dtype.np), order)
+    elif memory_format is _layout.contiguous_format:
+        array = np.zeros(input.shape, dtype.np)
+    else:
+        array = zeros_in_layout_of(input._array, dtype.np)
+    return _finish(array, None, device, requires_grad)
 
 
 def memory_order(array):
@@ -230,9 +237,11 @@ def zeros_in_layout_of(array, np_dtype):
     dense_strides = np.empty(permuted, dtype=array.dtype).strides
     dense = all(array.strides[axis] == dense_strides[k] or array.shape[axis] == 1
                 for k, axis in enumerate(order))
-    if not dense or order == tuple(builtins.range(array.ndim)):
+    if not dense or array.flags.c_contiguous:
         return np.zeros(array.shape, dtype=np_dtype)
-    return np.zeros(permuted, dtype=np_dtype).transpose(np.argsort(order))
+    itemsize = np.dtype(np_dtype).itemsize  # dense: torch keeps the strides exactly
+    strides = tuple(st // array.itemsize * itemsize for st in array.strides)
+    return np.ndarray(array.shape, np_dtype, np.zeros(array.size, np_dtype), 0, strides)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,

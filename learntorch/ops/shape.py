@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from .. import _layout
 from .._tensor import Tensor, _wrap_dim
 from ._mutation import inplace_of
 from ._op import Op
@@ -378,9 +379,12 @@ def _expandable(shape, target):
 
 class Clone(Op):
     @staticmethod
-    def forward(ctx, x, contiguous=False):
+    def forward(ctx, x, contiguous=False, order=None):
         # torch's preserve_format: a dense but permuted tensor keeps its layout (strides);
-        # anything else (slices with gaps, expanded dims) becomes C-contiguous.
+        # anything else (slices with gaps, expanded dims) becomes C-contiguous. ``order``: a
+        # channels-last memory format's dim order (_layout.dim_order_of).
+        if order is not None:
+            return _layout.copy_in_order(x, order)
         return x.copy(order="K" if not contiguous and _dense(x) else "C")
 
     @staticmethod
@@ -400,10 +404,16 @@ def _dense(array):
 
 
 def clone(input, *, memory_format=None):
-    return Clone.apply(input)
+    order = _layout.dim_order_of(memory_format, input._array.ndim)
+    if order is not None:
+        return Clone.apply(input, order=order)
+    return Clone.apply(input, contiguous=memory_format is _layout.contiguous_format)
 
 
 def contiguous(input, memory_format=None):
+    order = _layout.dim_order_of(memory_format, input._array.ndim)
+    if order is not None:
+        return input if _layout.is_laid_out(input._array, order) else Clone.apply(input, order=order)
     return input if input._array.flags.c_contiguous else Clone.apply(input, contiguous=True)
 
 

@@ -527,15 +527,55 @@ def test_layout_objects_cannot_be_made():
         (torch.legacy_contiguous_format is torch.contiguous_format)
 
 
+FORMAT_INPUTS = {
+    "NCHW": lambda lib: lib.arange(120.).reshape(2, 3, 4, 5),
+    "NHWC-strided": lambda lib: lib.arange(120.).reshape(2, 4, 5, 3).permute(0, 3, 1, 2),
+    "sliced": lambda lib: lib.arange(240.).reshape(2, 3, 4, 10)[..., ::2],
+    "size-1 dims": lambda lib: lib.arange(3.).reshape(1, 3, 1, 1),
+}
+
+
+@pytest.mark.parametrize("source", FORMAT_INPUTS)
 @pytest.mark.parametrize("fmt", ["contiguous_format", "preserve_format", "channels_last"])
-def test_memory_formats_are_accepted(fmt):
+def test_memory_formats_give_torchs_strides(fmt, source):
     def run(lib):
-        x = lib.arange(24.).reshape(1, 2, 3, 4)
+        x = FORMAT_INPUTS[source](lib)
         f = getattr(lib, fmt)
-        return [x.contiguous(memory_format=f), x.to(memory_format=f), x.clone(memory_format=f),
-                lib.empty_like(x, memory_format=f) * 0, lib.zeros_like(x, memory_format=f)]
-    for a, b in zip(run(lt), run(torch)):
+        out = [x.clone(memory_format=f), x.to(memory_format=f), lib.empty_like(x, memory_format=f)]
+        if fmt != "preserve_format":
+            out.append(x.contiguous(memory_format=f))
+        return out, [x.is_contiguous(memory_format=getattr(lib, m))
+                     for m in ("contiguous_format", "channels_last")]
+    (ours, our_flags), (theirs, their_flags) = run(lt), run(torch)
+    assert our_flags == their_flags
+    for a, b in zip(ours, theirs):
+        assert a.stride() == b.stride()
+        assert a.is_contiguous() == b.is_contiguous()
+        assert a.is_contiguous(memory_format=lt.channels_last) == \
+            b.is_contiguous(memory_format=torch.channels_last)
+    for a, b in zip(ours[:2], theirs[:2]):
         assert_same(a, b)
+
+
+def test_channels_last_3d_and_rank_errors():
+    a, b = both_libs(lambda lib: lib.zeros(2, 3, 4, 5, 6).contiguous(memory_format=lib.channels_last_3d))
+    assert a.stride() == b.stride() and a.dim_order() == b.dim_order()
+    check_raises(lambda: lt.zeros(2, 3).contiguous(memory_format=lt.channels_last),
+                 lambda: torch.zeros(2, 3).contiguous(memory_format=torch.channels_last))
+    check_raises(lambda: lt.zeros(2, 3, 4, 5).clone(memory_format=lt.channels_last_3d),
+                 lambda: torch.zeros(2, 3, 4, 5).clone(memory_format=torch.channels_last_3d))
+
+
+def test_channels_last_clone_is_differentiable():
+    for lib in (lt, torch):
+        x = lib.arange(24.).reshape(1, 2, 3, 4).requires_grad_()
+        y = x.contiguous(memory_format=lib.channels_last)
+        (y * y).sum().backward()
+        assert x.grad.is_contiguous()
+
+
+def both_libs(fn):
+    return fn(lt), fn(torch)
 
 
 # -- namespaces -----------------------------------------------------------------------------------
