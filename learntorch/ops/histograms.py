@@ -131,6 +131,9 @@ def _bin_edges(input, x, bins, range):
     return edges, uniform
 
 
+_BLOCK = 65536
+
+
 def _bin_of(e, v, uniform):
     """The bin of each value: ``edges[i] <= v < edges[i + 1]`` (the last bin closed).
 
@@ -144,8 +147,8 @@ def _bin_of(e, v, uniform):
     with np.errstate(invalid="ignore"):
         pos = ((v - e[0]) * t(e.size - 1) / (e[-1] - e[0])).astype(np.int64)
     pos = np.clip(pos, 0, last)
-    pos -= (v < e[pos]) & (pos > 0)
-    pos += (v >= e[pos + 1]) & (pos < last)
+    pos -= ((v < e[pos]) & (pos > 0)).astype(np.int64)  # (int - bool is NumPy's slow path)
+    pos += ((v >= e[pos + 1]) & (pos < last)).astype(np.int64)
     return pos
 
 
@@ -156,19 +159,23 @@ def _count(input, x, edges, uniform, weight, density):
     also holds the right edge; points outside any dimension's range are dropped.
     """
     shape = tuple(e.size - 1 for e in edges)
-    keep = None
-    for k, e in enumerate(edges):
-        inside = (x[:, k] >= e[0]) & (x[:, k] <= e[-1])
-        keep = inside if keep is None else keep & inside
-    if not keep.all():
-        x = x[keep]
-        weight = None if weight is None else weight[keep]
-    flat = _bin_of(edges[0], x[:, 0], uniform[0])
-    for k, e in enumerate(edges[1:], 1):
-        flat = flat * max(shape[k], 1) + _bin_of(e, x[:, k], uniform[k])
     size = int(np.prod(shape))
-    hist = np.bincount(np.asarray(flat, np.int64).reshape(-1), weights=weight,
-                       minlength=size)[:size].astype(x.dtype)
+    counts = np.zeros(size, np.float64)
+    for start in range(0, x.shape[0], _BLOCK):  # blocks that stay in cache, as NumPy does
+        points = x[start:start + _BLOCK]
+        w = None if weight is None else weight[start:start + _BLOCK]
+        keep = None
+        for k, e in enumerate(edges):
+            inside = (points[:, k] >= e[0]) & (points[:, k] <= e[-1])
+            keep = inside if keep is None else keep & inside
+        if not keep.all():
+            points = points[keep]
+            w = None if w is None else w[keep]
+        flat = _bin_of(edges[0], points[:, 0], uniform[0])
+        for k, e in enumerate(edges[1:], 1):
+            flat = flat * max(shape[k], 1) + _bin_of(e, points[:, k], uniform[k])
+        counts += np.bincount(flat, weights=w, minlength=size)[:size]
+    hist = counts.astype(x.dtype)
     hist = hist.reshape(shape)
     if density:
         total = hist.sum()
