@@ -29,6 +29,13 @@ def _square(A, name):
                            f"Got {_dtype.type_word(A.dtype)}")
 
 
+def _no_integer_kernel(A, kernel):
+    """torch's error when a LAPACK kernel has no integer version (``"lu_cpu" not implemented
+    for 'Long'``)."""
+    if not A.is_floating_point():
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dtype.type_word(A.dtype)}'")
+
+
 def _mT(t):
     return t.transpose(-2, -1)
 
@@ -448,7 +455,15 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
     ones are not unique — which is what torch's backward does too.
     """
     from . import return_types
+    _svd_input(A)
     return return_types.linalg_svd(*_Svd.apply(A, full_matrices=full_matrices))
+
+
+def _svd_input(A, name="linalg.svd"):
+    _at_least_matrix(A, name)
+    if not A.is_floating_point():
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{_dtype.type_word(A.dtype)}")
 
 
 class Svdvals(Op):
@@ -470,6 +485,7 @@ class Svdvals(Op):
 
 def svdvals(A, *, driver=None, out=None):
     """Singular values, descending; differentiable (nuclear and spectral norms use it)."""
+    _svd_input(A)
     return Svdvals.apply(A)
 
 
@@ -550,6 +566,7 @@ def qr(A, mode="reduced", *, out=None):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
                            f"'reduced' (default), 'r', or 'complete'")
     from . import return_types
+    _svd_input(A, "linalg.qr")
     return return_types.linalg_qr(*_Qr.apply(A, mode=mode))
 
 
@@ -780,11 +797,13 @@ def _at_least_matrix(t, name, what="A"):
         raise RuntimeError(f"{name}: The input tensor {what} must have at least 2 dimensions.")
 
 
-def _check_system(A, B, name, left):
+def _check_system(A, B, name, left, square_name=None):
     """torch's checks for ``AX = B`` / ``XA = B``: dims, a square A, matching sizes."""
     _at_least_matrix(A, name)
     _at_least_matrix(B, name, "B")
-    _square(A, name.replace("torch.", "").replace("linalg.", ""))
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{square_name or name}: A must be batches of square matrices, but they "
+                           f"are {A.shape[-2]} by {A.shape[-1]} matrices")
     if (A.shape[-1] != B.shape[-2]) if left else (A.shape[-2] != B.shape[-1]):
         eq = "AX = B" if left else "XA = B"
         raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {eq} "
@@ -797,6 +816,7 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
     B is cast to A's dtype (torch's result dtype); batch dims broadcast; differentiable.
     """
     _check_system(A, B, "linalg.solve_triangular", left)
+    _no_integer_kernel(A, "triangular_solve_cpu")
     return SolveTriangular.run((A, B), (A._array, B._array.astype(A._array.dtype, copy=False)),
                                {"upper": upper, "left": left, "unitriangular": unitriangular})
 
@@ -903,9 +923,7 @@ def _check_lu_input(A, name):
     if A.dim() < 2:
         raise RuntimeError(f"{name}: Expected tensor with 2 or more dimensions. Got size: "
                            f"{list(A.shape)} instead")
-    if not A.is_floating_point():
-        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
-                           f"{_dtype.type_word(A.dtype)}")
+    _no_integer_kernel(A, "lu_cpu")
 
 
 def _no_pivot(pivot, name):
@@ -1019,8 +1037,9 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
 
     Written as two triangular solves and a permutation, so it is differentiable in LU and B.
     """
-    _check_system(LU, B, "linalg.lu_solve", left)
-    _check_pivots(pivots, "linalg.lu_solve")
+    _check_system(LU, B, "linalg.lu_solve", left, "torch.linalg.lu_solve")
+    if pivots.dtype is not _dtype.int32:
+        raise RuntimeError("linalg.lu_solve: pivots should be a Tensor of scalar type torch.int32")
     P, L, U = _lu_unpack(LU, pivots)
     B = B.to(LU.dtype)
     if left and not adjoint:      # P L U X = B
@@ -1311,6 +1330,7 @@ def householder_product(A, tau, *, out=None):
     if tau.dtype is not A.dtype:
         raise RuntimeError(f"{name}: tau dtype {_dtype.type_word(tau.dtype)} does not match input "
                            f"dtype {_dtype.type_word(A.dtype)}")
+    _no_integer_kernel(A, "orgqr_cpu")
     m, n = A.shape[-2:]
     k = tau.shape[-1]
     Q = eye(m, n, dtype=A.dtype).expand(A.shape)

@@ -237,10 +237,6 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     if mat.dim() == 2 and vec.dim() == 1 and mat.shape[1] != vec.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({input.shape[0] if input.dim() else 1}), mat "
                            f"({mat.shape[0]}x{mat.shape[1]}), vec ({vec.shape[0]})")
-    if mat.dim() == 2 and mat.numel() == 0 and input.dtype is mat.dtype:
-        # torch returns beta·input as it is, not broadcast to the empty product's shape
-        from .creation import zeros_like
-        return input * beta if beta != 0 else zeros_like(input)
     return _add_scaled(input, mv(mat, vec), beta, alpha, "addmv")
 
 
@@ -537,6 +533,9 @@ def svd(input, some=True, compute_uv=True, *, out=None):
     """(U, S, V) with input = U diag(S) Vᵀ — V, not linalg.svd's Vh.  ``some=False``: full U and
     V; ``compute_uv=False``: U and V are zero-filled (m×m, n×n), as torch's."""
     from .creation import zeros
+    if input.dim() < 2:
+        raise RuntimeError(f"linalg.svd: input should have at least 2 dimensions, but has "
+                           f"{input.dim()} dimensions instead")
     if not compute_uv:
         m, n = input.shape[-2:]
         batch = tuple(input.shape[:-2])
@@ -563,6 +562,9 @@ def slogdet(input):
 def logdet(input):
     """log det A: NaN for a negative determinant, -inf for a singular A (torch's)."""
     from .pointwise import where
+    if input.dim() >= 2 and not input.is_floating_point():
+        raise RuntimeError(f"logdet: Expected a floating point or complex tensor as input. Got "
+                           f"{_dtype.type_word(input.dtype)}")
     sign, logabsdet = _la().slogdet(input)
     return where(sign == -1, float("nan"), logabsdet)
 
@@ -617,9 +619,7 @@ def cholesky_inverse(input, upper=False, *, out=None):
     if input.shape[-1] != input.shape[-2]:
         raise RuntimeError(f"cholesky_inverse: A must be batches of square matrices, but they are "
                            f"{input.shape[-2]} by {input.shape[-1]} matrices")
-    if not input.is_floating_point():
-        raise RuntimeError(f"cholesky_inverse: Expected a floating point or complex tensor as "
-                           f"input. Got {_dtype.type_word(input.dtype)}")
+    _la()._no_integer_kernel(input, "cholesky_inverse_out_cpu")
     return _la().CholeskyInverse.apply(input, upper=upper)
 
 
@@ -666,6 +666,9 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False,
         raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
                            f"{_dtype.type_word(input.dtype)} and A of type "
                            f"{_dtype.type_word(A.dtype)} instead.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"A must be batches of square matrices, but they are {A.shape[-2]} by "
+                           f"{A.shape[-1]} matrices")
     coefficient = A.mT if transpose else A
     solution = _la().solve_triangular(coefficient, input, upper=upper != transpose,
                                       unitriangular=unitriangular)
@@ -677,9 +680,7 @@ def geqrf(input, *, out=None):
     """(a, tau): LAPACK's QR — R on and above the diagonal, the Householder vectors below it."""
     if input.dim() < 2:
         raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
-    if not input.is_floating_point():
-        raise RuntimeError(f"torch.geqrf: Expected a floating point or complex tensor as input. "
-                           f"Got {_dtype.type_word(input.dtype)}")
+    _la()._no_integer_kernel(input, "geqrf_cpu")
     h, tau = np.linalg.qr(input._array, mode="raw")
     return _return_types().geqrf(Tensor._make(np.ascontiguousarray(np.swapaxes(h, -1, -2))),
                                  Tensor._make(tau.astype(input._array.dtype, copy=False)))
@@ -697,15 +698,19 @@ def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
         raise RuntimeError(f"{name}: input must have at least 2 dimensions.")
     if other.dim() < 2:
         raise RuntimeError(f"{name}: other must have at least 2 dimensions.")
-    if tau.shape[-1] > input.shape[-1]:
-        raise RuntimeError(f"{name}: tau.shape[-1] must be less than or equal to input.shape[-1]")
     side = -2 if left else -1
     if other.shape[side] != input.shape[-2]:
         raise RuntimeError(f"{name}: other.shape[{side}] must be equal to input.shape[-2]")
+    if tau.shape[-1] != min(other.shape[side], input.shape[-1]):
+        raise RuntimeError(f"{name}: tau.shape[-1] must be equal to min(other.shape[{side}], "
+                           f"input.shape[-1])")
+    if tau.dim() != input.dim() - 1:
+        raise RuntimeError(f"{name}: Expected tau to have one dimension less than input, but got "
+                           f"tau.ndim equal to {tau.dim()} and input.ndim is equal to {input.dim()}")
     for t, what in ((tau, "tau"), (other, "other")):
-        if t.dtype is not input.dtype:
+        if t.dtype is not input.dtype:  # (torch's message lacks the space after "dtype")
             raise RuntimeError(f"{name}: Expected input and {what} to have the same dtype, but "
-                               f"input has dtype {_dtype.type_word(input.dtype)} and {what} has "
+                               f"input has dtype{_dtype.type_word(input.dtype)} and {what} has "
                                f"dtype {_dtype.type_word(t.dtype)}")
     k = tau.shape[-1]
     first_to_last = left == transpose  # Qᵀ C and C Q apply H_1 first
@@ -767,12 +772,14 @@ def chain_matmul(*matrices, out=None):
     _warn_once("chain_matmul", "torch.chain_matmul is deprecated and will be removed in a future "
                                "PyTorch release. Use torch.linalg.multi_dot instead, which accepts "
                                "a list of two or more tensors rather than multiple parameters.")
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
     if len(matrices) == 1:
         return matrices[0].clone()
     return _la().multi_dot(matrices)
 
 
-def frobenius_norm(input, dim=(-2, -1), keepdim=False, *, out=None):
+def frobenius_norm(input, dim, keepdim=False, *, out=None):
     _warn_once("frobenius_norm", "at::frobenius_norm is deprecated and it is just left for JIT "
                                  "compatibility. It will be removed in a future PyTorch release. "
                                  "Please use `linalg.vector_norm(A, 2., dim, keepdim)` instead")
@@ -788,9 +795,6 @@ def nuclear_norm(input, dim=None, keepdim=False, *, out=None):
         _warn_once("nuclear_norm", "at::nuclear_norm is deprecated and it is just left for JIT "
                                    "compatibility. It will be removed in a future PyTorch release. "
                                    "Please use `linalg.matrix_norm(A, 'nuc', dim, keepdim)` instead")
-        if input.dim() != 2:
-            raise RuntimeError(f"Expected a tensor with 2 dimensions, but got a tensor with "
-                               f"{input.dim()} dimension{'' if input.dim() == 1 else 's'} instead.")
         dim = (-2, -1)
     return _la().matrix_norm(input, "nuc", dim, keepdim)
 
@@ -853,6 +857,9 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
                                f"{_dtype.type_word(t.dtype)}")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
+    if x1.dtype is not x2.dtype:
+        raise RuntimeError(f"expected scalar type {_dtype.type_word(x1.dtype)} but found "
+                           f"{_dtype.type_word(x2.dtype)}")
     batch = broadcast_shape(tuple(x1.shape[:-2]), tuple(x2.shape[:-2]))
     x1 = x1.expand(batch + tuple(x1.shape[-2:]))
     x2 = x2.expand(batch + tuple(x2.shape[-2:]))

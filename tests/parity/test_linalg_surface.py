@@ -371,6 +371,7 @@ def test_deprecated_norms_and_norm_except_dim():
         check_op(lambda x: lt.frobenius_norm(x, (0, 2), True),
                  lambda x: torch.frobenius_norm(x, (0, 2), True), a)
         check_op(lambda x: lt.nuclear_norm(x[0]), lambda x: torch.nuclear_norm(x[0]), a, **TOL)
+        check_op(lambda x: lt.nuclear_norm(x, True), lambda x: torch.nuclear_norm(x, True), a, **TOL)
         check_op(lambda x: lt.nuclear_norm(x, (0, 2), True),
                  lambda x: torch.nuclear_norm(x, (0, 2), True), a, **TOL)
     for pow_, dim in [(2, 0), (3, 1), (2, -1), (1, 2)]:
@@ -603,6 +604,35 @@ ERRORS = {
     "cdist negative p": lambda m: m.cdist(m.ones(3, 2), m.ones(4, 2), p=-1),
     "cdist integers": lambda m: m.cdist(m.ones(3, 2, dtype=m.int64), m.ones(4, 2, dtype=m.int64)),
     "cdist mode": lambda m: m.cdist(m.ones(3, 2), m.ones(4, 2), compute_mode="x"),
+    "cdist dtypes": lambda m: m.cdist(m.ones(3, 2), m.ones(4, 2, dtype=m.float64)),
+    "cholesky_solve non-square": lambda m: m.cholesky_solve(m.ones(3, 1), m.ones(3, 2)),
+    "cholesky_solve sizes": lambda m: m.cholesky_solve(m.ones(2, 1), m.eye(3)),
+    "cholesky_solve dtypes": lambda m: m.cholesky_solve(m.ones(3, 1, dtype=m.float64), m.eye(3)),
+    "cholesky_inverse integers": lambda m: m.cholesky_inverse(m.ones(3, 3, dtype=m.int64)),
+    "geqrf integers": lambda m: m.geqrf(m.ones(3, 3, dtype=m.int64)),
+    "lu integers": lambda m: m.linalg.lu_factor(m.ones(3, 3, dtype=m.int64)),
+    "solve_triangular integers": lambda m: m.linalg.solve_triangular(
+        m.ones(3, 3, dtype=m.int64), m.ones(3, 1, dtype=m.int64), upper=True),
+    "householder integers": lambda m: m.linalg.householder_product(m.ones(3, 3, dtype=m.int64),
+                                                                   m.ones(3, dtype=m.int64)),
+    "householder tau ndim": lambda m: m.linalg.householder_product(m.ones(3, 3), m.ones(1, 3)),
+    "ormqr vector other": lambda m: m.ormqr(m.ones(3, 3), m.ones(3), m.ones(3)),
+    "ormqr right shapes": lambda m: m.ormqr(m.ones(3, 3), m.ones(3), m.ones(2, 2), left=False),
+    "ormqr tau length": lambda m: m.ormqr(m.ones(4, 3), m.ones(2), m.ones(4, 2)),
+    "ormqr tau ndim": lambda m: m.ormqr(m.ones(4, 3), m.ones(1, 3), m.ones(4, 2)),
+    "ormqr dtypes": lambda m: m.ormqr(m.ones(3, 3), m.ones(3, dtype=m.float64), m.ones(3, 2)),
+    "triangular_solve non-square": lambda m: m.triangular_solve(m.ones(3, 1), m.ones(3, 2)),
+    "lu_solve non-square": lambda m: m.linalg.lu_solve(m.ones(3, 2), m.ones(2, dtype=m.int32),
+                                                       m.ones(3, 1)),
+    "lu_solve int64 pivots": lambda m: m.linalg.lu_solve(m.eye(3), m.ones(3, dtype=m.int64),
+                                                         m.ones(3, 1)),
+    "logdet integers": lambda m: m.logdet(m.ones(3, 3, dtype=m.int64)),
+    "torch.svd vector": lambda m: m.svd(m.ones(3)),
+    "linalg.svd integers": lambda m: m.linalg.svd(m.ones(3, 3, dtype=m.int64)),
+    "svdvals vector": lambda m: m.linalg.svdvals(m.ones(3)),
+    "qr vector": lambda m: m.linalg.qr(m.ones(3)),
+    "qr integers": lambda m: m.linalg.qr(m.ones(3, 3, dtype=m.int64)),
+    "chain_matmul nothing": lambda m: m.chain_matmul(),
 }
 
 
