@@ -389,11 +389,14 @@ class TypedStorage(_StorageBase, metaclass=_LegacyStorageMeta):
         return self._to(_dtype.bool)
 
     def type(self, dtype=None, non_blocking=False):
-        if dtype is None:
-            return "torch." + legacy_storage_name(self.dtype)
+        if dtype is None:  # uint16/32/64 have no legacy class
+            legacy = LEGACY_STORAGES.get(self.dtype)
+            return "torch." + legacy.__name__ if legacy else "torch.storage.TypedStorage"
         return self._to(dtype.dtype if isinstance(dtype, _LegacyStorageMeta) else _dtype.to_dtype(dtype))
 
     def pickle_storage_type(self):
+        if self.dtype not in LEGACY_STORAGES:
+            raise KeyError(f"dtype {self.dtype} is not recognized")
         return legacy_storage_name(self.dtype)
 
     def resize_(self, size):
@@ -462,7 +465,8 @@ def storage(self):
 
 
 def storage_type(self):
-    return LEGACY_STORAGES[self.dtype]
+    """The legacy storage class of this dtype (None for uint16/32/64, which have none)."""
+    return LEGACY_STORAGES.get(self.dtype)
 
 
 def _check_in_place(self):

@@ -342,3 +342,12 @@ def test_share_memory_keeps_values_shape_and_strides():
         s = lib.UntypedStorage(4)
         assert not s.is_shared() and s.share_memory_().is_shared()
     assert not lt.zeros(2).is_pinned() and not torch.zeros(2).is_pinned()
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint32", "uint64"])
+def test_storages_of_the_wide_unsigned_dtypes(name):
+    a, b = both(lambda lib: lib.tensor([1, 2], dtype=getattr(lib, name)))
+    assert repr(a.storage()) == repr(b.storage())
+    assert a.storage().type() == b.storage().type() == "torch.storage.TypedStorage"
+    assert a.storage_type() is None and b.storage_type() is None
+    check_raises(lambda: a.storage().pickle_storage_type(), lambda: b.storage().pickle_storage_type())
