@@ -1,8 +1,11 @@
-"""``learntorch.linalg``: norms, inverses, determinants, solves and factorizations.
+"""``learntorch.linalg``: torch.linalg — norms, inverses, determinants, solves, factorizations.
 
-``inv``, ``det``, ``solve`` and the factorizations ``cholesky``, ``qr``, ``svd``,
-``svdvals``, ``eigh`` and ``eigvalsh`` are differentiable (torch's backward formulas);
-``eig``, ``matrix_rank`` and ``pinv`` compute values only.
+Differentiable with torch's backward formulas (written in learntorch ops, so they differentiate
+again): inv, det (singular matrices too), slogdet, solve, solve_triangular, cholesky, qr, svd,
+svdvals, eigh, eigvalsh, lu, lu_factor, lu_solve, matrix_exp, matrix_power, pinv, lstsq's
+solution, householder_product, and the norms.  LU, Cholesky and LDLᵀ reproduce LAPACK's pivots
+and info codes (getrf, potf2, sytf2).  ``eig``/``eigvals`` raise: torch returns them complex,
+and learntorch has no complex dtypes.
 """
 import numpy as np
 
