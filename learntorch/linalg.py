@@ -730,6 +730,12 @@ _NO_COMPLEX = ("linalg.{name}: torch returns complex eigenvalues (cfloat/cdouble
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
+    """The number of singular values above max(atol, rtol·σ_max) (torch's default tolerances)."""
+    if A.dim() < 2:
+        raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 "
+                           "dimensions.")
+    if not A.is_floating_point():
+        raise RuntimeError("This function doesn't handle types other than float and double")
     s = np.linalg.svd(A._array, compute_uv=False)
     tol_rel = rtol if rtol is not None else (
         max(A.shape[-2:]) * np.finfo(A._array.dtype).eps if atol is None else 0.0)

@@ -276,6 +276,15 @@ def test_lstsq_outputs_per_driver(driver, shape, rhs):
              lambda A, B: tuple(torch.linalg.lstsq(A, B, driver=driver)), a, b, **TOL)
 
 
+@pytest.mark.parametrize("kwargs", [{}, {"atol": 1.0}, {"rtol": 0.3}, {"atol": 0.5, "rtol": 0.1},
+                                    {"hermitian": True}, {"hermitian": True, "atol": 2.0}])
+def test_matrix_rank_tolerances(kwargs):
+    a = randn(2, 5, 3) @ randn(2, 3, 5)
+    a = a + np.swapaxes(a, -1, -2) if kwargs.get("hermitian") else a
+    check_op(lambda A: lt.linalg.matrix_rank(A, **kwargs),
+             lambda A: torch.linalg.matrix_rank(A, **kwargs), a, grad=False)
+
+
 def test_lstsq_rank_deficient_gives_the_minimum_norm_solution():
     a = randn(5, 2) @ randn(2, 3)
     b = randn(5, 2)
@@ -604,6 +613,8 @@ ERRORS = {
     "cdist negative p": lambda m: m.cdist(m.ones(3, 2), m.ones(4, 2), p=-1),
     "cdist integers": lambda m: m.cdist(m.ones(3, 2, dtype=m.int64), m.ones(4, 2, dtype=m.int64)),
     "cdist mode": lambda m: m.cdist(m.ones(3, 2), m.ones(4, 2), compute_mode="x"),
+    "matrix_rank vector": lambda m: m.linalg.matrix_rank(m.ones(3)),
+    "matrix_rank integers": lambda m: m.linalg.matrix_rank(m.ones(3, 3, dtype=m.int64)),
     "cdist dtypes": lambda m: m.cdist(m.ones(3, 2), m.ones(4, 2, dtype=m.float64)),
     "cholesky_solve non-square": lambda m: m.cholesky_solve(m.ones(3, 1), m.ones(3, 2)),
     "cholesky_solve sizes": lambda m: m.cholesky_solve(m.ones(2, 1), m.eye(3)),
