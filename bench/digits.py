@@ -51,7 +51,8 @@ def network(lib, model, weights):
         def __init__(self):
             super().__init__()
             self.conv1, self.conv2 = nn.Conv2d(1, 6, 5), nn.Conv2d(6, 16, 5)
-            self.fc1, self.fc2, self.fc3 = nn.Linear(256, 120), nn.Linear(120, 84), nn.Linear(84, 10)
+            self.fc1, self.fc2 = nn.Linear(256, 120), nn.Linear(120, 84)
+            self.fc3 = nn.Linear(84, 10)
 
         def forward(self, x):
             x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
@@ -62,7 +63,8 @@ def network(lib, model, weights):
     class MLP(nn.Module):
         def __init__(self):
             super().__init__()
-            self.fc1, self.fc2, self.fc3 = nn.Linear(64, 256), nn.Linear(256, 128), nn.Linear(128, 10)
+            self.fc1, self.fc2 = nn.Linear(64, 256), nn.Linear(256, 128)
+            self.fc3 = nn.Linear(128, 10)
 
         def forward(self, x):
             return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))

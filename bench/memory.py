@@ -10,7 +10,6 @@ On Linux the growth is measured exactly (the kernel's high-water mark is reset b
 training); elsewhere it is the process peak minus the resident set before training.
 """
 import json
-import os
 import resource
 import subprocess
 import sys
