@@ -431,3 +431,15 @@ class AffineTransform(Transform):
 
     def inverse_shape(self, shape):
         return self.forward_shape(shape)
+
+
+# event-level transforms and block functors live in their own module; torch keeps them here
+from .structured_transforms import (CatTransform, CorrCholeskyTransform,  # noqa: E402
+                                    CumulativeDistributionTransform, IndependentTransform,
+                                    LowerCholeskyTransform, PositiveDefiniteTransform,
+                                    ReshapeTransform, SoftmaxTransform, StackTransform,
+                                    StickBreakingTransform)
+
+__all__ += ["CatTransform", "CorrCholeskyTransform", "CumulativeDistributionTransform",
+            "IndependentTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform",
+            "ReshapeTransform", "SoftmaxTransform", "StackTransform", "StickBreakingTransform"]
