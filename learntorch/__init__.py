@@ -50,6 +50,9 @@ from ._flags import *  # noqa: F401,F403,E402
 from ._sym import *  # noqa: F401,F403,E402
 from ._compile import compile  # noqa: E402
 from . import special  # noqa: E402  (torch.special)
+from ._dtype import cdouble, cfloat, complex64, complex128  # noqa: E402  (fft results only)
+from ._complex import angle, complex, polar, view_as_complex, view_as_real  # noqa: E402
+from . import fft  # noqa: E402  (torch.fft; complex results: _complex.py)
 from .control_flow import cond, while_loop  # noqa: E402
 from .autograd import functional as _autograd_functional  # noqa: E402,F401  (autograd.functional)
 from . import func  # noqa: E402  (torch.func: grad, vjp, jacrev, vmap …)

@@ -36,6 +36,14 @@ class dtype:
     def to_real(self):
         return self
 
+    def to_complex(self):
+        """complex64 for float32, complex128 for float64 (the dtypes torch.fft returns)."""
+        if self.name == "float64":
+            return complex128
+        if self.name == "float32":
+            return complex64
+        raise TypeError(COMPLEX_ONLY_FROM_FFT)
+
     def __repr__(self):
         return f"torch.{self.name}"
 
@@ -77,7 +85,41 @@ def type_word(d):
 def legacy_type_name(d):
     """``torch.FloatTensor`` for float32, as ``Tensor.type()`` prints it."""
     return f"torch.{_TYPE_WORDS[d.name]}Tensor"
-_BY_NAME = {d.name: d for d in ALL + WIDE_UNSIGNED}
+
+
+class _ComplexDtype(dtype):
+    """complex64/complex128: the dtypes of torch.fft's results (learntorch/_complex.py).
+
+    A subclass, so that ``to_dtype``'s fast path (``type(d) is dtype``) never lets one through:
+    no other op makes or takes complex tensors, and asking one to raises a clear TypeError.
+    """
+
+    __slots__ = ("_real",)
+
+    def __init__(self, name, np_dtype, real):
+        super().__init__(name, np_dtype)
+        self.is_signed = True
+        self._real = real
+
+    @property
+    def is_complex(self):
+        return True
+
+    def to_real(self):
+        return self._real
+
+
+complex64 = cfloat = _ComplexDtype("complex64", np.complex64, float32)
+complex128 = cdouble = _ComplexDtype("complex128", np.complex128, float64)
+COMPLEX = (complex64, complex128)
+_TYPE_WORDS.update(complex64="ComplexFloat", complex128="ComplexDouble")
+COMPLEX_ONLY_FROM_FFT = (
+    "learntorch supports complex tensors only as torch.fft results (and view_as_complex, "
+    "complex, polar): they offer .real, .imag, .abs(), .angle(), .conj(), .numpy(), indexing, "
+    "+ - * / and the torch.fft functions; other ops and complex dtypes elsewhere are not "
+    "supported (see README, 'What learntorch leaves out')")
+
+_BY_NAME = {d.name: d for d in ALL + WIDE_UNSIGNED + COMPLEX}
 _FROM_NUMPY = {d.np: d for d in ALL + WIDE_UNSIGNED}
 
 
@@ -90,6 +132,8 @@ def from_numpy_dtype(np_dtype):
     try:
         return _FROM_NUMPY[np_dtype]
     except KeyError:
+        if np.dtype(np_dtype).kind == "c":
+            raise TypeError(COMPLEX_ONLY_FROM_FFT) from None
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported "
             "types are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
@@ -106,6 +150,8 @@ def to_dtype(d):
         return int64
     if d is _builtin_bool:
         return bool
+    if isinstance(d, _ComplexDtype):
+        raise TypeError(COMPLEX_ONLY_FROM_FFT)
     try:
         return from_numpy_dtype(np.dtype(d))
     except (TypeError, ValueError):
@@ -148,6 +194,8 @@ def promote_types(a, b):
     """torch.promote_types: a float beats any integer; otherwise NumPy's lattice agrees with torch."""
     if a is b:
         return a
+    if type(a) is _ComplexDtype or type(b) is _ComplexDtype:
+        return _promote_complex(a, b)
     ca, cb = _category(a), _category(b)
     if ca == _FLOAT and cb != _FLOAT:
         return a
@@ -157,6 +205,16 @@ def promote_types(a, b):
         raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, attempted "
                            f"to promote {type_word(a)} and {type_word(b)}")
     return _FROM_NUMPY[np.promote_types(a.np, b.np)]
+
+
+def _promote_complex(a, b):
+    """A complex dtype wide enough for both: complex64 with float64 gives complex128."""
+    ra, rb = a.to_real(), b.to_real()
+    if not ra.is_floating_point:
+        ra = rb
+    elif rb.is_floating_point:
+        ra = promote_types(ra, rb)
+    return ra.to_complex()
 
 
 def scalar_dtype(value):

@@ -122,7 +122,8 @@ def format_tensor(
 def _tensor_str(array, indent):
     """The bracketed contents of a non-empty tensor whose first line starts at column ``indent``."""
     summarize = array.size > options.threshold
-    formatter = _Formatter(_summarized(array) if summarize else array)
+    shown = _summarized(array) if summarize else array
+    formatter = _ComplexFormatter(shown) if array.dtype.kind == "c" else _Formatter(shown)
     return _layout(array, indent, summarize, formatter)
 
 
@@ -181,6 +182,20 @@ class _Formatter:
             # The trailing dot tells a float tensor from an integer one; nan/inf need none.
             return f"{value:.0f}" + ("." if math.isfinite(value) else "")
         return f"{value:.{options.precision}f}"
+
+
+class _ComplexFormatter:
+    """torch's complex elements: real and imaginary parts, each with its own formatter
+    ("1.0000+2.5000j"); the width counts both and the "j" (torch's line-wrapping arithmetic)."""
+
+    def __init__(self, values):
+        self.real, self.imag = _Formatter(values.real), _Formatter(values.imag)
+        self.width = self.real.width + self.imag.width + 1
+
+    def format(self, value):
+        real = self.real.format(value.real)
+        imag = (self.imag.format(value.imag) + "j").lstrip()
+        return real + imag if imag[0] in "+-" else real + "+" + imag
 
 
 def _layout(array, indent, summarize, formatter):

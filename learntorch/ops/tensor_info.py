@@ -37,10 +37,12 @@ def is_neg(input):
 
 
 def conj(input):
-    return input
+    return input.conj() if input.is_complex() else input  # a complex fft result's own conj
 
 
 def conj_physical(input, *, out=None):
+    if input.is_complex():
+        return input.conj()
     return input if out is None else out.copy_(input)
 
 
@@ -49,7 +51,7 @@ def conj_physical_(input):
 
 
 def resolve_conj(input):
-    return input
+    return input.conj() if input.is_complex() else input
 
 
 def resolve_neg(input):
@@ -57,10 +59,12 @@ def resolve_neg(input):
 
 
 def real(input):
-    return input
+    return input.real if input.is_complex() else input
 
 
 def imag(input):
+    if input.is_complex():
+        return input.imag
     raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
 
 
@@ -73,7 +77,7 @@ def is_signed(input):
 
 
 def is_complex(input):
-    return False
+    return input.is_complex()
 
 
 def is_inference(input):
