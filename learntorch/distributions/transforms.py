@@ -138,6 +138,12 @@ class _InverseTransform(Transform):
     def log_abs_det_jacobian(self, x, y):
         return -self._inv.log_abs_det_jacobian(y, x)
 
+    def forward_shape(self, shape):
+        return self._inv.inverse_shape(shape)
+
+    def inverse_shape(self, shape):
+        return self._inv.forward_shape(shape)
+
 
 class ComposeTransform(Transform):
     """``parts[-1] ∘ … ∘ parts[0]``."""
@@ -224,6 +230,16 @@ class ComposeTransform(Transform):
         for term in terms[1:]:
             result = result + term
         return result
+
+    def forward_shape(self, shape):
+        for part in self.parts:
+            shape = part.forward_shape(shape)
+        return shape
+
+    def inverse_shape(self, shape):
+        for part in reversed(self.parts):
+            shape = part.inverse_shape(shape)
+        return shape
 
     def __repr__(self):
         return self.__class__.__name__ + "(\n    " + ",\n    ".join(
