@@ -1,4 +1,4 @@
-"""``finfo`` and ``iinfo``: the limits of a dtype, read from NumPy's, printed as torch prints them."""
+"""``finfo`` and ``iinfo``: a dtype's limits, read from NumPy's and printed as torch prints them."""
 import numpy as np
 
 from . import _dtype

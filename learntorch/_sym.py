@@ -22,13 +22,17 @@ def sym_float(a):
 def sym_max(a, b):
     """``max``, a float when either argument is one."""
     out = builtins.max(a, b)
-    return builtins.float(out) if isinstance(a, builtins.float) or isinstance(b, builtins.float) else out
+    return builtins.float(out) if _any_float(a, b) else out
 
 
 def sym_min(a, b):
     """``min``, a float when either argument is one."""
     out = builtins.min(a, b)
-    return builtins.float(out) if isinstance(a, builtins.float) or isinstance(b, builtins.float) else out
+    return builtins.float(out) if _any_float(a, b) else out
+
+
+def _any_float(a, b):
+    return isinstance(a, builtins.float) or isinstance(b, builtins.float)
 
 
 def sym_not(a):

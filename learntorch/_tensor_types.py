@@ -14,7 +14,8 @@ class tensortype(type):  # noqa: N801 (torch's name)
     """The metaclass of the legacy tensor types."""
 
     def __instancecheck__(cls, obj):
-        return isinstance(obj, Tensor) and obj.dtype is cls._legacy_dtype and obj.device.type == "cpu"
+        return (isinstance(obj, Tensor) and obj.dtype is cls._legacy_dtype
+                and obj.device.type == "cpu")
 
     def __subclasscheck__(cls, sub):
         return type.__subclasscheck__(cls, sub)

@@ -112,7 +112,7 @@ reset_peak_memory_stats = _untracked("reset_peak_memory_stats")
 
 
 class device_index:  # noqa: N801 (torch's name)
-    """``with device_index(i):`` runs the block on accelerator ``i`` (nothing when ``i`` is None)."""
+    """``with device_index(i):`` runs the block on accelerator ``i`` (no change for None)."""
 
     def __init__(self, device, /):
         self.idx = device

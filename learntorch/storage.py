@@ -76,7 +76,8 @@ def _memory_file(nbytes):
     if hasattr(os, "memfd_create"):
         fd = os.memfd_create("learntorch", 0)
     else:  # pragma: no cover - not Linux
-        fd, path = tempfile.mkstemp(prefix="learntorch_", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+        shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
+        fd, path = tempfile.mkstemp(prefix="learntorch_", dir=shm)
         os.unlink(path)
     os.ftruncate(fd, max(nbytes, 1))
     return fd
@@ -181,7 +182,7 @@ class _StorageBase:
 
 
 class UntypedStorage(_StorageBase):
-    """Bytes of memory: ``UntypedStorage(n)``, ``UntypedStorage([1, 2])`` or ``x.untyped_storage()``."""
+    """Raw bytes: ``UntypedStorage(n)``, ``UntypedStorage([1, 2])``, ``x.untyped_storage()``."""
 
     __slots__ = ()
     __module__ = "learntorch.storage"
@@ -249,7 +250,8 @@ class UntypedStorage(_StorageBase):
         return TypedStorage(wrap_storage=self, dtype=d, _internal=True)
 
     def __repr__(self):
-        return f"{self._body()}\n[torch.storage.UntypedStorage(device={self.device}) of size {len(self)}]"
+        return (f"{self._body()}\n[torch.storage.UntypedStorage(device={self.device}) of size "
+                f"{len(self)}]")
 
     __str__ = __repr__
 
@@ -322,7 +324,7 @@ class TypedStorage(_StorageBase, metaclass=_LegacyStorageMeta):
             if args:
                 raise RuntimeError("TypedStorage.__init__ received an invalid combination of "
                                    "arguments: 'wrap_storage' cannot be given with positional ones")
-            untyped = wrap_storage.untyped() if isinstance(wrap_storage, TypedStorage) else wrap_storage
+            untyped = wrap_storage.untyped()
         elif not args:
             untyped = UntypedStorage._wrap(np.zeros(0, np.uint8))
         elif len(args) == 1 and isinstance(args[0], (int, np.integer)):
@@ -392,7 +394,9 @@ class TypedStorage(_StorageBase, metaclass=_LegacyStorageMeta):
         if dtype is None:  # uint16/32/64 have no legacy class
             legacy = LEGACY_STORAGES.get(self.dtype)
             return "torch." + legacy.__name__ if legacy else "torch.storage.TypedStorage"
-        return self._to(dtype.dtype if isinstance(dtype, _LegacyStorageMeta) else _dtype.to_dtype(dtype))
+        if isinstance(dtype, _LegacyStorageMeta):
+            return self._to(dtype.dtype)
+        return self._to(_dtype.to_dtype(dtype))
 
     def pickle_storage_type(self):
         if self.dtype not in LEGACY_STORAGES:
@@ -516,7 +520,8 @@ def _type_name(value):
     if isinstance(value, Tensor):
         return "Tensor"
     if isinstance(value, (UntypedStorage, TypedStorage)):
-        return f"torch.storage.{'UntypedStorage' if isinstance(value, UntypedStorage) else 'TypedStorage'}"
+        return "torch.storage." + ("UntypedStorage" if isinstance(value, UntypedStorage)
+                                   else "TypedStorage")
     return type(value).__name__
 
 
@@ -615,8 +620,9 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     if view.readonly and not _warned_readonly:
         _warned_readonly = True
         warnings.warn("The given buffer is not writable, and PyTorch does not support non-writable "
-                      "tensors. This means you can write to the underlying (supposedly non-writable) "
-                      "buffer using the tensor. You may want to copy the buffer to protect its data "
+                      "tensors. This means you can write to the underlying (supposedly "
+                      "non-writable) buffer using the tensor. You may want to copy the buffer to "
+                      "protect its data "
                       "or make it writable before converting it to a tensor. This type of warning "
                       "will be suppressed for the rest of this program.", UserWarning, stacklevel=2)
     out = Tensor._make(np.frombuffer(buffer, d.np, count, offset))

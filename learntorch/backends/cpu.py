@@ -2,7 +2,7 @@
 
 
 def get_cpu_capability():
-    """``"AVX512"``, ``"AVX2"``, ``"DEFAULT"`` … as torch names them (NumPy's dispatch decides)."""
+    """``"AVX512"``, ``"AVX2"``, ``"DEFAULT"`` … in torch's words (NumPy's dispatch decides)."""
     from .. import cpu
     features = cpu.get_capabilities()
     for name, word in (("avx512_skx", "AVX512"), ("avx512f", "AVX512"), ("avx2", "AVX2"),

@@ -1,4 +1,4 @@
-"""``backends.cuda``: whether learntorch's CUDA backend (CuPy) is there, and torch's matmul flags."""
+"""``backends.cuda``: whether learntorch's CUDA backend (CuPy) is there; torch's matmul flags."""
 from .. import _device
 
 

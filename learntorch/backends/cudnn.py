@@ -28,7 +28,8 @@ def flags(enabled=False, benchmark=False, benchmark_limit=10, deterministic=Fals
     names = ("enabled", "benchmark", "benchmark_limit", "deterministic", "allow_tf32")
     module = globals()
     saved = {name: module[name] for name in names}
-    module.update(dict(zip(names, (enabled, benchmark, benchmark_limit, deterministic, allow_tf32))))
+    values = (enabled, benchmark, benchmark_limit, deterministic, allow_tf32)
+    module.update(dict(zip(names, values)))
     try:
         yield
     finally:

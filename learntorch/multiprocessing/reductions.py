@@ -14,7 +14,8 @@ from .._tensor import Tensor
 
 
 def _reduce_tensor(tensor):
-    memory = _storage.shared_memory_of(tensor._array) if isinstance(tensor._array, np.ndarray) else None
+    on_host = isinstance(tensor._array, np.ndarray)
+    memory = _storage.shared_memory_of(tensor._array) if on_host else None
     if memory is None:
         return tensor.__reduce_ex__(2)
     array = tensor._array

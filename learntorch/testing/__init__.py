@@ -39,7 +39,8 @@ def _tolerances(*dtypes, rtol, atol):
 
 
 # -- the mismatch report --------------------------------------------------------------------------
-def _report(default_identifier, identifier, extra, abs_diff, abs_idx, atol, rel_diff, rel_idx, rtol):
+def _report(default_identifier, identifier, extra, abs_diff, abs_idx, atol, rel_diff, rel_idx,
+            rtol):
     equality = rtol == 0 and atol == 0
 
     def line(kind, diff, idx, tol):
@@ -96,7 +97,8 @@ def _tensor_report(actual, expected, matches, rtol, atol):
 
 # -- pairs ----------------------------------------------------------------------------------------
 def _is_number(x):
-    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
+    numbers = (int, float, np.integer, np.floating)
+    return isinstance(x, numbers) and not isinstance(x, (bool, np.bool_))
 
 
 def _as_tensor_like(x):
@@ -153,9 +155,11 @@ def _compare_numbers(actual, expected, *, rtol, atol, equal_nan, check_dtype):
     if check_dtype and type(actual) is not type(expected):
         raise _Mismatch(AssertionError,
                         f"The (d)types do not match: {type(actual)} != {type(expected)}.")
-    is_float = isinstance(actual, (float, np.floating)) or isinstance(expected, (float, np.floating))
+    floats = (float, np.floating)
+    is_float = isinstance(actual, floats) or isinstance(expected, floats)
     rtol, atol = _tolerances(_dtype.float64 if is_float else _dtype.int64, rtol=rtol, atol=atol)
-    if actual == expected or (equal_nan and is_float and math.isnan(actual) and math.isnan(expected)):
+    both_nan = is_float and math.isnan(actual) and math.isnan(expected)
+    if actual == expected or (equal_nan and both_nan):
         return
     if not (math.isinf(actual) or math.isinf(expected)) and \
             abs(actual - expected) <= atol + rtol * abs(expected):
@@ -185,7 +189,8 @@ def _compare(actual, expected, where, **options):
         for i, (a, e) in enumerate(zip(actual, expected)):
             _compare(a, e, where + (i,), **options)
         return
-    if isinstance(actual, collections.abc.Mapping) and isinstance(expected, collections.abc.Mapping):
+    mapping = collections.abc.Mapping
+    if isinstance(actual, mapping) and isinstance(expected, mapping):
         missing = sorted(set(expected) - set(actual), key=repr)
         extra = sorted(set(actual) - set(expected), key=repr)
         if missing or extra:
@@ -245,9 +250,10 @@ _ALLCLOSE_TOLERANCES = {_dtype.float16: (1e-3, 1e-3), _dtype.float32: (1e-4, 1e-
 def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=""):
     """Deprecated by torch (use ``assert_close``): dtypes need not match, NaNs are equal."""
     from .. import ops
-    warnings.warn("`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed in "
-                  "a future release. Please use `torch.testing.assert_close()` instead. You can find "
-                  "detailed upgrade instructions in https://github.com/pytorch/pytorch/issues/61844.",
+    warnings.warn("`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed "
+                  "in a future release. Please use `torch.testing.assert_close()` instead. You can "
+                  "find detailed upgrade instructions in "
+                  "https://github.com/pytorch/pytorch/issues/61844.",
                   FutureWarning, stacklevel=2)
     if not isinstance(actual, Tensor):
         actual = ops.tensor(actual)
@@ -269,13 +275,13 @@ def _low_high(dtype, low, high, lowest, highest, default_low, default_high):
         raise ValueError(f"`low` and `high` cannot be NaN, but got {low=} and {high=}")
     if low == high and dtype.is_floating_point:
         warnings.warn("Passing `low==high` to `torch.testing.make_tensor` for floating or complex "
-                      "types is deprecated since 2.1 and will be removed in 2.3. Use `torch.full(...)` "
-                      "instead.", FutureWarning, stacklevel=3)
+                      "types is deprecated since 2.1 and will be removed in 2.3. Use "
+                      "`torch.full(...)` instead.", FutureWarning, stacklevel=3)
     elif low >= high:
         raise ValueError(f"`low` must be less than `high`, but got {low} >= {high}")
     elif high < lowest or low >= highest:
-        raise ValueError(f"The value interval specified by `low` and `high` is [{low}, {high}), but "
-                         f"{dtype} only supports [{lowest}, {highest})")
+        raise ValueError(f"The value interval specified by `low` and `high` is [{low}, {high}), "
+                         f"but {dtype} only supports [{lowest}, {highest})")
     low, high = min(max(low, lowest), highest), min(max(high, lowest), highest)
     if not dtype.is_floating_point:
         return math.ceil(low), math.ceil(high)
@@ -306,8 +312,8 @@ def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
         result = ops.randint(low, high, shape, device=device, dtype=d)
     elif not d.is_floating_point:
         info = iinfo(d)
-        low, high = _low_high(d, low, high, info.min, info.max + (1 if d is not _dtype.int64 else 0),
-                              -9, 10)
+        highest = info.max + (1 if d is not _dtype.int64 else 0)  # randint's int64 bound
+        low, high = _low_high(d, low, high, info.min, highest, -9, 10)
         result = ops.randint(low, high, shape, device=device, dtype=d)
     else:
         info = finfo(d)
