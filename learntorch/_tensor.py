@@ -248,10 +248,11 @@ class Tensor:
         self._array = value._array if isinstance(value, Tensor) else np.asarray(value)
 
     def detach(self):
-        """A new tensor sharing memory (and version counter), cut off from the graph."""
+        """A new tensor sharing memory (and version counter), cut off from the graph. It keeps
+        no reference to ``self`` (torch's ``_base`` is None too): a detached loss kept in a list
+        must not keep the whole graph behind it alive."""
         out = Tensor._make(self._array)
         out._version_counter = self._version_counter
-        out._base = self._base if self._base is not None else self
         return out
 
     def detach_(self):
@@ -385,7 +386,8 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec):
-        if self._array.ndim == 0 and spec:
+        """A 0-d tensor formats as its Python number (``f"{t}"`` is ``4.0``), as in torch."""
+        if self._array.ndim == 0:
             return format(self.item(), spec)
         return object.__format__(self, spec) if spec else repr(self)
 

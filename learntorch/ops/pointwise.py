@@ -164,6 +164,19 @@ class Pow(Op):
         return grad * e * x ** (e - 1)
 
 
+def _power(base, exponent):
+    """``np.power``, except that an integer to a negative integer power gives torch's answer
+    (1 for base 1, ±1 for base -1, 0 otherwise) where NumPy raises ValueError."""
+    b, e = np.asarray(base), np.asarray(exponent)
+    if e.dtype.kind not in "iu" or b.dtype.kind not in "iu" or not (e < 0).any():
+        return np.power(base, exponent)
+    negative = e < 0
+    out = np.power(base, np.where(negative, 0, e).astype(e.dtype))
+    odd = (e % 2) == 1
+    small = np.where(b == 1, 1, np.where(b == -1, np.where(odd, -1, 1), 0)).astype(out.dtype)
+    return np.where(negative, small, out)
+
+
 class PowTensor(Op):
     """``base ** exponent`` with both tensors."""
 
@@ -171,7 +184,7 @@ class PowTensor(Op):
 
     @staticmethod
     def forward(ctx, base, exponent):
-        out = np.power(base, exponent)
+        out = _power(base, exponent)
         ctx.save_for_backward(base, exponent, out)
         return out
 
@@ -193,7 +206,7 @@ class PowScalarBase(Op):
 
     @staticmethod
     def forward(ctx, exponent, base):
-        out = np.power(base, exponent)
+        out = _power(base, exponent)
         ctx.save_for_backward(out)
         ctx.base = base
         return out
