@@ -384,3 +384,19 @@ def _no_grad_inputs(name, *tensors):
         raise RuntimeError(f"torch.{name} is differentiable in torch, but learntorch does not "
                            "differentiate through complex values: pass a tensor that does not "
                            "require grad (e.g. input.detach())")
+
+
+def _converter(name, d):
+    def method(self):
+        if isinstance(self, ComplexTensor):
+            return ComplexTensor._wrap(self._z.astype(d.np))
+        _no_grad_inputs(f"Tensor.{name}", self)
+        return ComplexTensor._wrap(self._array.astype(d.np))
+    method.__name__ = name
+    method.__doc__ = f"A {d} copy (with no gradient: learntorch's autograd is real-valued)."
+    return method
+
+
+Tensor.angle = angle  # x.angle() of a real tensor: 0 or pi (ComplexTensor has its own)
+Tensor.cfloat = _converter("cfloat", _dtype.complex64)
+Tensor.cdouble = _converter("cdouble", _dtype.complex128)

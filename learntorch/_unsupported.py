@@ -13,9 +13,9 @@ import re
 # family: (why it is left out, the torch names it covers — one regular expression)
 FAMILIES = {
     "complex dtypes": (
-        "learntorch's dtypes, kernels and autograd are real-valued",
-        r"complex(32|64|128)?|c(float|double|half)|Complex\w*Storage|view_as_(complex|real)(_copy)?"
-        r"|polar|stft|istft"),
+        "learntorch's kernels and autograd are real-valued; complex64/complex128 tensors exist "
+        "only as torch.fft results (and view_as_complex, complex, polar) with a few operations",
+        r"complex32|chalf|Complex\w*Storage|view_as_(complex|real)_copy|stft|istft"),
     "sparse layouts": (
         "every learntorch tensor is a dense strided NumPy array",
         r"sparse\w*|\w*_sparse\w*|to_dense|spmm|saddmm|hspmm|sspaddmm|smm|dsmm|hsmm"
