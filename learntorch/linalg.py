@@ -5,7 +5,7 @@ again): inv, det (singular matrices too), slogdet, solve, solve_triangular, chol
 svdvals, eigh, eigvalsh, lu, lu_factor, lu_solve, matrix_exp, matrix_power, pinv, lstsq's
 solution, householder_product, and the norms.  LU, Cholesky and LDLᵀ reproduce LAPACK's pivots
 and info codes (getrf, potf2, sytf2).  ``eig``/``eigvals`` raise: torch returns them complex,
-and learntorch has no complex dtypes.
+and learntorch has no complex linear algebra.
 """
 import numpy as np
 
@@ -712,8 +712,9 @@ def eigvalsh(A, UPLO="L", *, out=None):
 def eig(A, *, out=None):
     """Not supported: torch returns eigenvalues and eigenvectors as complex tensors (cfloat or
     cdouble) for every input — even when all eigenvalues happen to be real — and learntorch
-    has no complex dtypes.  Raises a RuntimeError saying so; for a symmetric matrix use
-    ``eigh`` (real eigenvalues, ascending, and orthonormal eigenvectors)."""
+    has no complex linear algebra (its complex tensors are ``torch.fft`` results only).  Raises
+    a RuntimeError saying so; for a symmetric matrix use ``eigh`` (real eigenvalues,
+    ascending, and orthonormal eigenvectors)."""
     _square(A, "eig")
     raise RuntimeError(_NO_COMPLEX.format(name="eig"))
 
@@ -725,8 +726,9 @@ def eigvals(A, *, out=None):
 
 
 _NO_COMPLEX = ("linalg.{name}: torch returns complex eigenvalues (cfloat/cdouble) for every "
-               "input, even when they are all real, and learntorch has no complex dtypes. For a "
-               "symmetric matrix use linalg.eigh or linalg.eigvalsh.")
+               "input, even when they are all real, and learntorch has no complex linear "
+               "algebra (its complex tensors are torch.fft results only). For a symmetric matrix "
+               "use linalg.eigh or linalg.eigvalsh.")
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
