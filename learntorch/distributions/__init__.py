@@ -28,6 +28,31 @@ from .transforms import (AbsTransform, AffineTransform, ComposeTransform, ExpTra
                          PowerTransform, SigmoidTransform, SoftplusTransform, TanhTransform,
                          Transform, identity_transform)
 from .uniform import Uniform
+from .constraint_registry import biject_to, transform_to
+from .continuous_bernoulli import ContinuousBernoulli
+from .fisher_snedecor import FisherSnedecor
+from .generalized_pareto import GeneralizedPareto
+from .gumbel import Gumbel
+from .half_cauchy import HalfCauchy
+from .inverse_gamma import InverseGamma
+from .kumaraswamy import Kumaraswamy
+from .lkj_cholesky import LKJCholesky
+from .logistic_normal import LogisticNormal
+from .lowrank_multivariate_normal import LowRankMultivariateNormal
+from .mixture_same_family import MixtureSameFamily
+from .multinomial import Multinomial
+from .negative_binomial import NegativeBinomial
+from .pareto import Pareto
+from .relaxed import RelaxedBernoulli, RelaxedOneHotCategorical
+from .student_t import StudentT
+from .transforms import (CatTransform, CorrCholeskyTransform, CumulativeDistributionTransform,
+                         IndependentTransform, LowerCholeskyTransform, PositiveDefiniteTransform,
+                         ReshapeTransform, SoftmaxTransform, StackTransform,
+                         StickBreakingTransform)
+from .von_mises import VonMises
+from .weibull import Weibull
+from .wishart import Wishart
+from . import kl_pairs  # noqa: F401  (registers the remaining kl_divergence closed forms)
 
 __all__ = ["AbsTransform", "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical",
            "Cauchy", "Chi2", "ComposeTransform", "Dirichlet", "Distribution", "ExpTransform",
@@ -35,4 +60,12 @@ __all__ = ["AbsTransform", "AffineTransform", "Bernoulli", "Beta", "Binomial", "
            "Laplace", "LogNormal", "MultivariateNormal", "Normal", "OneHotCategorical",
            "OneHotCategoricalStraightThrough", "Poisson", "PowerTransform", "SigmoidTransform",
            "SoftplusTransform", "TanhTransform", "Transform", "TransformedDistribution",
-           "Uniform", "identity_transform", "kl_divergence", "register_kl"]
+           "Uniform", "identity_transform", "kl_divergence", "register_kl",
+           "CatTransform", "ContinuousBernoulli", "CorrCholeskyTransform",
+           "CumulativeDistributionTransform", "FisherSnedecor", "GeneralizedPareto", "Gumbel",
+           "HalfCauchy", "IndependentTransform", "InverseGamma", "Kumaraswamy", "LKJCholesky",
+           "LogisticNormal", "LowRankMultivariateNormal", "LowerCholeskyTransform",
+           "MixtureSameFamily", "Multinomial", "NegativeBinomial", "Pareto",
+           "PositiveDefiniteTransform", "RelaxedBernoulli", "RelaxedOneHotCategorical",
+           "ReshapeTransform", "SoftmaxTransform", "StackTransform", "StickBreakingTransform",
+           "StudentT", "VonMises", "Weibull", "Wishart", "biject_to", "transform_to"]
