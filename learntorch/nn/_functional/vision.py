@@ -60,6 +60,45 @@ def _linear_matrix(size, out, scale_factor, align_corners, cubic, dtype):
     return matrix
 
 
+# Antialiased resampling (PIL's filters, as torch's ``_upsample_*_aa``): when shrinking by
+# ``scale`` the filter is stretched by ``scale``, so each output averages every input it covers.
+def _triangle(x):
+    return np.maximum(1 - np.abs(x), 0)
+
+
+def _keys_cubic(x, a=-0.5):
+    x = np.abs(x)
+    near = ((a + 2) * x - (a + 3)) * x * x + 1
+    far = (((x - 5) * x + 8) * x - 4) * a
+    return np.where(x < 1, near, np.where(x < 2, far, 0))
+
+
+def _lanczos3(x):
+    return np.where(np.abs(x) < 3, np.sinc(x) * np.sinc(x / 3), 0)
+
+
+_AA_FILTERS = {"bilinear": (_triangle, 2), "bicubic": (_keys_cubic, 4), "lanczos": (_lanczos3, 6)}
+
+
+def _antialias_matrix(size, out, scale_factor, align_corners, mode, dtype):
+    """The ``(out, size)`` tap weights of antialiased resampling: output ``i`` is centred at
+    ``scale·(i + ½)`` and weighs the inputs within the (stretched) filter's support, the
+    weights normalized to sum to 1."""
+    function, width = _AA_FILTERS[mode]
+    scale = _scale(size, out, scale_factor, align_corners)
+    support = width / 2 * scale if scale >= 1 else width / 2
+    invscale = 1 / scale if scale >= 1 else 1.0
+    matrix = np.zeros((out, size))
+    for i in range(out):  # out is a picture's side: a few hundred rows at most
+        center = scale * (i + 0.5)
+        low = max(int(center - support + 0.5), 0)
+        high = min(int(center + support + 0.5), size)
+        weights = function((np.arange(low, high) - center + 0.5) * invscale)
+        total = weights.sum()
+        matrix[i, low:high] = weights / total if total != 0 else weights
+    return matrix.astype(dtype)
+
+
 def _cubic1(x):
     return ((_CUBIC_A + 2) * x - (_CUBIC_A + 3)) * x * x + 1
 
@@ -134,20 +173,29 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode in ("linear", "bilinear", "trilinear") and dims != _LINEAR[mode] and dims in (1, 2, 3):
         raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs "
                                   f"{_LINEAR[mode] + 2}D input")
-    if dims not in (1, 2, 3) or mode not in ("nearest", "nearest-exact", "area", *_LINEAR) \
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.dim() == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes "
+                         "and requires a 4-D tensor as input")
+    if mode == "lanczos" and dims == 2:
+        if align_corners:
+            raise ValueError("Lanczos mode does not support align_corners=True")
+        if not antialias:
+            raise ValueError("Lanczos mode requires antialias=True")
+    elif dims not in (1, 2, 3) or mode not in ("nearest", "nearest-exact", "area", *_LINEAR) \
             or (mode == "bicubic" and dims != 2):
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
                                   f"{input.dim()}D) for the modes: {_MODES} (got {mode})")
-    if antialias:
-        raise NotImplementedError("learntorch's interpolate has no antialias option")
     out, factors = _sizes(input, size, scale_factor, recompute_scale_factor, mode)
     if mode == "area":
         return (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d)[dims - 1](input, out)
     y = input
     for i, (s, o, f) in enumerate(zip(input.shape[2:], out, factors)):
-        if s == o and mode not in _LINEAR:
+        if s == o and mode not in _LINEAR and not antialias:
             continue
-        if mode in _LINEAR:
+        if antialias:
+            y = linear_along(y, 2 + i, _antialias_matrix(s, o, f, align_corners, mode,
+                                                         input._array.dtype))
+        elif mode in _LINEAR:
             matrix = _linear_matrix(s, o, f, align_corners, mode == "bicubic", input._array.dtype)
             y = linear_along(y, 2 + i, matrix)
         else:
