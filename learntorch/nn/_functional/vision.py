@@ -391,7 +391,12 @@ def _reflect(coord, low2, high2):
 
 
 def _source_coords(coord, size, padding_mode, align_corners):
-    coord = _unnormalize(coord, size, align_corners)
+    return _padded_coords(_unnormalize(coord, size, align_corners), size, padding_mode,
+                          align_corners)
+
+
+def _padded_coords(coord, size, padding_mode, align_corners):
+    """Pixel coordinates moved inside the image as ``padding_mode`` says ('zeros' keeps them)."""
     if padding_mode == "border":
         coord = coord.clamp(0, size - 1)
     elif padding_mode == "reflection":
@@ -420,8 +425,8 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, but "
                            f"got input with sizes {list(input.shape)} and grid with sizes "
                            f"{list(grid.shape)}")
-    if mode == "bicubic":
-        raise NotImplementedError("learntorch's grid_sample has no bicubic mode")
+    if mode == "bicubic" and n != 2:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     spatial = tuple(input.shape[2:])
     # grid's last dim is (x, y[, z]): x indexes the last spatial dim
     coords = [_source_coords(grid[..., n - 1 - d], spatial[d], padding_mode, align_corners)
@@ -446,6 +451,8 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         corner = [np.rint(c._array).astype(np.int64) for c in coords]
         values, inside = sample(corner)
         return values * inside
+    if mode == "bicubic":
+        return _bicubic_sample(grid, spatial, padding_mode, align_corners, sample)
     low = [c.detach().floor() for c in coords]
     frac = [(c - lo).unsqueeze(1) for c, lo in zip(coords, low)]
     result = None
@@ -456,6 +463,30 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         for f, b in zip(frac, bits):
             weight = weight * (f if b else 1 - f)
         term = values * weight
+        result = term if result is None else result + term
+    return result
+
+
+def _bicubic_sample(grid, spatial, padding_mode, align_corners, sample):
+    """torch's bicubic grid sampling: the 4×4 pixels around each point, weighted by Keys' cubic
+    (a = -0.75) in each direction. Unlike bilinear, the padding applies to the 16 integer pixel
+    coordinates, not to the sampling point (so the point's gradient ignores the padding)."""
+    points = [_unnormalize(grid[..., 1 - d], spatial[d], align_corners) for d in range(2)]
+    low = [p.detach().floor() for p in points]
+    weights = []
+    for p, lo in zip(points, low):
+        t = (p - lo).unsqueeze(1)
+        one = 1 - t
+        weights.append((_cubic2(t + 1), _cubic1(t), _cubic1(one), _cubic2(one + 1)))
+    result = None
+    for i, j in np.ndindex(4, 4):
+        corner = []
+        for d, offset in ((0, i), (1, j)):
+            pixel = Tensor._make(low[d]._array + (offset - 1))
+            corner.append(np.rint(_padded_coords(pixel, spatial[d], padding_mode,
+                                                 align_corners)._array).astype(np.int64))
+        values, inside = sample(corner)
+        term = values * inside * weights[0][i] * weights[1][j]
         result = term if result is None else result + term
     return result
 
