@@ -5,30 +5,12 @@ computed floats, whose last digits may differ between CPUs), at most ``WIDTH_INC
 The PNGs are reduced to a palette of 64 colours: antialiased contour lines in full colour would
 make one picture of five panels about a megabyte, stored in the notebook.
 """
-import io
-
 import numpy as np
 
-from .plots import _figure, _numpy, _png
-
-# A PNG is shown at 100 px an inch (half its retina pixels); JupyterLab's output area is about
-# 850 px wide in a 1,280 px window, so wide pictures keep to 8.2 inches.
-WIDTH_INCHES = 8.2
+from .plots import WIDTH_INCHES, _figure, _numpy, _small_png
 
 _COLORS = ("#3182bd", "#e6550d", "#31a354", "#756bb1", "#de2d26", "#636363")
 _LEVELS = "#b5b5b5"   # opaque: a PNG of flat colours stays small
-
-
-def _small_png(fig, colors=64):
-    """``plots._png(fig)``, its pixels mapped to a palette (a third of the bytes, same look)."""
-    from IPython.display import Image
-    from PIL import Image as PILImage
-
-    full = PILImage.open(io.BytesIO(_png(fig).data)).convert("RGB")
-    out = io.BytesIO()
-    full.quantize(colors=colors, method=PILImage.Quantize.MEDIANCUT,
-                  dither=PILImage.Dither.NONE).save(out, format="png", optimize=True)
-    return Image(out.getvalue(), retina=True)
 
 
 def _contour(ax, f, xlim, ylim, levels):

@@ -11,6 +11,9 @@ import re
 import numpy as np
 
 COLUMN_INCHES = 9.5  # matplotlib draws 96 px to an inch in SVG: 9.5 in is about 910 px
+# A retina PNG is shown at 100 px an inch (half its pixels); JupyterLab's output area is about
+# 850 px wide in a 1,280 px window, so the wide pictures of chapters 4-6 keep to 8.2 inches.
+WIDTH_INCHES = 8.2
 
 BLUE, BLUE_EDGE, PALE, PALE_EDGE = "#9ecae1", "#3182bd", "#eef5fb", "#b0c4de"
 ORANGE, ORANGE_EDGE, GREY = "#fdd49e", "#d94701", "#636363"
@@ -38,6 +41,19 @@ def _png(fig):
                 metadata={"Software": None})
     plt.close(fig)
     return Image(out.getvalue(), retina=True)  # shown at half its pixels: sharp on any screen
+
+
+def _small_png(fig, colors=64):
+    """``_png(fig)``, its pixels mapped to a palette: a third of the bytes stored in the
+    notebook, the same look (antialiased lines in full colour make large PNGs)."""
+    from IPython.display import Image
+    from PIL import Image as PILImage
+
+    full = PILImage.open(io.BytesIO(_png(fig).data)).convert("RGB")
+    out = io.BytesIO()
+    full.quantize(colors=colors, method=PILImage.Quantize.MEDIANCUT,
+                  dither=PILImage.Dither.NONE).save(out, format="png", optimize=True)
+    return Image(out.getvalue(), retina=True)
 
 
 def _figure(ncols, width, height, nrows=1):
