@@ -2,17 +2,19 @@
 
 ``batches`` and ``class_counts`` are SVGs of integers, the same on every run; ``timeline`` and
 ``image_grid`` are PNGs (measured times, interpolated pixels), which nbval does not compare.
+Every picture is at most ``WIDTH_INCHES`` wide, so it fits JupyterLab's output area.
 """
 import numpy as np
 
-from .plots import BLUE_EDGE, COLUMN_INCHES, GREY, _figure, _numpy, _png, _rectangle, _svg
+from .plots import (BLUE_EDGE, GREY, WIDTH_INCHES, _figure, _numpy, _png, _rectangle,
+                    _small_png, _svg)
 
 # One colour per batch (or per worker), light enough for black numbers on it.
 COLOURS = ["#9ecae1", "#fdd49e", "#a1d99b", "#dadaeb", "#fcbba1", "#c7e9c0", "#fee391",
            "#d9d9d9"]
 
 
-def batches(named, width=COLUMN_INCHES):
+def batches(named, width=WIDTH_INCHES):
     """For each sampler in ``named`` (name → list of batches of indices), one row of cells: the
     indices in the order they come, each batch in its own colour, batches spaced apart."""
     rows = list(named.items())
@@ -43,7 +45,7 @@ def timeline(runs):
     bar per batch in the row of the process that made it, numbered in the order the loop got
     it; a tick on the loop's row marks when each batch arrived.  One time axis for all runs."""
     names = list(runs)
-    fig, axes = _figure(1, COLUMN_INCHES, 1.15 * len(names) + 0.6, nrows=len(names))
+    fig, axes = _figure(1, WIDTH_INCHES, 1.15 * len(names) + 0.6, nrows=len(names))
     end = max(r[3] for records in runs.values() for r in records)
     for ax, name in zip(axes, names):
         records = runs[name]
@@ -66,10 +68,10 @@ def timeline(runs):
             ax.spines[side].set_visible(False)
     axes[-1].set_xlabel("seconds since iter(loader)")
     fig.tight_layout()
-    return _png(fig)
+    return _small_png(fig)
 
 
-def image_grid(grid, title=None, inches=COLUMN_INCHES):
+def image_grid(grid, title=None, inches=WIDTH_INCHES):
     """A ``make_grid`` result (3×H×W, values in [0, 1]) shown as one picture, pixels sharp."""
     image = _numpy(grid).transpose(1, 2, 0).clip(0, 1)
     height, width = image.shape[:2]
