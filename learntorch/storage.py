@@ -33,12 +33,14 @@ __all__ = ["UntypedStorage", "TypedStorage", "is_storage", "frombuffer", "from_f
 
 # -- the memory behind an array ---------------------------------------------------------------
 def _root(array):
-    """The array that owns the memory ``array`` views (``as_strided`` hides it one level down)."""
+    """The array that owns the memory ``array`` views (``as_strided`` hides it one level down).
+    NumPy or CuPy: the owner is an array of the same kind."""
+    kind = type(array)
     while True:
         base = array.base
-        if not isinstance(base, np.ndarray):
+        if not isinstance(base, kind):
             base = getattr(base, "base", None)  # as_strided's DummyArray keeps the array
-            if not isinstance(base, np.ndarray):
+            if not isinstance(base, kind):
                 return array
         array = base
 
@@ -57,7 +59,9 @@ def _bytes_of(array):
 
 
 def _address(array):
-    return array.__array_interface__["data"][0]
+    if isinstance(array, np.ndarray):
+        return array.__array_interface__["data"][0]
+    return array.data.ptr  # a CuPy array
 
 
 # -- shared memory ------------------------------------------------------------------------------
