@@ -1,0 +1,7 @@
+"""learntorch.vision.models: torchvision's classification models on learntorch's nn.
+
+Same classes, attribute names and initialisation as torchvision's, so state_dicts load either
+way and a seed gives torchvision's weights."""
+from .alexnet import *  # noqa: F401,F403
+from .resnet import *  # noqa: F401,F403
+from .vgg import *  # noqa: F401,F403
