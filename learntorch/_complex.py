@@ -267,6 +267,10 @@ def _operands(a, b):
 
 def _arith(ufunc, a, b):
     x, y, d = _operands(a, b)
+    if ufunc is np.subtract and _dtype.bool in (_operand(a)[1], _operand(b)[1]):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
     if not d.is_complex:
         d = d.to_complex() if d.is_floating_point else _dtype.get_default_dtype().to_complex()
     with np.errstate(all="ignore"):

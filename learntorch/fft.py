@@ -21,6 +21,8 @@ __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rf
 
 _NORMS = ("backward", "ortho", "forward")
 _SWAPPED = {"backward": "forward", "ortho": "ortho", "forward": "backward"}
+_REAL_ONLY = {"rfftn": "{name} expects a real-valued input tensor, but got {word}",
+              "ihfftn": "Only supports floating-point dtypes, but found: {word}"}
 
 
 # -- reading the arguments as torch does ------------------------------------------------------
@@ -31,8 +33,10 @@ def _input(name, input, real_only=False):
                         f"{type(input).__name__}")
     if isinstance(input, ComplexTensor):
         if real_only:
-            raise RuntimeError(f"{name} expects a real input tensor, but got "
-                               f"{_dtype.type_word(input.dtype)}")
+            word = _dtype.type_word(input.dtype)
+            kernel = _kernel(name)
+            raise RuntimeError(_REAL_ONLY.get(kernel, "{name} expects a real input tensor, but "
+                                              "got {word}").format(name=kernel, word=word))
         return input._z
     _no_grad_inputs(f"fft.{name}", input)
     a = input._array
@@ -60,8 +64,8 @@ def _points(n):
 def _one_dim(name, a, n, dim, c2r=False):
     """(n, dim) of a 1-D transform; ``c2r``: n defaults to the full real length 2 * (m - 1)."""
     if n is not None and not _is_int(n):
-        where = "" if isinstance(n, bool) else " (position 2)"
-        raise TypeError(f"fft_{name}(): argument 'n'{where} must be int, not {type(n).__name__}")
+        raise TypeError(f"fft_{name}(): argument 'n' (position 2) must be int, not "
+                        f"{type(n).__name__}")
     if not _is_int(dim):
         raise TypeError(f"fft_{name}(): argument 'dim' must be int, not {type(dim).__name__}")
     if a.ndim == 0:
@@ -99,7 +103,7 @@ def _n_dims(name, a, s, dim, c2r=False, at_least_one=False):
     else:
         dims = tuple(range(a.ndim))
     if at_least_one and not dims:
-        raise RuntimeError(f"{name} must transform at least one axis")
+        raise RuntimeError(f"{_kernel(name)} must transform at least one axis")
     sizes = []
     for i, d in enumerate(dims):
         size = -1 if s is None else s[i]
@@ -107,6 +111,11 @@ def _n_dims(name, a, s, dim, c2r=False, at_least_one=False):
             size = 2 * (a.shape[d] - 1) if c2r and i == len(dims) - 1 else a.shape[d]
         sizes.append(_points(size))
     return sizes, dims
+
+
+def _kernel(name):
+    """torch runs fft2 as fftn, rfft2 as rfftn …, and its runtime messages say so."""
+    return name.replace("2", "n")
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -137,6 +146,7 @@ def _fft_module(a):
 def _c2c(name, inverse, input, s, dim, norm, out):
     a = _input(name, input)
     sizes, dims = _n_dims(name, a, s, dim)
+    name = _kernel(name)
     norm = _norm(norm)
     if not dims:  # nothing to transform (a 0-d input): the values, as complex numbers
         return _complex_result(a.astype(np.result_type(a.dtype, np.complex64)), out, name)
@@ -193,12 +203,14 @@ def irfft(input, n=None, dim=-1, norm=None, *, out=None):
 def _r2c(name, input, s, dim, norm, out):
     a = _input(name, input, real_only=True)
     sizes, dims = _n_dims(name, a, s, dim, at_least_one=True)
+    name = _kernel(name)
     return _complex_result(_fft_module(a).rfftn(a, sizes, dims, norm=_norm(norm)), out, name)
 
 
 def _c2r(name, input, s, dim, norm, out):
     a = _input(name, input)
     sizes, dims = _n_dims(name, a, s, dim, c2r=True, at_least_one=True)
+    name = _kernel(name)
     return _real_result(_fft_module(a).irfftn(a, sizes, dims, norm=_norm(norm)), out, name)
 
 
@@ -238,6 +250,7 @@ def _hermitian(name, input, s, dim, norm, out):
     """hfftn(x) = irfftn(conj(x)) with the normalisation of the forward transform."""
     a = _input(name, input)
     sizes, dims = _n_dims(name, a, s, dim, c2r=True, at_least_one=True)
+    name = _kernel(name)
     r = _fft_module(a).irfftn(np.conj(a), sizes, dims, norm=_SWAPPED[_norm(norm)])
     return _real_result(r, out, name)
 
@@ -246,6 +259,7 @@ def _inverse_hermitian(name, input, s, dim, norm, out):
     """ihfftn(x) = conj(rfftn(x)) with the normalisation of the inverse transform."""
     a = _input(name, input, real_only=True)
     sizes, dims = _n_dims(name, a, s, dim, at_least_one=True)
+    name = _kernel(name)
     z = _fft_module(a).rfftn(a, sizes, dims, norm=_SWAPPED[_norm(norm)])
     return _complex_result(np.conj(z, out=z), out, name)
 
@@ -272,8 +286,8 @@ def _frequencies(name, n, d, count, out, dtype, device, requires_grad):
         raise TypeError(f"fft_{name}(): argument 'n' (position 1) must be int, not "
                         f"{type(n).__name__}")
     n = int(n)
-    if dtype is None:
-        dtype = _dtype.get_default_dtype()
+    if dtype is None:  # torch computes in out's dtype when it is given
+        dtype = _dtype.get_default_dtype() if out is None else out.dtype
     elif not isinstance(dtype, _dtype.dtype):
         dtype = _dtype.to_dtype(dtype)
     if not (dtype.is_floating_point or dtype.is_complex):
@@ -286,9 +300,9 @@ def _frequencies(name, n, d, count, out, dtype, device, requires_grad):
     k = np.arange(count(n), dtype=dtype.np)
     if name == "fftfreq":
         k[(n + 1) // 2:] -= n
-    with np.errstate(divide="ignore"):
-        scale = dtype.np.type(np.float64(1.0) / (n * float(d)))
-    result = Tensor._make(_device.move(k * scale, _device.to_device(device)))
+    with np.errstate(divide="ignore", invalid="ignore"):  # n * d == 0: inf and nan, as torch
+        k *= dtype.np.type(np.float64(1.0) / (n * float(d)))
+    result = Tensor._make(_device.move(k, _device.to_device(device)))
     if out is not None:
         return _real_result(result._array, out, name)
     return result.requires_grad_(requires_grad)

@@ -64,6 +64,8 @@ def _infer_array(data, dtype=None):
         return array.astype(np.int64)
     if array.dtype.kind in "US":
         raise TypeError(f"new(): invalid data type '{array.dtype.kind == 'U' and 'str'}'")
+    if array.dtype.kind == "c":  # Python complex numbers: the TypeError saying what exists
+        _dtype.from_numpy_dtype(array.dtype)
     return array
 
 
