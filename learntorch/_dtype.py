@@ -133,7 +133,8 @@ def from_numpy_dtype(np_dtype):
         return _FROM_NUMPY[np_dtype]
     except KeyError:
         if np.dtype(np_dtype).kind == "c":
-            raise TypeError(COMPLEX_ONLY_FROM_FFT) from None
+            raise TypeError(f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}: "
+                            f"{COMPLEX_ONLY_FROM_FFT}") from None
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported "
             "types are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
