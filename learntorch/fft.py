@@ -1,4 +1,5 @@
-"""``torch.fft``: discrete Fourier transforms, computed by NumPy's pocketfft (as torch's are).
+"""``torch.fft``: discrete Fourier transforms, computed by NumPy's pocketfft (torch's CPU build
+uses MKL or pocketfft; the results agree to a few ulps).
 
 Real inputs give complex outputs, and learntorch has complex tensors only for this: the results
 are ``ComplexTensor``s (learntorch/_complex.py says exactly what they support). float32 gives
