@@ -1,13 +1,15 @@
 """The pictures of chapter 6, convolutional networks, one function each.
 
 Same rules as ``plots``: every function returns something Jupyter displays, deterministic and at
-most ``COLUMN_INCHES`` wide. Grids of numbers and geometry are SVG; images, curves and timings of
-computed floats are PNG (their last digits may differ between CPUs, and nbval skips PNG).
+most ``WIDTH_INCHES`` wide (JupyterLab's output area). Grids of numbers and geometry are SVG;
+images, curves and timings of computed floats are PNG (their last digits may differ between CPUs,
+and nbval skips PNG), reduced to a palette (64 colours for curves, 256 for images) so that the
+notebook stays small.
 """
 import numpy as np
 
-from .plots import (BLUE, BLUE_EDGE, COLUMN_INCHES, GREY, ORANGE, ORANGE_EDGE, PALE, PALE_EDGE,
-                    _cells, _done, _figure, _numpy, _png, _rectangle, _svg)
+from .plots import (BLUE, BLUE_EDGE, GREY, ORANGE, ORANGE_EDGE, PALE, PALE_EDGE, WIDTH_INCHES,
+                    _cells, _done, _figure, _numpy, _rectangle, _small_png, _svg)
 
 
 # -- one window of a cross-correlation -----------------------------------------------------------
@@ -104,7 +106,7 @@ def speed(named_seconds):
     ax.set_xscale("log")
     ax.set_xlim(0.5, ratios.max() * 30)
     ax.set_xlabel("time / fastest (log scale)")
-    return _png(fig)
+    return _small_png(fig)
 
 
 # -- receptive fields ------------------------------------------------------------------------
@@ -123,7 +125,7 @@ def receptive_fields(image, named_masks):
                                 lw=2, label=f"{name}: {h}×{w}"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=9)
     ax.axis("off")
-    return _png(fig)
+    return _small_png(fig, colors=256)   # images: many shades, and black text
 
 
 # -- looking inside a trained network -----------------------------------------------------------
@@ -137,7 +139,7 @@ def filters(weight, title="first-layer filters"):
         ax.set_title(f"{k}", fontsize=9)
         ax.axis("off")
     fig.suptitle(title, fontsize=10, y=1.05)
-    return _png(fig)
+    return _small_png(fig, colors=256)   # images: many shades, and black text
 
 
 def maps(image, feature_maps, title):
@@ -152,7 +154,7 @@ def maps(image, feature_maps, title):
     for ax in axes:
         ax.axis("off")
     fig.suptitle(title, fontsize=10, y=1.08)
-    return _png(fig)
+    return _small_png(fig, colors=256)   # images: many shades, and black text
 
 
 def confusion(matrix):
@@ -171,12 +173,12 @@ def confusion(matrix):
     ax.set_yticks(range(n))
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
-    return _png(fig)
+    return _small_png(fig, colors=256)   # images: many shades, and black text
 
 
 def history(named_runs, metric_names=("training loss", "test accuracy")):
     """Side by side, each metric per epoch for each run; ``named_runs[name] = (losses, accs)``."""
-    fig, axes = _figure(2, COLUMN_INCHES, 3.0)
+    fig, axes = _figure(2, WIDTH_INCHES, 3.0)
     for ax, k, metric in zip(axes, range(2), metric_names):
         for (name, runs), style in zip(named_runs.items(), ("o-", "s--", "^:", "d-.", "x-")):
             values = np.asarray(runs[k], dtype=float)
@@ -184,4 +186,4 @@ def history(named_runs, metric_names=("training loss", "test accuracy")):
         ax.set_xlabel("epoch")
         ax.set_title(metric, fontsize=10)
     axes[1].legend(fontsize=8, loc="lower right")
-    return _png(fig)
+    return _small_png(fig)
