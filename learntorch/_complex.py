@@ -18,7 +18,7 @@ import numpy as np
 
 from . import _dtype
 from ._dtype import COMPLEX_ONLY_FROM_FFT
-from ._tensor import Size, Tensor, _host
+from ._tensor import Size, Tensor, _host, _wrap_dim
 from .autograd.grad_mode import _State
 from .ops._op import Op
 
@@ -52,7 +52,7 @@ class ComplexTensor(Tensor):
         return Size(self._z.shape)
 
     def size(self, dim=None):
-        return Size(self._z.shape) if dim is None else self.shape[_wrap(dim, self._z.ndim)]
+        return Size(self._z.shape) if dim is None else self._z.shape[_wrap_dim(dim, self._z.ndim)]
 
     def dim(self):
         return self._z.ndim
@@ -98,10 +98,16 @@ class ComplexTensor(Tensor):
 
     # -- conversions ---------------------------------------------------------------------
     def numpy(self, *, force=False):
+        if not isinstance(self._z, np.ndarray):
+            if not force:
+                raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
+                                "Tensor.cpu() to copy the tensor to host memory first.")
+            return self._z.get()
         return self._z
 
     def __array__(self, dtype=None, copy=None):
-        return self._z if dtype is None else self._z.astype(dtype, copy=False)
+        array = self.numpy()
+        return array if dtype is None else array.astype(dtype, copy=False)
 
     def item(self):
         if self._z.size != 1:
@@ -205,11 +211,6 @@ class ComplexTensor(Tensor):
     __hash__ = Tensor.__hash__
 
 
-def _wrap(dim, ndim):
-    from ._tensor import _wrap_dim
-    return _wrap_dim(dim, ndim)
-
-
 def _numpy_index(index):
     """Tensors inside an index become arrays (a complex tensor is no index)."""
     if isinstance(index, tuple):
@@ -220,54 +221,33 @@ def _numpy_index(index):
 
 
 def _operand(x):
-    """(array or number, dtype, priority group) with torch's groups: tensors with dims (0),
-    0-d tensors (1), Python numbers (2)."""
+    """(array or number, its dtype, whether 0-d: None for a Python number) — the key
+    ``_dtype._result_type_cached`` takes, so torch's promotion rules live in one place."""
     if isinstance(x, ComplexTensor):
-        return x._z, x.dtype, 0 if x._z.ndim else 1
+        return x._z, x.dtype, x._z.ndim == 0
     if isinstance(x, Tensor):
         if x._requires_grad and _State.enabled:
             raise RuntimeError("learntorch does not differentiate through complex values: this "
                                "real operand requires grad (torch would record a graph; use "
                                ".detach())")
-        return x._array, x.dtype, 0 if x._array.ndim else 1
-    if isinstance(x, numbers.Complex) and not isinstance(x, np.ndarray):
-        if isinstance(x, bool):
-            d = _dtype.bool
-        elif isinstance(x, numbers.Integral):
-            d = _dtype.int64
-        elif isinstance(x, numbers.Real):
-            d = _dtype.get_default_dtype()
-        else:
-            d = _dtype.get_default_dtype().to_complex()
-        return x, d, 2
+        return x._array, x.dtype, x._array.ndim == 0
+    if isinstance(x, numbers.Complex):
+        if isinstance(x, numbers.Real):
+            return x, _dtype.scalar_dtype(x), None
+        return x, _dtype.get_default_dtype().to_complex(), None
     raise TypeError(f"unsupported operand type: expected a Tensor or a number, got "
                     f"{type(x).__name__}")
 
 
-def _combine(higher, lower):
-    """torch's combine_categories: how a lower-priority group may lift the result dtype."""
-    if higher is None:
-        return lower
-    if lower is None or higher.is_complex:
-        return higher
-    if lower.is_complex:
-        return higher.to_complex() if higher.is_floating_point else lower
-    if higher.is_floating_point:
-        return higher
-    return _dtype.promote_types(higher, lower)
-
-
 def _operands(a, b):
-    (x, dx, gx), (y, dy, gy) = _operand(a), _operand(b)
-    groups = [None, None, None]
-    for d, g in ((dx, gx), (dy, gy)):
-        groups[g] = d if groups[g] is None else _dtype.promote_types(groups[g], d)
-    return x, y, _combine(groups[0], _combine(groups[1], groups[2]))
+    """Both operands' data and the dtype torch gives their result."""
+    (x, dx, zx), (y, dy, zy) = _operand(a), _operand(b)
+    return x, y, (dx, dy), _dtype._result_type_cached(((dx, zx), (dy, zy)))
 
 
 def _arith(ufunc, a, b):
-    x, y, d = _operands(a, b)
-    if ufunc is np.subtract and _dtype.bool in (_operand(a)[1], _operand(b)[1]):
+    x, y, dtypes, d = _operands(a, b)
+    if ufunc is np.subtract and _dtype.bool in dtypes:
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
@@ -302,15 +282,20 @@ def view_as_complex(input):
     return ComplexTensor._wrap(a.view(complex_type)[..., 0])
 
 
+def _two_floats(name, a, b):
+    """torch.complex/polar's checks: two float32 or two float64 tensors, here without grad."""
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"Expected object of scalar type {_dtype.type_word(a.dtype)} but "
+                           f"got scalar type {_dtype.type_word(b.dtype)} for second argument")
+    if a.dtype not in (_dtype.float32, _dtype.float64):
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
+                           f"{_dtype.type_word(a.dtype)} and {_dtype.type_word(b.dtype)}")
+    _no_grad_inputs(name, a, b)
+
+
 def complex(real, imag, *, out=None):
     """``real + 1j * imag`` from two float tensors of one dtype."""
-    if real.dtype is not imag.dtype:
-        raise RuntimeError(f"Expected object of scalar type {_dtype.type_word(real.dtype)} but "
-                           f"got scalar type {_dtype.type_word(imag.dtype)} for second argument")
-    if real.dtype not in (_dtype.float32, _dtype.float64):
-        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
-                           f"{_dtype.type_word(real.dtype)} and {_dtype.type_word(imag.dtype)}")
-    _no_grad_inputs("complex", real, imag)
+    _two_floats("complex", real, imag)
     z = np.empty(np.broadcast_shapes(real._array.shape, imag._array.shape),
                  dtype=real.dtype.to_complex().np)
     z.real, z.imag = real._array, imag._array
@@ -319,13 +304,7 @@ def complex(real, imag, *, out=None):
 
 def polar(abs, angle, *, out=None):
     """``abs * (cos(angle) + 1j * sin(angle))``."""
-    if abs.dtype is not angle.dtype:
-        raise RuntimeError(f"Expected object of scalar type {_dtype.type_word(abs.dtype)} but "
-                           f"got scalar type {_dtype.type_word(angle.dtype)} for second argument")
-    if abs.dtype not in (_dtype.float32, _dtype.float64):
-        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
-                           f"{_dtype.type_word(abs.dtype)} and {_dtype.type_word(angle.dtype)}")
-    _no_grad_inputs("polar", abs, angle)
+    _two_floats("polar", abs, angle)
     r, t = abs._array, angle._array
     return complex(Tensor._make(r * np.cos(t)), Tensor._make(r * np.sin(t)), out=out)
 

@@ -231,8 +231,12 @@ def _combine(higher, lower):
     """How a lower-priority group (0-d tensors, then Python numbers) may lift the result."""
     if higher is None:
         return lower
-    if lower is None or higher.is_floating_point:
+    if lower is None or higher.is_floating_point and not lower.is_complex:
         return higher
+    if type(lower) is _ComplexDtype or type(higher) is _ComplexDtype:  # only from _complex.py
+        if higher.is_complex:
+            return higher
+        return higher.to_complex() if higher.is_floating_point else lower  # torch keeps float64
     if higher is bool or lower.is_floating_point:
         return promote_types(higher, lower)
     return higher
