@@ -3,7 +3,8 @@
 Every function returns something Jupyter displays (an SVG, or a PNG for curves of computed
 floats, whose last digits may differ between CPUs), so the last line of a cell shows it.
 Pictures are deterministic (no dates, fixed SVG ids, graph nodes numbered by a counter) and
-at most ``COLUMN_INCHES`` wide, so they fit a 1,000 px notebook column.
+at most ``COLUMN_INCHES`` wide; the pictures of chapters 4-6 keep to ``WIDTH_INCHES``, which fits
+JupyterLab's output area (about 850 px in a 1,280 px window, checked by the browser smoke test).
 """
 import io
 import re
