@@ -57,6 +57,7 @@ from .control_flow import cond, while_loop  # noqa: E402
 from .autograd import functional as _autograd_functional  # noqa: E402,F401  (autograd.functional)
 from . import func  # noqa: E402  (torch.func: grad, vjp, jacrev, vmap …)
 from . import distributions  # noqa: E402  (torch.distributions)
+from .signal import windows  # noqa: E402  (torch.windows is torch.signal.windows)
 from .func import vmap  # noqa: E402
 # torch's mathematical constants (torch.pi …) and NumPy's spelling of a new axis
 from math import e, inf, nan, pi  # noqa: E402

@@ -10,6 +10,8 @@ computes with reverse mode (the Jacobian is the same matrix). ``randomness`` is 
 slice draws its own numbers (torch's ``"different"``); torch's default ``"error"`` would refuse
 random operations instead.
 """
+import math
+
 from . import ops
 from ._tensor import Tensor
 from .autograd import functional as _functional
@@ -265,6 +267,95 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     return wrapper
 
 
+# -- rearrange (einops' notation) -----------------------------------------------------------
+_ELLIPSIS = "…"
+
+
+def _parse_side(side):
+    """``"b (h w) c"`` → ``[["b"], ["h", "w"], ["c"]]``; a standalone ``...`` is the string
+    ``_ELLIPSIS`` (it stands for any number of axes), a ``1`` an empty group (a size-1 axis)."""
+    groups, current = [], None
+    for token in side.replace("(", " ( ").replace(")", " ) ").replace("...", f" {_ELLIPSIS} ") \
+            .split():
+        if token == "(":
+            if current is not None:
+                raise ValueError("Axis composition is one-level (brackets inside brackets not "
+                                 "allowed)")
+            current = []
+        elif token == ")":
+            if current is None:
+                raise ValueError("Brackets are not balanced")
+            groups.append(current)
+            current = None
+        elif token.isdigit():
+            if token != "1":
+                raise ValueError("rearrange only supports unnamed axes of size 1")
+            if current is None:
+                groups.append([])  # a size-1 axis; inside brackets a 1 changes nothing
+        elif token == _ELLIPSIS or token.isidentifier():
+            if current is not None:
+                current.append(token)
+            else:
+                groups.append(token if token == _ELLIPSIS else [token])
+        else:
+            raise ValueError(f"Invalid axis identifier: {token}")
+    if current is not None:
+        raise ValueError(f"Imbalanced parentheses in expression: '{side}'")
+    return groups
+
+
+def rearrange(tensor, pattern, **axes_lengths):
+    """einops' ``rearrange``: reshape and permute by naming axes, e.g.
+    ``rearrange(x, "b c h w -> b (h w) c")``; a list of tensors is stacked first."""
+    if isinstance(tensor, (list, tuple)):
+        tensor = ops.stack(list(tensor))
+    try:
+        left_side, right_side = pattern.split("->")
+    except ValueError:
+        raise ValueError("Pattern must contain a single '->' separator") from None
+    left, right = _parse_side(left_side), _parse_side(right_side)
+    names = lambda groups: {n for g in groups if g != _ELLIPSIS  # noqa: E731
+                            for n in g if n != _ELLIPSIS}
+    for length in axes_lengths.values():
+        if type(length) is not int:
+            raise TypeError(f"rearrange axis lengths must be integers, got: {type(length)}")
+    difference = names(left) ^ names(right)
+    if difference:
+        raise ValueError(f"Identifiers only on one side of rearrange expression (should be on "
+                         f"both): {difference}")
+    unmatched = axes_lengths.keys() - names(left)
+    if unmatched:
+        raise ValueError(f"Identifiers not found in rearrange expression: {unmatched}")
+    has_ellipsis = _ELLIPSIS in left
+    fixed = len(left) - has_ellipsis
+    if tensor.dim() != len(left) and not (has_ellipsis and tensor.dim() >= fixed):
+        raise ValueError(f"Number of dimensions in pattern ({len(left)}) must be equal to the "
+                         f"number of dimensions in the tensor ({tensor.dim()})")
+    extra = [f"{_ELLIPSIS}{k}" for k in range(tensor.dim() - fixed)]
+    expand = lambda groups: [g2 for g in groups  # noqa: E731
+                             for g2 in ([[e] for e in extra] if g == _ELLIPSIS else [g])]
+    left = expand(left)
+    right = [[m for n in g for m in (extra if n == _ELLIPSIS else [n])]  # "(… c)" merges
+             for g in expand(right)]
+    sizes = dict(axes_lengths)
+    for group, size in zip(left, tensor.shape):
+        unknown = [n for n in group if n not in sizes]
+        known = math.prod(sizes[n] for n in group if n in sizes)
+        if len(unknown) > 1:
+            raise ValueError(f"Could not infer sizes for {set(unknown)}")
+        if unknown:
+            if known == 0 or size % known:
+                raise ValueError(f"inferred dimension does not evenly fit into larger dimension: "
+                                 f"{size} vs {tuple(sizes.get(n, '?') for n in group)}")
+            sizes[unknown[0]] = size // known
+        elif known != size:
+            raise ValueError(f"Shape mismatch, {size} != {known}")
+    flat = [n for g in left for n in g]
+    order = [flat.index(n) for g in right for n in g]
+    moved = tensor.reshape([sizes[n] for n in flat]).permute(order)
+    return moved.reshape([math.prod(sizes[n] for n in g) for g in right])
+
+
 # -- modules as functions -------------------------------------------------------------------
 def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *,
                     tie_weights=True, strict=False):
@@ -338,4 +429,4 @@ def debug_unwrap(tensor, *, recurse=True):
 
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "linearize", "jacrev", "jacfwd", "hessian",
            "vmap", "functional_call", "stack_module_state", "replace_all_batch_norm_modules_",
-           "functionalize", "debug_unwrap"]
+           "functionalize", "debug_unwrap", "rearrange"]

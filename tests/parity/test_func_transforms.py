@@ -203,3 +203,39 @@ def test_functionalize_and_debug_unwrap_are_identities_eagerly():
     same(lt.func.functionalize(lambda u: u.add_(1))(x.clone()),
          torch.func.functionalize(lambda u: u.add_(1))(tx.clone()))
     same(lt.func.debug_unwrap(x), torch.func.debug_unwrap(tx))
+
+
+@pytest.mark.parametrize("pattern,lengths", [
+    ("a b c d -> d a b c", {}), ("a b c d -> a (b c) d", {}), ("a (b1 b2) c d -> a b1 b2 c d",
+                                                            {"b1": 1}),
+    ("a ... -> ... a", {}), ("a ... -> a (...)", {}), ("a b ... -> (b a) ...", {}),
+    ("a b c d -> d 1 (c b) a", {}), ("... -> ...", {})])
+def test_rearrange_names_the_axes_like_torch(pattern, lengths):
+    x = np.arange(120).reshape(2, 3, 4, 5)
+    ours = lt.func.rearrange(lt.tensor(x), pattern, **lengths)
+    theirs = torch.func.rearrange(torch.tensor(x), pattern, **lengths)
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_rearrange_stacks_a_list_and_is_differentiable():
+    (x, tx) = pair(2, 3)
+    x.requires_grad_(), tx.requires_grad_()
+    ours = lt.func.rearrange([x, x * 2], "n a b -> a (n b)")
+    theirs = torch.func.rearrange([tx, tx * 2], "n a b -> a (n b)")
+    same(ours, theirs)
+    ours.sum().backward(), theirs.sum().backward()
+    same(x.grad, tx.grad)
+
+
+@pytest.mark.parametrize("pattern,lengths", [("a b c d e -> a b c d e", {}), ("a b c d", {}),
+                                             ("a 2 c d -> a c d", {}),
+                                             ("a b c d -> a b c", {}),
+                                             ("a b c d -> a b c d", {"z": 2})])
+def test_rearrange_errors_are_torch_s(pattern, lengths):
+    x = np.zeros((2, 3, 4, 5))
+    with pytest.raises(ValueError) as theirs:
+        torch.func.rearrange(torch.tensor(x), pattern, **lengths)
+    with pytest.raises(ValueError) as ours:
+        lt.func.rearrange(lt.tensor(x), pattern, **lengths)
+    assert str(ours.value) == str(theirs.value)
