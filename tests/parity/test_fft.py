@@ -9,6 +9,8 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import learntorch as lt
 from learntorch.autograd import gradcheck
@@ -102,6 +104,31 @@ def test_n_dim_transforms(name, s, dim, norm):
     x = _signal((3, 4, 5), np.float64 if name in REAL_ONLY else np.complex128, seed=7)
     a, b = _tensors(x)
     _same(getattr(lt.fft, name)(a, s, dim, norm), TORCH_FUNCTIONS[name](b, s, dim, norm))
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(ONE_DIM + N_DIM), shape=st.lists(st.integers(1, 6), min_size=1,
+                                                             max_size=3),
+       data=st.data(), norm=st.sampled_from(NORMS), double=st.booleans())
+def test_random_shapes_sizes_and_dims(name, shape, data, norm, double):
+    ndim = len(shape)
+    complex_input = name not in REAL_ONLY and data.draw(st.booleans())
+    dtype = (np.complex128 if double else np.complex64) if complex_input else \
+        (np.float64 if double else np.float32)
+    a, b = _tensors(_signal(tuple(shape), dtype, seed=len(shape)))
+    if name in ONE_DIM:
+        args = (data.draw(st.none() | st.integers(1, 9)), data.draw(st.integers(-ndim, ndim - 1)))
+    else:
+        dims = data.draw(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim,
+                                  unique=True))
+        sizes = data.draw(st.none() | st.lists(st.integers(1, 8), min_size=len(dims),
+                                                max_size=len(dims)))
+        args = (sizes, dims)
+    if name.startswith(("irfft", "hfft")) and args[0] is None:
+        last = args[1] if name in ONE_DIM else args[1][-1]
+        if shape[last] == 1:  # 2 * (1 - 1) = 0 points: an error, checked elsewhere
+            return
+    _same(getattr(lt.fft, name)(a, *args, norm=norm), TORCH_FUNCTIONS[name](b, *args, norm=norm))
 
 
 @pytest.mark.parametrize("name", N_DIM)
