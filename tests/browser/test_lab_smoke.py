@@ -38,7 +38,7 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((REPO / "chapters").glob("*.ipynb"))
 TIMEOUT_S = 60  # every wait is bounded by this
-VIEWPORT = {"width": 1280, "height": 900}  # the notebook's output area is about 1,000 px wide
+VIEWPORT = {"width": 1280, "height": 900}  # the notebook's output area is about 850 px wide
 # For every picture in an output area: the width it asks for (an <img>'s width attribute, as
 # JupyterLab sets it from a retina PNG's metadata, else its natural width; an <svg>'s width)
 # and the width it takes on the page, each against the output area's width.

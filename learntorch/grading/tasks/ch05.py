@@ -491,7 +491,7 @@ def _loader_case(given, want, hint, n, size, shuffle=False, drop_last=False, see
 def _loader_cases():
     hint = ("each epoch: indices 0..n-1 (or a permutation), chunks of batch_size, each chunk "
             "collated into (torch.stack(xs), torch.tensor(ys))")
-    hint_seed = ("with shuffle, each __iter__ first draws torch's worker seed, "
+    hint_seed = ("each __iter__ first draws torch's worker seed (shuffled or not), "
                  "torch.empty((), dtype=torch.int64).random_(generator=self.generator), then "
                  "torch.randperm(n, generator=self.generator)")
 
