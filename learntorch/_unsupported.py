@@ -32,8 +32,9 @@ FAMILIES = {
         "learntorch runs on NumPy (CPU) and CuPy (CUDA) only",
         r"(mkldnn|miopen|cudnn)_\w+|to_mkldnn|xpu|mps|mtia|ipu|is_vulkan_available"),
     "low-precision dtypes NumPy lacks": (
-        "NumPy has no bfloat16, float8, float4 or sub-byte integers",
-        r"bfloat16|BFloat16\w*|float8_\w+|float4_\w+|bit|bits\d\w*|u?int[1-7]"),
+        "NumPy has no bfloat16, float8, float4 or sub-byte integers (nor the float8 scaled matmuls)",
+        r"bfloat16|BFloat16\w*|float8_\w+|float4_\w+|bit|bits\d\w*|u?int[1-7]"
+        r"|scaled_mm|scaled_grouped_mm|grouped_mm|ScalingType|SwizzleType"),
     "mixed precision (autocast, amp)": (
         "autocast on CPU computes in bfloat16, which NumPy lacks",
         r"\w*autocast\w*|amp|GradScaler"),
