@@ -9,6 +9,9 @@
 Backward formulas run with grad mode off (no graph is built for them) unless
 ``create_graph=True``, which makes the gradients themselves differentiable.
 """
+import sys
+import types
+
 import numpy as np
 
 from .. import _tensor  # a module reference: _tensor imports this package before Tensor exists
@@ -271,9 +274,10 @@ def _add_to_buffer(buffers, node, nr, g):
 
 
 def _accumulate(variable, g, create_graph):
-    """``variable.grad += g``: in place when possible, a fresh copy the first time."""
+    """``variable.grad += g``: in place when possible, ``g`` itself or a copy the first time."""
     if variable._grad is None:
-        variable._grad = g if create_graph else _fresh(g)
+        refs = sys.getrefcount(g), sys.getrefcount(g._array)  # as _counts_in_accumulate counts
+        variable._grad = g if create_graph or _unshared(g, refs) else _fresh(g)
     elif create_graph:
         variable._grad = variable._grad + g
     else:
@@ -294,6 +298,33 @@ def _fresh(g):
     """A copy of ``g`` that no one else holds (the same gradient may reach several leaves)."""
     return _tensor.Tensor._make(g._array.copy())
 
+
+def _unshared(g, refs):
+    """True when ``.grad`` may be ``g`` itself: the engine's list is all that holds ``g`` and
+    its array (``refs``: their reference counts as ``_accumulate`` sees them) and ``g`` owns
+    C-contiguous, writable memory.
+
+    The simple version always takes ``_fresh(g)``.  Like torch, we skip that copy when no one
+    could see the difference: copying a weight-sized gradient every step is a pass over memory
+    the NumPy floor does not make.
+    """
+    array = g._array
+    return (refs[0] <= _ALONE[0] and refs[1] <= _ALONE[1] and type(array) is np.ndarray
+            and array.base is None and array.flags.c_contiguous and array.flags.writeable)
+
+
+def _counts_in_accumulate(variable, g, create_graph):
+    return sys.getrefcount(g), sys.getrefcount(g._array)  # the same calls as _accumulate's
+
+
+def _alone():
+    """The counts ``_accumulate`` sees for a gradient held only by the engine's list (measured:
+    interpreters count their own references differently)."""
+    grads = [types.SimpleNamespace(_array=np.zeros(1))]
+    return _counts_in_accumulate(None, grads[0], False)
+
+
+_ALONE = _alone()
 
 
 class _Switch:

@@ -174,6 +174,38 @@ def write_into(self, result):
     self._version_counter[0] += 1
 
 
+def _write_directly(self, ufunc, other):
+    """``ufunc(x, other, out=x)`` for ``x.add_(other)`` and its kind; False where it does not apply.
+
+    The simple version is ``apply_inplace``: compute aside, then copy in.  This one saves a
+    pass over memory (and a temporary) where nothing can differ: no graph is recorded, ``x``
+    holds floats, and ``other`` is a float tensor of the same dtype or a Python number, so
+    the result keeps ``x``'s dtype.  SGD's ``p -= lr * p.grad`` takes it every step.  Shapes
+    that do not broadcast to ``x``'s make NumPy refuse before writing; the simple version
+    then raises torch's error.
+    """
+    array = self._array
+    if type(array) is not np.ndarray or array.dtype.kind != "f" or not array.flags.writeable:
+        return False
+    if isinstance(other, Tensor):
+        if type(other._array) is not np.ndarray or other._array.dtype != array.dtype \
+                or (_State.enabled and other._requires_grad):
+            return False
+        other = other._array
+    elif type(other) in (float, int):
+        other = float(other)  # as _promote.binary hands a number to NumPy for a float tensor
+    else:
+        return False
+    if _State.enabled and self._requires_grad:
+        return False
+    try:
+        ufunc(array, other, out=array)
+    except ValueError:
+        return False
+    self._version_counter[0] += 1
+    return True
+
+
 def can_cast(src, dst):
     """torch's rule: no float into an integer, nothing but bool into bool."""
     if src.is_floating_point and not dst.is_floating_point:
@@ -183,9 +215,15 @@ def can_cast(src, dst):
     return True
 
 
-def inplace_of(function):
-    """The in-place twin of ``function``: ``x.f_(...)`` writes ``f(x, ...)`` into ``x``."""
+def inplace_of(function, ufunc=None):
+    """The in-place twin of ``function``: ``x.f_(...)`` writes ``f(x, ...)`` into ``x``.
+
+    ``ufunc``: the NumPy ufunc of a binary arithmetic op, for ``_write_directly``.
+    """
     def method(self, *args, **kwargs):
+        if ufunc is not None and len(args) == 1 and not kwargs \
+                and _write_directly(self, ufunc, args[0]):
+            return self
         return apply_inplace(self, function, *args, **kwargs)
     method.__name__ = method.__qualname__ = function.__name__ + "_"
     method.__doc__ = f"In-place ``{function.__name__}``: writes the result into this tensor."

@@ -44,6 +44,13 @@ class Matmul(Op):
 class Mm(Matmul):
     node_name = "MmBackward0"
 
+    @staticmethod
+    def backward(ctx, grad):
+        """``Matmul.backward`` for two matrices, without its vector and batch cases."""
+        a, b = ctx.saved_tensors
+        return (grad.matmul(b.t()) if ctx.needs_input_grad[0] else None,
+                a.t().matmul(grad) if ctx.needs_input_grad[1] else None)
+
 
 class Mv(Matmul):
     node_name = "MvBackward0"
@@ -56,16 +63,15 @@ class Dot(Matmul):
 def matmul(input, other, *, out=None):
     """Matrix product with torch's semantics: dot (1-D·1-D), mv, mm, and broadcast batches."""
     a, b = _operands(input, other, "matmul")
-    da, db = a.dim(), b.dim()
+    sa, sb = a._array.shape, b._array.shape  # plain tuples: cheaper to index than torch.Size
+    da, db = len(sa), len(sb)
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D "
                            f"and {db}D")
     if da >= 2 and db >= 2 and max(da, db) >= 3:
-        broadcast_shape(a.shape[:-2], b.shape[:-2])  # torch checks the batch dims first
-    ka = a.shape[-1]
-    kb = b.shape[0] if db == 1 else b.shape[-2]
-    if ka != kb:
-        raise RuntimeError(_mismatch_message(a.shape, b.shape))
+        broadcast_shape(sa[:-2], sb[:-2])  # torch checks the batch dims first
+    if sa[-1] != (sb[0] if db == 1 else sb[-2]):
+        raise RuntimeError(_mismatch_message(sa, sb))
     if da == 2 and db == 2:
         op = Mm
     elif da == 2 and db == 1:
@@ -77,7 +83,7 @@ def matmul(input, other, *, out=None):
     try:
         return op.apply(a, b)
     except ValueError:
-        raise RuntimeError(_mismatch_message(a.shape, b.shape)) from None
+        raise RuntimeError(_mismatch_message(sa, sb)) from None
 
 
 def _mismatch_message(sa, sb):

@@ -3,6 +3,7 @@ input, exactly like torch — ``y = x.view(6); y[0] = 5`` changes ``x``.
 
 The backward of a shape op is the inverse shape op on the gradient.
 """
+import functools
 import math
 
 import numpy as np
@@ -350,9 +351,9 @@ class SumToSize(Op):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
-        lead = x.ndim - len(shape)
-        axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape)
-                                          if s == 1 and x.shape[i + lead] != 1)
+        axes, lead = _summed_axes(x.shape, shape)
+        if axes and len(axes) == lead:  # the sum has the right shape, in memory of its own
+            return np.sum(x, axis=axes)    # (so the engine can make it a leaf's .grad uncopied)
         out = np.sum(x, axis=axes, keepdims=True) if axes else x
         return np.reshape(out, shape)
 
@@ -361,9 +362,18 @@ class SumToSize(Op):
         return grad.expand(ctx.in_shape)
 
 
+@functools.lru_cache(maxsize=1024)
+def _summed_axes(in_shape, shape):
+    """The axes ``SumToSize`` sums, and how many of them lead; cached, since backward asks
+    for the same few shape pairs (a bias's gradient) every step."""
+    lead = len(in_shape) - len(shape)
+    return tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape)
+                                      if s == 1 and in_shape[i + lead] != 1), lead
+
+
 def sum_to_size(input, *size):
     shape = _size_args(size)
-    if tuple(input.shape) == shape:
+    if input._array.shape == shape:
         return input
     if not _expandable(shape, input.shape):
         raise RuntimeError(f"size {{{_fmt(shape)}}} is not expandable to size "
