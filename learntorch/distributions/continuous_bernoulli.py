@@ -6,6 +6,7 @@ import numbers
 
 from .. import ops
 from .._tensor import Size
+from ..autograd import no_grad
 from ..nn.functional import binary_cross_entropy_with_logits
 from . import constraints
 from .exp_family import ExponentialFamily
@@ -108,7 +109,6 @@ class ContinuousBernoulli(ExponentialFamily):
         return self._param.size()
 
     def sample(self, sample_shape=Size()):
-        from ..autograd import no_grad
         shape = self._extended_shape(sample_shape)
         u = ops.rand(shape, dtype=self.probs.dtype, device=self.probs.device)
         with no_grad():
