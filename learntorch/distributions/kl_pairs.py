@@ -56,7 +56,8 @@ def _kl_continuous_bernoulli_continuous_bernoulli(p, q):
 
 @register_kl(ExponentialFamily, ExponentialFamily)
 def _kl_expfamily_expfamily(p, q):
-    """The Bregman divergence of the log normalizer: ``F(θ_q) − F(θ_p) − ⟨θ_q − θ_p, ∇F(θ_p)⟩``."""
+    """The Bregman divergence of the log normalizer F:
+    ``F(θ_q) − F(θ_p) − ⟨θ_q − θ_p, ∇F(θ_p)⟩``."""
     if type(p) is not type(q):
         raise NotImplementedError("The cross KL-divergence between different exponential "
                                   "families cannot                             be computed "
