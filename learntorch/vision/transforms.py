@@ -18,7 +18,8 @@ __all__ = ["Compose", "ToTensor", "PILToTensor", "ToPILImage", "ConvertImageDtyp
            "Resize", "CenterCrop", "Pad", "RandomCrop", "RandomHorizontalFlip",
            "RandomVerticalFlip", "RandomRotation", "RandomResizedCrop", "RandomApply", "RandomChoice",
            "RandomErasing", "Grayscale", "ColorJitter", "GaussianBlur", "RandomAffine",
-           "Lambda", "InterpolationMode"]
+           "Lambda", "InterpolationMode", "RandomSizedCrop", "RandomOrder", "RandomGrayscale",
+           "FiveCrop", "TenCrop"]
 
 
 def _lt():
@@ -517,6 +518,58 @@ class RandomResizedCrop:
                 f"interpolation={self.interpolation.value}, antialias={self.antialias})")
 
 
+class RandomSizedCrop(RandomResizedCrop):
+    """The pre-0.2 name of ``RandomResizedCrop`` (torchvision has since dropped it)."""
+
+    def __init__(self, *args, **kwargs):
+        warnings.warn("The use of the transforms.RandomSizedCrop transform is deprecated, "
+                      "please use transforms.RandomResizedCrop instead.")
+        super().__init__(*args, **kwargs)
+
+
+def five_crop(img, size):
+    """The four corner crops and the centre crop: (tl, tr, bl, br, center)."""
+    crop_height, crop_width = _setup_size(size, "Please provide only two dimensions (h, w) "
+                                                "for size.")
+    _, image_height, image_width = get_dimensions(img)
+    if crop_width > image_width or crop_height > image_height:
+        raise ValueError(f"Requested crop size {size} is bigger than input size "
+                         f"{(image_height, image_width)}")
+    bottom, right = image_height - crop_height, image_width - crop_width
+    corners = [(0, 0), (0, right), (bottom, 0), (bottom, right)]
+    return (*(crop(img, top, left, crop_height, crop_width) for top, left in corners),
+            center_crop(img, [crop_height, crop_width]))
+
+
+def ten_crop(img, size, vertical_flip=False):
+    """``five_crop`` of the image, then of its mirror image (left-right, or upside down)."""
+    flip = (lambda a: a[..., ::-1, :]) if vertical_flip else (lambda a: a[..., ::-1])
+    return five_crop(img, size) + five_crop(_apply(img, flip), size)
+
+
+class FiveCrop:
+    def __init__(self, size):
+        self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
+
+    def __call__(self, img):
+        return five_crop(img, self.size)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(size={self.size})"
+
+
+class TenCrop:
+    def __init__(self, size, vertical_flip=False):
+        self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
+        self.vertical_flip = vertical_flip
+
+    def __call__(self, img):
+        return ten_crop(img, self.size, self.vertical_flip)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(size={self.size}, vertical_flip={self.vertical_flip})"
+
+
 class Grayscale:
     """PIL images to luminance (PIL's ``convert("L")``), repeated to 3 channels if asked."""
 
@@ -554,6 +607,42 @@ class RandomChoice:
 
     def __repr__(self):
         return f"{self.__class__.__name__}(transforms={self.transforms}, p={self.p})"
+
+
+class RandomOrder:
+    """All of ``transforms``, in an order shuffled by Python's ``random`` (as torchvision)."""
+
+    def __init__(self, transforms):
+        if not isinstance(transforms, Sequence):
+            raise TypeError("Argument transforms should be a sequence")
+        self.transforms = transforms
+
+    def __call__(self, img):
+        order = list(range(len(self.transforms)))
+        random.shuffle(order)
+        for i in order:
+            img = self.transforms[i](img)
+        return img
+
+    def __repr__(self):
+        lines = "".join(f"\n    {t}" for t in self.transforms)
+        return f"{self.__class__.__name__}({lines}\n)"
+
+
+class RandomGrayscale:
+    """``Grayscale`` keeping the channel count, when ``rand(1) < p``."""
+
+    def __init__(self, p=0.1):
+        self.p = p
+
+    def __call__(self, img):
+        channels = get_dimensions(img)[0]
+        if _lt().rand(1) < self.p:
+            return Grayscale(channels)(img)
+        return img
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(p={self.p})"
 
 
 class RandomErasing:

@@ -114,6 +114,7 @@ RANDOM = {
     "RandomResizedCrop": lambda T: T.RandomResizedCrop(7),
     "RandomResizedCrop narrow": lambda T: T.RandomResizedCrop((5, 9), scale=(0.5, 0.9),
                                                               ratio=(0.2, 0.3)),
+    "RandomGrayscale": lambda T: T.RandomGrayscale(0.5),
     "augmentation pipeline": lambda T: T.Compose([
         T.RandomCrop(8, padding=1), T.RandomHorizontalFlip(), T.RandomRotation(15),
         T.ToTensor(), T.Normalize((0.5,), (0.5,))]),
@@ -350,3 +351,47 @@ def test_cifar_refuses_code_in_a_pickle_and_names_missing_files(tmp_path):
     with pytest.raises(RuntimeError, match="test_batch is corrupt: global builtins.print is not "
                                            "allowed"):
         ltv.datasets.CIFAR10(tmp_path, train=False)
+
+
+# -- RandomSizedCrop, FiveCrop/TenCrop, RandomOrder ------------------------------------------
+def test_random_sized_crop_is_the_deprecated_random_resized_crop():
+    # torchvision 0.28 has dropped the old name: its crops are RandomResizedCrop's.
+    with pytest.warns(UserWarning, match="transforms.RandomSizedCrop transform is deprecated"):
+        ours = ltv.transforms.RandomSizedCrop(7, scale=(0.3, 0.9))
+    assert isinstance(ours, ltv.transforms.RandomResizedCrop)
+    lt.manual_seed(4), torch.manual_seed(4)
+    theirs = T.RandomResizedCrop(7, scale=(0.3, 0.9))
+    for _ in range(5):
+        assert_same_images(ours(RGB), theirs(RGB))
+
+
+@pytest.mark.parametrize("build", [lambda T: T.FiveCrop(4), lambda T: T.FiveCrop((5, 3)),
+                                   lambda T: T.TenCrop(4),
+                                   lambda T: T.TenCrop((3, 6), vertical_flip=True)])
+@pytest.mark.parametrize("img", [RGB, lt.from_numpy(TENSOR)], ids=["pil", "tensor"])
+def test_five_and_ten_crop_match_torchvision(build, img):
+    theirs_img = torch.from_numpy(img.numpy()) if isinstance(img, lt.Tensor) else img
+    ours, theirs = build(ltv.transforms)(img), build(T)(theirs_img)
+    assert repr(build(ltv.transforms)) == repr(build(T))
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        assert_same_images(a, b)
+
+
+def test_five_crop_larger_than_the_image_raises_torchvisions_error():
+    with pytest.raises(ValueError, match=r"Requested crop size \(20, 20\) is bigger than input"):
+        ltv.transforms.FiveCrop(20)(RGB)
+
+
+def test_random_order_shuffles_with_pythons_random():
+    import random
+    outs = []
+    for module in (ltv.transforms, T):
+        random.seed(7)
+        transform = module.RandomOrder([module.Pad(1), module.CenterCrop(6), module.Pad((0, 2))])
+        outs.append([transform(RGB) for _ in range(6)])
+    assert repr(transform).replace("torchvision.", "") == repr(
+        ltv.transforms.RandomOrder([ltv.transforms.Pad(1), ltv.transforms.CenterCrop(6),
+                                    ltv.transforms.Pad((0, 2))]))
+    for a, b in zip(*outs):
+        assert_same_images(a, b)
