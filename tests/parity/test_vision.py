@@ -395,3 +395,53 @@ def test_random_order_shuffles_with_pythons_random():
                                     ltv.transforms.Pad((0, 2))]))
     for a, b in zip(*outs):
         assert_same_images(a, b)
+
+
+# -- STL10 -----------------------------------------------------------------------------------
+def write_stl10(root, n_train=6, n_test=4, n_unlabeled=3):
+    folder = root / "stl10_binary"
+    folder.mkdir()
+    rng = np.random.default_rng(5)
+    for name, n in [("train", n_train), ("test", n_test), ("unlabeled", n_unlabeled)]:
+        rng.integers(0, 256, n * 3 * 96 * 96, dtype=np.uint8).tofile(folder / f"{name}_X.bin")
+        if name != "unlabeled":
+            rng.integers(1, 11, n, dtype=np.uint8).tofile(folder / f"{name}_y.bin")
+    (folder / "class_names.txt").write_text("\n".join(f"class{i}" for i in range(10)) + "\n")
+    (folder / "fold_indices.txt").write_text("\n".join(f"{i % 6} {(i + 2) % 6}" for i in range(10)))
+    return folder
+
+
+@pytest.mark.parametrize("split,folds", [("train", None), ("train", 3), ("test", None),
+                                         ("unlabeled", None), ("train+unlabeled", 1)])
+def test_stl10_matches_torchvision(tmp_path, monkeypatch, split, folds):
+    write_stl10(tmp_path)
+    # torchvision checks the real files' md5 sums; the fixture has its own bytes.
+    monkeypatch.setattr(tv.datasets.STL10, "_check_integrity", lambda self: True)
+    ours = ltv.datasets.STL10(tmp_path, split=split, folds=folds, transform=T.ToTensor())
+    theirs = tv.datasets.STL10(str(tmp_path), split=split, folds=folds, transform=T.ToTensor())
+    assert len(ours) == len(theirs)
+    np.testing.assert_array_equal(ours.data, theirs.data)
+    np.testing.assert_array_equal(ours.labels, theirs.labels)
+    assert ours.classes == theirs.classes
+    assert repr(ours).splitlines()[:4] == repr(theirs).splitlines()[:4]
+    for i in range(len(ours)):
+        (a, ta), (b, tb) = ours[i], theirs[i]
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        assert ta == tb
+
+
+def test_stl10_missing_files_and_bad_arguments(tmp_path):
+    with pytest.raises(RuntimeError, match="put train_X.bin, train_y.bin in .*stl10_binary"):
+        ltv.datasets.STL10(tmp_path, download=True)
+    folder = write_stl10(tmp_path)
+    (folder / "test_y.bin").unlink()
+    with pytest.raises(RuntimeError, match="put test_y.bin in"):
+        ltv.datasets.STL10(tmp_path, split="test")
+    with pytest.raises(ValueError, match=r"Unknown value 'val' for argument split. Valid values "
+                                         r"are \{'train', 'train\+unlabeled', 'unlabeled', 'test'\}"):
+        ltv.datasets.STL10(tmp_path, split="val")
+    with pytest.raises(ValueError, match=r"folds should be in the range \[0, 10\), but got 10"):
+        ltv.datasets.STL10(tmp_path, folds=10)
+    (folder / "train_X.bin").write_bytes(b"\0" * 100)
+    with pytest.raises(RuntimeError, match="train_X.bin is corrupt"):
+        ltv.datasets.STL10(tmp_path)
