@@ -77,6 +77,17 @@ _TYPE_WORDS = {"float16": "Half", "float32": "Float", "float64": "Double", "uint
                "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64"}
 
 
+# The C++ scalar type names torch's messages print for a dtype ("float", "long int").
+_C_TYPE_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double",
+                 "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+                 "uint8": "unsigned char", "bool": "bool"}
+
+
+def c_type_name(d):
+    """torch's C++ name of a dtype's scalar type: ``double`` for float64, ``long int``."""
+    return _C_TYPE_NAMES.get(d.name, d.name)
+
+
 def type_word(d):
     """torch's word for a dtype in error messages: ``Float`` for float32, ``Long`` for int64."""
     return _TYPE_WORDS[d.name]

@@ -55,6 +55,7 @@ class Tensor:
     _hooks = None
     _retains_grad = False
     _post_accumulate_grad_hooks = None  # register_post_accumulate_grad_hook
+    _grad_dtype = _dtype  # grad_dtype: this module object stands for "the tensor's own dtype"
 
     def __new__(cls, *args, device=None):
         """torch's ``Tensor(...)``, case by case as torch 2.13 does it.
@@ -226,9 +227,33 @@ class Tensor:
             if value.shape != self.shape:
                 raise RuntimeError(f"assigned grad has data of a different size: expected "
                                    f"{list(self.shape)}, got {list(value.shape)}")
-            if value.dtype is not self.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+            allowed = self.grad_dtype if self._grad_fn is None else self.dtype
+            if allowed is not None and value.dtype is not allowed:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_dtype.c_type_name(value.dtype)}'"
+                    f" to a tensor with grad_dtype '{_dtype.type_word(allowed)}'. The gradient "
+                    "must match the tensor's grad_dtype (defaults to the tensor's dtype). You can "
+                    "set the tensor's grad_dtype attribute with a specific dtype, or None to allow "
+                    "any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
+                    "its gradient may break downstream systems that assume they match.")
         self._grad = value
+
+    @property
+    def grad_dtype(self):
+        """The dtype ``.grad`` must have (the tensor's own unless set; None allows any): the
+        engine casts incoming gradients to it. Leaves only."""
+        if self._grad_fn is not None:
+            raise RuntimeError("grad_dtype can only be accessed on leaf tensors.")
+        return self.dtype if self._grad_dtype is _dtype else self._grad_dtype
+
+    @grad_dtype.setter
+    def grad_dtype(self, value):
+        if self._grad_fn is not None:
+            raise RuntimeError("grad_dtype can only be set on leaf tensors.")
+        if value is not None and not isinstance(value, _dtype.dtype):
+            raise RuntimeError(f"grad_dtype must be a torch.dtype or None, but got "
+                               f"{type(value).__name__}")
+        self._grad_dtype = value
 
     def _accumulator(self):
         """The AccumulateGrad node of this leaf; one per tensor while any graph holds it."""
@@ -643,14 +668,9 @@ def _legacy_new(cls, args, device, dtype, same_dtype):
     return cls._make(_device.move(array, _device.to_device(device)))
 
 
-_CPP_TYPE_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double",
-                   "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-                   "uint8": "unsigned char", "bool": "bool"}
-
-
 def _tensor_options(dtype):
     """How torch's C++ prints the options a legacy constructor expected or got."""
-    return (f"TensorOptions(dtype={_CPP_TYPE_NAMES.get(dtype.name, dtype.name)}, device=cpu, "
+    return (f"TensorOptions(dtype={_dtype.c_type_name(dtype)}, device=cpu, "
             "layout=Strided, requires_grad=false (default), pinned_memory=false (default), "
             "memory_format=(nullopt))")
 

@@ -13,7 +13,8 @@ from . import _dtype
 from ._tensor import Tensor, _wrap_dim
 from .autograd.function import Function
 from .ops._op import Op
-from .ops.linalg import _c_name, matmul  # noqa: F401 (torch.linalg.matmul is torch.matmul)
+from ._dtype import c_type_name as _c_name
+from .ops.linalg import matmul  # noqa: F401 (torch.linalg.matmul is torch.matmul)
 from .ops.linalg import linalg_cross as cross  # noqa: F401 (torch.linalg.cross)
 
 

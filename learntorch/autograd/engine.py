@@ -275,6 +275,9 @@ def _add_to_buffer(buffers, node, nr, g):
 
 def _accumulate(variable, g, create_graph):
     """``variable.grad += g``: in place when possible, ``g`` itself or a copy the first time."""
+    if variable._grad_dtype is not _tensor._dtype and variable._grad_dtype is not None \
+            and g.dtype is not variable._grad_dtype:  # grad_dtype set: cast as torch's engine
+        g = g.to(variable._grad_dtype)
     if variable._grad is None:
         refs = sys.getrefcount(g), sys.getrefcount(g._array)  # as _counts_in_accumulate counts
         variable._grad = g if create_graph or _unshared(g, refs) else _fresh(g)

@@ -883,12 +883,6 @@ def _check_fill_value(value, name):
                            f"{value.dim()} dimension(s).")
 
 
-# The C++ type names torch uses for a dtype in masked_fill's message.
-_C_TYPES = {"float16": "c10::Half", "float32": "float", "float64": "double", "uint8": "unsigned char",
-            "int8": "signed char", "int16": "short int", "int32": "int", "int64": "long int",
-            "bool": "bool"}
-
-
 def _mask_array(input, mask, message):
     """``mask``'s array after torch's dtype and broadcast checks."""
     if not isinstance(mask, Tensor) or mask.dtype is not _dtype.bool:
@@ -899,7 +893,7 @@ def _mask_array(input, mask, message):
 
 def masked_fill(input, mask, value):
     """A copy of ``input`` with ``value`` (a number or 0-d tensor) where ``mask`` is True."""
-    word = _C_TYPES[mask.dtype.name] if isinstance(mask, Tensor) else type(mask).__name__
+    word = _dtype.c_type_name(mask.dtype) if isinstance(mask, Tensor) else type(mask).__name__
     array = _mask_array(input, mask, f"masked_fill_ only supports boolean masks, but got mask with "
                                       f"dtype {word}")
     _check_fill_value(value, "masked_fill_")

@@ -116,14 +116,8 @@ def _operands(a, b, name):
                         f"{type(b if isinstance(a, Tensor) else a).__name__}")
     if a.dtype is not b.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{_c_name(a.dtype)} != {_c_name(b.dtype)}")
+                           f"{_dtype.c_type_name(a.dtype)} != {_dtype.c_type_name(b.dtype)}")
     return a, b
-
-
-def _c_name(dt):
-    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "bool": "bool"}[dt.name]
 
 
 def mm(input, mat2, *, out=None):

@@ -936,9 +936,8 @@ def lerp(input, end, weight, *, out=None):
 
 def _same_dtype(input, other, name):
     if other.dtype is not input.dtype:
-        words = {"float32": "float", "float64": "double", "float16": "c10::Half"}
-        raise RuntimeError(f"expected dtype {words.get(input.dtype.name, input.dtype.name)} for "
-                           f"`{name}` but got dtype {words.get(other.dtype.name, other.dtype.name)}")
+        raise RuntimeError(f"expected dtype {_dtype.c_type_name(input.dtype)} for `{name}` but "
+                           f"got dtype {_dtype.c_type_name(other.dtype)}")
 
 
 # -- results written into ``out=`` ------------------------------------------------------------

@@ -6,8 +6,8 @@ window of a signal that repeats, as ``torch.stft`` wants).
 """
 import numpy as np
 
+from .. import _dtype
 from .creation import _default, _finish
-from .indexing import _C_TYPES
 
 
 def _window(name, window_length, periodic, dtype, device, requires_grad, formula):
@@ -19,7 +19,7 @@ def _window(name, window_length, periodic, dtype, device, requires_grad, formula
                            f"window_length={window_length}")
     if not dt.is_floating_point:
         raise RuntimeError(f"{name} expects floating point dtypes, got: TensorOptions(dtype="
-                           f"{_C_TYPES.get(dt.name, dt.name)}, device=cpu, layout=Strided "
+                           f"{_dtype.c_type_name(dt)}, device=cpu, layout=Strided "
                            f"(default), requires_grad=false (default), pinned_memory=false, "
                            f"memory_format=(nullopt))")
     if window_length <= 1:

@@ -70,3 +70,34 @@ def test_engine_switches_are_context_managers(name, arg):
             x = m.ones(2, requires_grad=True)
             (x * 2).sum().backward()
             assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_grad_dtype_defaults_to_the_tensor_s_and_casts_incoming_gradients():
+    for m in (lt, torch):
+        x = m.ones(2, requires_grad=True)
+        assert x.grad_dtype == m.float32
+        x.grad_dtype = m.float64
+        (x * 2).sum().backward()
+        (x * 2).sum().backward()
+        assert x.grad.dtype == m.float64 and x.grad.tolist() == [4.0, 4.0]
+        y = m.ones(2, requires_grad=True)
+        y.grad_dtype = None
+        y.grad = m.ones(2, dtype=m.float64)
+        assert y.grad_dtype is None and y.grad.dtype == m.float64
+
+
+@pytest.mark.parametrize("case", ["non-leaf", "not a dtype", "wrong grad"])
+def test_grad_dtype_errors_are_torch_s(case):
+    def provoke(m):
+        x = m.ones(2, requires_grad=True)
+        if case == "non-leaf":
+            return (x * 2).grad_dtype
+        if case == "not a dtype":
+            x.grad_dtype = 3
+        else:
+            x.grad = m.ones(2, dtype=m.float64)
+    with pytest.raises(RuntimeError) as theirs:
+        provoke(torch)
+    with pytest.raises(RuntimeError) as ours:
+        provoke(lt)
+    assert str(ours.value) == str(theirs.value)

@@ -237,12 +237,6 @@ def expand_arg(value, n, name):
     return value
 
 
-def _c_name(d):
-    """The C++ type name torch's messages use: ``float``, ``double``, ``long int``."""
-    word = _dtype.type_word(d)
-    return "long int" if word == "Long" else word.lower()
-
-
 def _shape(t):
     return f"[{', '.join(map(str, t.shape))}]"
 
@@ -270,8 +264,8 @@ def _check_common(input, weight, bias, stride, padding, dilation, groups, transp
         raise RuntimeError(f"expected scalar type {_dtype.type_word(input.dtype)} but found "
                            f"{_dtype.type_word(weight.dtype)}")
     if bias is not None and bias.dtype is not input.dtype:
-        raise RuntimeError(f"Input type ({_c_name(input.dtype)}) and bias type "
-                           f"({_c_name(bias.dtype)}) should be the same")
+        raise RuntimeError(f"Input type ({_dtype.c_type_name(input.dtype)}) and bias type "
+                           f"({_dtype.c_type_name(bias.dtype)}) should be the same")
     if weight.shape[0] == 0:
         raise RuntimeError(f"Given groups={groups}, expected weight to be at least 1 at dimension "
                            f"0, but got weight of size {_shape(weight)} instead")

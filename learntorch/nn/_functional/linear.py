@@ -13,7 +13,7 @@ import numpy as np
 from ... import _dtype
 from ..._tensor import Tensor
 from ...ops._op import Op
-from ...ops.linalg import _c_name
+from ..._dtype import c_type_name as _c_name
 
 __all__ = ["linear", "bilinear"]
 
