@@ -64,6 +64,9 @@ FAMILIES = {
         "at the top level",
         r"TYPE_CHECKING|USE_GLOBAL_DEPS|USE_RTLD_GLOBAL_WITH_LIBTORCH|get_file_path"
         r"|prepare_multiprocessing_environment|torch|types|functional"),
+    "legacy classes that no longer run in torch": (
+        "torch keeps them for old imports, but calling them fails in torch 2.13 too",
+        r"NestedIOFunction"),
     "distributed training": (
         "one process, one device; torch.distributed.is_available() is False",
         r"is_distributed|distributed_\w+"),
