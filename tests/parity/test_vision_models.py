@@ -44,7 +44,9 @@ def load_theirs(theirs, ours):
 SEEDED = [("alexnet", {}), ("resnet18", {}), ("resnet34", {"num_classes": 7}),
           ("resnet50", {"num_classes": 10}), ("resnet18", {"zero_init_residual": True}),
           ("resnet50", {"zero_init_residual": True, "num_classes": 3}),
-          ("resnext50_32x4d", {"num_classes": 5})]
+          ("resnext50_32x4d", {"num_classes": 5}), ("squeezenet1_0", {}),
+          ("squeezenet1_1", {"num_classes": 10}), ("mobilenet_v2", {}),
+          ("mobilenet_v2", {"width_mult": 0.5, "num_classes": 6})]
 
 
 @pytest.mark.parametrize("name,kwargs", SEEDED)
@@ -88,6 +90,9 @@ def test_big_models_have_torchvisions_state_dict_layout(name):
     ("resnet18", {"num_classes": 10}, (2, 3, 64, 64)),
     ("resnet50", {"num_classes": 10}, (1, 3, 64, 64)),
     ("resnext50_32x4d", {"num_classes": 10}, (1, 3, 64, 64)),
+    ("squeezenet1_0", {"num_classes": 10}, (2, 3, 64, 64)),
+    ("squeezenet1_1", {"num_classes": 10}, (2, 3, 64, 64)),
+    ("mobilenet_v2", {"num_classes": 10}, (2, 3, 64, 64)),
 ])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_forward_with_torchvisions_weights_matches(name, kwargs, shape, dtype):
@@ -149,7 +154,8 @@ def test_pretrained_false_warns_as_torchvision():
 
 def test_weight_enums_mirror_torchvisions():
     for name in ["AlexNet_Weights", "ResNet18_Weights", "ResNet50_Weights", "VGG16_Weights",
-                 "VGG19_BN_Weights", "Wide_ResNet101_2_Weights"]:
+                 "VGG19_BN_Weights", "Wide_ResNet101_2_Weights", "MobileNet_V2_Weights",
+                 "SqueezeNet1_0_Weights", "SqueezeNet1_1_Weights"]:
         theirs, ours = getattr(tvm, name), getattr(ltm, name)
         assert [(w.name, w.url) for w in ours] == [(w.name, w.url) for w in theirs]
         assert repr(ours.DEFAULT) == repr(theirs.DEFAULT)
@@ -164,9 +170,16 @@ def test_pretrained_true_asks_for_the_checkpoint(monkeypatch):
         asked.append(url)
         return {k: lt.zeros_like(v) for k, v in ltm.resnet18().state_dict().items()}
     monkeypatch.setattr(lt.hub, "load_state_dict_from_url", fake_load)
-    with pytest.warns(UserWarning, match="ResNet18_Weights.DEFAULT"):
+    assert warnings_of(lambda: ltm.resnet18(pretrained=True)) == \
+        warnings_of(lambda: tvm.resnet18(pretrained=False))[:1] + [
+            "Arguments other than a weight enum or `None` for 'weights' are deprecated since 0.13 "
+            "and may be removed in the future. The current behavior is equivalent to passing "
+            "`weights=ResNet18_Weights.IMAGENET1K_V1`. You can also use "
+            "`weights=ResNet18_Weights.DEFAULT` to get the most up-to-date weights."]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         model = ltm.resnet18(pretrained=True)
-    assert asked == [tvm.ResNet18_Weights.IMAGENET1K_V1.url]
+    assert asked == [tvm.ResNet18_Weights.IMAGENET1K_V1.url] * 2
     assert float(model.fc.weight.abs().sum()) == 0.0
 
 
@@ -179,3 +192,7 @@ def test_bad_builder_arguments_raise_torchvisions_errors():
         ltm.resnet18(groups=2)
     with pytest.raises(ValueError, match="replace_stride_with_dilation should be None"):
         ltm.resnet50(replace_stride_with_dilation=[True])
+    with pytest.raises(ValueError, match="Unsupported SqueezeNet version 2_0: 1_0 or 1_1 expected"):
+        ltm.SqueezeNet("2_0")
+    with pytest.raises(ValueError, match="inverted_residual_setting should be non-empty"):
+        ltm.mobilenet_v2(inverted_residual_setting=[[1, 16, 1]])

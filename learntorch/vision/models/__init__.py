@@ -5,3 +5,5 @@ way and a seed gives torchvision's weights."""
 from .alexnet import *  # noqa: F401,F403
 from .resnet import *  # noqa: F401,F403
 from .vgg import *  # noqa: F401,F403
+from .mobilenetv2 import *  # noqa: F401,F403
+from .squeezenet import *  # noqa: F401,F403
