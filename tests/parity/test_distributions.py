@@ -270,3 +270,19 @@ def test_top_level_samplers_and_their_errors():
         with pytest.raises(type(theirs.value)) as ours:
             call()
         assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_serial_samplers_stay_torch_s_across_many_draws(dtype):
+    """Thousands of rejection-sampled values (several generator blocks), then the generator's
+    next numbers — including a cached Box-Muller normal — are torch's."""
+    alpha, talpha = both(np.random.default_rng(5).uniform(0.01, 40, 3000), dtype)
+    (n, tn), (p, tp) = both(np.floor(np.random.default_rng(7).uniform(0, 300, 2000)), dtype), \
+        both(np.random.default_rng(8).random(2000), dtype)
+    lt.manual_seed(12), torch.manual_seed(12)
+    np.testing.assert_array_equal(D.Gamma(alpha, 1.0).sample().numpy(),
+                                  TD.Gamma(talpha, 1.0).sample().numpy())
+    np.testing.assert_array_equal(lt.randn(3).numpy(), torch.randn(3).numpy())
+    np.testing.assert_array_equal(lt.poisson(alpha).numpy(), torch.poisson(talpha).numpy())
+    np.testing.assert_array_equal(lt.binomial(n, p).numpy(), torch.binomial(tn, tp).numpy())
+    np.testing.assert_array_equal(lt.rand(3).numpy(), torch.rand(3).numpy())
