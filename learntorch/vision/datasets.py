@@ -4,6 +4,8 @@ Items are ``(PIL image, int label)`` like torchvision's, after ``transform`` /
 ``target_transform``; ``.data`` (uint8 tensor N×H×W) and ``.targets`` (int64) hold them all.
 """
 import gzip
+import json
+import os
 import pickle
 from importlib import resources
 from pathlib import Path
@@ -13,7 +15,8 @@ import numpy as np
 from ..utils.data import Dataset
 
 __all__ = ["VisionDataset", "Digits", "MNIST", "FashionMNIST", "KMNIST", "DatasetFolder",
-           "ImageFolder", "FakeData", "CIFAR10", "CIFAR100", "STL10"]
+           "ImageFolder", "FakeData", "CIFAR10", "CIFAR100", "STL10", "CocoDetection",
+           "CocoCaptions"]
 
 
 class VisionDataset(Dataset):
@@ -453,3 +456,54 @@ class STL10(VisionDataset):
 
     def extra_repr(self):
         return f"Split: {self.split}"
+
+
+class CocoDetection(VisionDataset):
+    """COCO: the images under ``root`` listed in the JSON ``annFile``, each with the list of its
+    annotation dicts (in file order), as torchvision's, which reads the same index through
+    pycocotools; learntorch reads the JSON itself, so pycocotools is not needed."""
+
+    def __init__(self, root, annFile, transform=None, target_transform=None, transforms=None):
+        if transforms is not None and (transform is not None or target_transform is not None):
+            raise ValueError("Only transforms or transform/target_transform can be passed as argument")
+        super().__init__(root, transform, target_transform)
+        self.transforms = transforms
+        if not os.path.isfile(annFile):
+            raise RuntimeError(f"Annotation file not found: {annFile}. learntorch never downloads.")
+        with open(annFile) as f:
+            dataset = json.load(f)
+        self.imgs = {img["id"]: img for img in dataset.get("images", [])}
+        self.img_to_anns = {}
+        for ann in dataset.get("annotations", []):
+            self.img_to_anns.setdefault(ann["image_id"], []).append(ann)
+        self.ids = sorted(self.imgs)
+
+    def _load_image(self, id):
+        from PIL import Image
+        return Image.open(os.path.join(self.root, self.imgs[id]["file_name"])).convert("RGB")
+
+    def _load_target(self, id):
+        return list(self.img_to_anns.get(id, []))
+
+    def __getitem__(self, index):
+        if not isinstance(index, int):
+            raise ValueError(f"Index must be of type integer, got {type(index)} instead.")
+        id = self.ids[index]
+        image, target = self._load_image(id), self._load_target(id)
+        if self.transforms is not None:
+            return self.transforms(image, target)
+        if self.transform is not None:
+            image = self.transform(image)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return image, target
+
+    def __len__(self):
+        return len(self.ids)
+
+
+class CocoCaptions(CocoDetection):
+    """COCO captions: each image with the list of its caption strings."""
+
+    def _load_target(self, id):
+        return [ann["caption"] for ann in super()._load_target(id)]

@@ -445,3 +445,38 @@ def test_stl10_missing_files_and_bad_arguments(tmp_path):
     (folder / "train_X.bin").write_bytes(b"\0" * 100)
     with pytest.raises(RuntimeError, match="train_X.bin is corrupt"):
         ltv.datasets.STL10(tmp_path)
+
+
+# -- COCO (torchvision reads it through pycocotools, which the oracle lacks: checked on the format)
+def write_coco(root):
+    images = [{"id": 7, "file_name": "b.png"}, {"id": 3, "file_name": "a.png"},
+              {"id": 9, "file_name": "c.png"}]
+    for img in images:
+        Image.fromarray(np.full((4, 5), img["id"], dtype=np.uint8)).save(root / img["file_name"])
+    anns = [{"id": 1, "image_id": 7, "bbox": [0, 0, 2, 2], "caption": "seven first"},
+            {"id": 2, "image_id": 3, "bbox": [1, 1, 1, 1], "caption": "three"},
+            {"id": 5, "image_id": 7, "bbox": [2, 2, 1, 1], "caption": "seven second"}]
+    path = root / "ann.json"
+    path.write_text(__import__("json").dumps({"images": images, "annotations": anns}))
+    return str(path), anns
+
+
+def test_coco_detection_and_captions_follow_the_annotation_file(tmp_path):
+    ann_file, anns = write_coco(tmp_path)
+    det = ltv.datasets.CocoDetection(str(tmp_path), ann_file, transform=ltv.transforms.PILToTensor())
+    assert len(det) == 3 and det.ids == [3, 7, 9]  # sorted image ids, as pycocotools' index
+    image, target = det[1]
+    assert image.shape == (3, 4, 5) and int(image[0, 0, 0]) == 7  # converted to RGB
+    assert target == [anns[0], anns[2]]
+    assert det[2][1] == []
+    caps = ltv.datasets.CocoCaptions(str(tmp_path), ann_file, target_transform=len)
+    assert [caps[i][1] for i in range(3)] == [1, 2, 0]
+    assert ltv.datasets.CocoCaptions(str(tmp_path), ann_file)[1][1] == ["seven first", "seven second"]
+    joint = ltv.datasets.CocoDetection(str(tmp_path), ann_file, transforms=lambda i, t: (i.size, len(t)))
+    assert joint[1] == ((5, 4), 2)
+    with pytest.raises(ValueError, match="Index must be of type integer"):
+        det[0.0]
+    with pytest.raises(ValueError, match="Only transforms or transform/target_transform"):
+        ltv.datasets.CocoDetection(str(tmp_path), ann_file, transform=len, transforms=len)
+    with pytest.raises(RuntimeError, match="Annotation file not found"):
+        ltv.datasets.CocoDetection(str(tmp_path), str(tmp_path / "missing.json"))
