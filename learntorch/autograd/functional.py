@@ -166,8 +166,8 @@ def _scalar_output(func, inputs, fn_name):
     if out_tuple or outputs[0].numel() != 1:
         raise RuntimeError(f"The function given to {fn_name} should return a single Tensor")
     if outputs[0].dim() != 0 and fn_name == "hessian":
-        raise RuntimeError(f"The Tensor returned by the function given to hessian should "
-                           f"contain a single element")
+        raise RuntimeError("The Tensor returned by the function given to hessian should "
+                           "contain a single element")
     return outputs[0]
 
 
