@@ -75,11 +75,14 @@ def test_vgg11_bn_seeded_whole_model():
     assert repr(ours) == repr(theirs)
 
 
-# (The other VGGs differ from vgg11_bn only in their feature trees, compared above.)
-@pytest.mark.parametrize("name", ["resnet101", "resnet152", "wide_resnet50_2"])
-def test_big_models_have_torchvisions_state_dict_layout(name):
-    theirs = getattr(tvm, name)()
-    ours = getattr(ltm, name)()
+# VGGs with init_weights=False skip the slow normal_ over the 102M classifier weights.
+@pytest.mark.parametrize("name,kwargs", [
+    ("resnet101", {}), ("resnet152", {}), ("wide_resnet50_2", {}),
+    *[(name, {"init_weights": False}) for name in ("vgg11", "vgg11_bn", "vgg13", "vgg13_bn",
+                                                  "vgg16", "vgg16_bn", "vgg19", "vgg19_bn")]])
+def test_big_models_have_torchvisions_state_dict_layout(name, kwargs):
+    theirs = getattr(tvm, name)(**kwargs)
+    ours = getattr(ltm, name)(**kwargs)
     a, b = theirs.state_dict(), ours.state_dict()
     assert [(k, tuple(v.shape)) for k, v in a.items()] == [(k, tuple(v.shape)) for k, v in b.items()]
     assert repr(ours) == repr(theirs)
