@@ -11,7 +11,7 @@ is then
 - left out: its family is one learntorch leaves out on purpose (learntorch/_unsupported.py,
   README "What learntorch leaves out") and learntorch says so when it is reached for;
 - parity-tested: a test that runs torch as its oracle spells it out (``torch.special.zeta``,
-  ``torch.zeta`` or ``.zeta(``);
+  ``torch.zeta``, ``.zeta(``, or ``"zeta"`` in a test parametrized by name);
 - missing: none of the above (tests/unit/test_torch_surface.py keeps the list of these).
 """
 import argparse
@@ -74,13 +74,13 @@ def left_out(dotted):
 
 
 def parity_tested(dotted, test_text):
-    """A test spells out the torch name (``torch.linalg.svd``/``torch.svd``/``.svd(``)."""
+    """A test against torch spells out the name: ``torch.linalg.svd``, ``torch.svd``,
+    ``.svd(`` for a Tensor method, or ``"svd"`` where tests are parametrized by name and call
+    ``getattr(torch, name)``."""
     *namespace, short = dotted.split(".")
-    if namespace == ["Tensor"]:
-        pattern = rf"\.{re.escape(short)}\b"
-    else:
-        pattern = rf"\btorch\.{re.escape(dotted)}\b"
-    return re.search(pattern, test_text) is not None
+    spelled = rf"\.{re.escape(short)}\b" if namespace == ["Tensor"] else \
+        rf"\btorch\.{re.escape(dotted)}\b"
+    return re.search(rf"{spelled}|[\"']{re.escape(short)}[\"']", test_text) is not None
 
 
 def oracle_tests():
