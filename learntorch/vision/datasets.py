@@ -426,7 +426,8 @@ class STL10(VisionDataset):
                 return folds
             raise ValueError(f"Value for argument folds should be in the range [0, 10), "
                              f"but got {folds}.")
-        raise ValueError(f"Expected type None or int for argument folds, but got type {type(folds)}.")
+        raise ValueError("Expected type None or int for argument folds, "
+                         f"but got type {type(folds)}.")
 
     @staticmethod
     def _images(path):
@@ -447,7 +448,8 @@ class STL10(VisionDataset):
 
     def __getitem__(self, index):
         from PIL import Image
-        img, target = Image.fromarray(np.transpose(self.data[index], (1, 2, 0))), int(self.labels[index])
+        img = Image.fromarray(np.transpose(self.data[index], (1, 2, 0)))
+        target = int(self.labels[index])
         if self.transform is not None:
             img = self.transform(img)
         if self.target_transform is not None:
@@ -465,7 +467,8 @@ class CocoDetection(VisionDataset):
 
     def __init__(self, root, annFile, transform=None, target_transform=None, transforms=None):
         if transforms is not None and (transform is not None or target_transform is not None):
-            raise ValueError("Only transforms or transform/target_transform can be passed as argument")
+            raise ValueError("Only transforms or transform/target_transform can be passed as "
+                             "argument")
         super().__init__(root, transform, target_transform)
         self.transforms = transforms
         if not os.path.isfile(annFile):

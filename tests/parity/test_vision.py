@@ -437,8 +437,8 @@ def test_stl10_missing_files_and_bad_arguments(tmp_path):
     (folder / "test_y.bin").unlink()
     with pytest.raises(RuntimeError, match="put test_y.bin in"):
         ltv.datasets.STL10(tmp_path, split="test")
-    with pytest.raises(ValueError, match=r"Unknown value 'val' for argument split. Valid values "
-                                         r"are \{'train', 'train\+unlabeled', 'unlabeled', 'test'\}"):
+    with pytest.raises(ValueError, match=r"Unknown value 'val' for argument split. Valid "
+                       r"values are \{'train', 'train\+unlabeled', 'unlabeled', 'test'\}"):
         ltv.datasets.STL10(tmp_path, split="val")
     with pytest.raises(ValueError, match=r"folds should be in the range \[0, 10\), but got 10"):
         ltv.datasets.STL10(tmp_path, folds=10)
@@ -463,7 +463,8 @@ def write_coco(root):
 
 def test_coco_detection_and_captions_follow_the_annotation_file(tmp_path):
     ann_file, anns = write_coco(tmp_path)
-    det = ltv.datasets.CocoDetection(str(tmp_path), ann_file, transform=ltv.transforms.PILToTensor())
+    det = ltv.datasets.CocoDetection(str(tmp_path), ann_file,
+                                     transform=ltv.transforms.PILToTensor())
     assert len(det) == 3 and det.ids == [3, 7, 9]  # sorted image ids, as pycocotools' index
     image, target = det[1]
     assert image.shape == (3, 4, 5) and int(image[0, 0, 0]) == 7  # converted to RGB
@@ -471,8 +472,10 @@ def test_coco_detection_and_captions_follow_the_annotation_file(tmp_path):
     assert det[2][1] == []
     caps = ltv.datasets.CocoCaptions(str(tmp_path), ann_file, target_transform=len)
     assert [caps[i][1] for i in range(3)] == [1, 2, 0]
-    assert ltv.datasets.CocoCaptions(str(tmp_path), ann_file)[1][1] == ["seven first", "seven second"]
-    joint = ltv.datasets.CocoDetection(str(tmp_path), ann_file, transforms=lambda i, t: (i.size, len(t)))
+    assert ltv.datasets.CocoCaptions(str(tmp_path), ann_file)[1][1] == ["seven first",
+                                                                        "seven second"]
+    joint = ltv.datasets.CocoDetection(str(tmp_path), ann_file,
+                                       transforms=lambda i, t: (i.size, len(t)))
     assert joint[1] == ((5, 4), 2)
     with pytest.raises(ValueError, match="Index must be of type integer"):
         det[0.0]

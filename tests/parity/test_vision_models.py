@@ -46,7 +46,9 @@ SEEDED = [("alexnet", {}), ("resnet18", {}), ("resnet34", {"num_classes": 7}),
           ("resnet50", {"zero_init_residual": True, "num_classes": 3}),
           ("resnext50_32x4d", {"num_classes": 5}), ("squeezenet1_0", {}),
           ("squeezenet1_1", {"num_classes": 10}), ("mobilenet_v2", {}),
-          ("mobilenet_v2", {"width_mult": 0.5, "num_classes": 6})]
+          ("mobilenet_v2", {"width_mult": 0.5, "num_classes": 6}), ("densenet121", {}),
+          ("densenet161", {"num_classes": 4}), ("densenet169", {"memory_efficient": True}),
+          ("densenet201", {"drop_rate": 0.2, "num_classes": 3})]
 
 
 @pytest.mark.parametrize("name,kwargs", SEEDED)
@@ -84,7 +86,8 @@ def test_big_models_have_torchvisions_state_dict_layout(name, kwargs):
     theirs = getattr(tvm, name)(**kwargs)
     ours = getattr(ltm, name)(**kwargs)
     a, b = theirs.state_dict(), ours.state_dict()
-    assert [(k, tuple(v.shape)) for k, v in a.items()] == [(k, tuple(v.shape)) for k, v in b.items()]
+    assert [(k, tuple(v.shape)) for k, v in a.items()] == \
+        [(k, tuple(v.shape)) for k, v in b.items()]
     assert repr(ours) == repr(theirs)
 
 
@@ -96,6 +99,7 @@ def test_big_models_have_torchvisions_state_dict_layout(name, kwargs):
     ("squeezenet1_0", {"num_classes": 10}, (2, 3, 64, 64)),
     ("squeezenet1_1", {"num_classes": 10}, (2, 3, 64, 64)),
     ("mobilenet_v2", {"num_classes": 10}, (2, 3, 64, 64)),
+    ("densenet121", {"num_classes": 10, "drop_rate": 0.1}, (2, 3, 64, 64)),
 ])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_forward_with_torchvisions_weights_matches(name, kwargs, shape, dtype):
@@ -158,7 +162,8 @@ def test_pretrained_false_warns_as_torchvision():
 def test_weight_enums_mirror_torchvisions():
     for name in ["AlexNet_Weights", "ResNet18_Weights", "ResNet50_Weights", "VGG16_Weights",
                  "VGG19_BN_Weights", "Wide_ResNet101_2_Weights", "MobileNet_V2_Weights",
-                 "SqueezeNet1_0_Weights", "SqueezeNet1_1_Weights"]:
+                 "SqueezeNet1_0_Weights", "SqueezeNet1_1_Weights", "DenseNet121_Weights",
+                 "DenseNet201_Weights"]:
         theirs, ours = getattr(tvm, name), getattr(ltm, name)
         assert [(w.name, w.url) for w in ours] == [(w.name, w.url) for w in theirs]
         assert repr(ours.DEFAULT) == repr(theirs.DEFAULT)
@@ -189,7 +194,7 @@ def test_pretrained_true_asks_for_the_checkpoint(monkeypatch):
 def test_bad_builder_arguments_raise_torchvisions_errors():
     with pytest.raises(TypeError, match="expected ResNet18_Weights but received ResNet50_Weights"):
         ltm.resnet18(weights=ltm.ResNet50_Weights.DEFAULT)
-    with pytest.raises(ValueError, match="The parameter 'num_classes' expected value 1000 but got 10"):
+    with pytest.raises(ValueError, match="'num_classes' expected value 1000 but got 10"):
         ltm.alexnet(weights="DEFAULT", num_classes=10)
     with pytest.raises(ValueError, match="BasicBlock only supports groups=1 and base_width=64"):
         ltm.resnet18(groups=2)
@@ -199,3 +204,17 @@ def test_bad_builder_arguments_raise_torchvisions_errors():
         ltm.SqueezeNet("2_0")
     with pytest.raises(ValueError, match="inverted_residual_setting should be non-empty"):
         ltm.mobilenet_v2(inverted_residual_setting=[[1, 16, 1]])
+
+
+def test_densenet_loads_checkpoints_with_the_old_layer_key_names(monkeypatch):
+    # torchvision's published DenseNet files say 'denselayer1.norm.1.weight' for 'norm1.weight'.
+    lt.manual_seed(0)
+    source = ltm.densenet121().state_dict()
+    old = {k if k.endswith("num_batches_tracked") else
+           k.replace(".norm1.", ".norm.1.").replace(".conv2.", ".conv.2."): v
+           for k, v in source.items()}
+    assert old.keys() != source.keys()
+    monkeypatch.setattr(lt.hub, "load_state_dict_from_url", lambda url, *a, **k: dict(old))
+    model = ltm.densenet121(weights=ltm.DenseNet121_Weights.DEFAULT)
+    for key, value in model.state_dict().items():
+        np.testing.assert_array_equal(value.numpy(), source[key].numpy(), err_msg=key)

@@ -7,3 +7,4 @@ from .resnet import *  # noqa: F401,F403
 from .vgg import *  # noqa: F401,F403
 from .mobilenetv2 import *  # noqa: F401,F403
 from .squeezenet import *  # noqa: F401,F403
+from .densenet import *  # noqa: F401,F403

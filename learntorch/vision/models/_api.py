@@ -49,7 +49,8 @@ class WeightsEnum(enum.Enum):
 
 def weights_enum(name, checkpoints, default):
     """A ``WeightsEnum`` subclass from ``{member: (url, number of categories or None)}``."""
-    members = {key: Weights(url, {"num_classes": classes}) for key, (url, classes) in checkpoints.items()}
+    members = {key: Weights(url, {"num_classes": classes})
+               for key, (url, classes) in checkpoints.items()}
     members["DEFAULT"] = members[default]
     return WeightsEnum(name, members, module=__name__.rsplit(".", 1)[0])
 
@@ -65,7 +66,7 @@ def _sequence_to_str(seq, separate_last=""):
 
 
 def _kwonly_to_pos_or_kw(fn):
-    """Accept the keyword-only arguments positionally too, with torchvision's deprecation warning."""
+    """Accept keyword-only arguments positionally too, with torchvision's deprecation warning."""
     params = tuple(inspect.signature(fn).parameters.values())
     start = next(i for i, p in enumerate(params) if p.kind == p.KEYWORD_ONLY)
     names = tuple(p.name for p in params[start:])
@@ -128,10 +129,18 @@ def _ovewrite_named_param(kwargs, param, new_value):
 
 
 def build(model_cls, weights, progress, *args, **kwargs):
-    """Construct ``model_cls(*args, **kwargs)`` and load ``weights`` into it, as every builder does."""
+    """``model_cls(*args, **kwargs)`` with ``weights`` loaded into it, as every builder does."""
     if weights is not None and weights.meta["num_classes"] is not None:
         _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
     model = model_cls(*args, **kwargs)
     if weights is not None:
         model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
     return model
+
+
+def named(builder, name, enum):
+    """Give a builder made in a loop its public name and docstring."""
+    builder.__name__ = builder.__qualname__ = name
+    builder.__doc__ = (f"{name} from torchvision; ``weights`` (a ``{enum.__name__}``) loads "
+                       "its checkpoint.")
+    return builder

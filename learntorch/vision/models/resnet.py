@@ -1,7 +1,7 @@
 """ResNet, ResNeXt and Wide ResNet: torchvision's module tree and initialisation."""
 from ... import nn
 from ... import flatten
-from ._api import _ovewrite_named_param, build, handle_legacy_interface, weights_enum
+from ._api import _ovewrite_named_param, build, handle_legacy_interface, named, weights_enum
 
 __all__ = ["ResNet", "ResNet18_Weights", "ResNet34_Weights", "ResNet50_Weights",
            "ResNet101_Weights", "ResNet152_Weights", "ResNeXt50_32X4D_Weights",
@@ -180,9 +180,7 @@ def _builder(name, block, layers, enum, groups=None, width_per_group=None):
         if width_per_group is not None:
             _ovewrite_named_param(kwargs, "width_per_group", width_per_group)
         return build(ResNet, weights, progress, block, layers, **kwargs)
-    builder.__name__ = builder.__qualname__ = name
-    builder.__doc__ = f"{name} from torchvision; ``weights`` (a ``{enum.__name__}``) loads its checkpoint."
-    return builder
+    return named(builder, name, enum)
 
 
 resnet18 = _builder("resnet18", BasicBlock, [2, 2, 2, 2], ResNet18_Weights)

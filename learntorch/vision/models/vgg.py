@@ -1,7 +1,7 @@
 """VGG 11/13/16/19, with and without batch norm: torchvision's module tree and initialisation."""
 from ... import nn
 from ... import flatten
-from ._api import build, handle_legacy_interface, weights_enum
+from ._api import build, handle_legacy_interface, named, weights_enum
 
 __all__ = ["VGG", "VGG11_Weights", "VGG11_BN_Weights", "VGG13_Weights", "VGG13_BN_Weights",
            "VGG16_Weights", "VGG16_BN_Weights", "VGG19_Weights", "VGG19_BN_Weights",
@@ -91,9 +91,7 @@ def _builder(name, cfg, batch_norm, enum):
     @handle_legacy_interface(enum.IMAGENET1K_V1)
     def builder(*, weights=None, progress=True, **kwargs):
         return _vgg(cfg, batch_norm, enum.verify(weights), progress, **kwargs)
-    builder.__name__ = builder.__qualname__ = name
-    builder.__doc__ = f"{name} from torchvision; ``weights`` (a ``{enum.__name__}``) loads its checkpoint."
-    return builder
+    return named(builder, name, enum)
 
 
 vgg11 = _builder("vgg11", "A", False, VGG11_Weights)
