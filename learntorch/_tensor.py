@@ -136,14 +136,8 @@ class Tensor:
         return self._array.itemsize
 
     def stride(self, dim=None):
-        if self._array.size:
-            strides = tuple(s // self._array.itemsize for s in self._array.strides)
-        else:  # NumPy gives an empty array zero strides; torch, row-major ones over max(size, 1)
-            strides, step = [], 1
-            for size in reversed(self._array.shape):
-                strides.insert(0, step)
-                step *= max(size, 1)
-            strides = tuple(strides)
+        strides = tuple(s // self._array.itemsize for s in self._array.strides) \
+            if self._array.size else _empty_strides(self._array.shape)
         return strides if dim is None else strides[_wrap_dim(dim, self._array.ndim)]
 
     def storage_offset(self):
@@ -696,6 +690,15 @@ def _rebuild(array, requires_grad):
     t = Tensor._make(array)
     t._requires_grad = requires_grad
     return t
+
+
+def _empty_strides(shape):
+    """NumPy gives an empty array zero strides; torch gives row-major ones over max(size, 1)."""
+    strides, step = [], 1
+    for size in reversed(shape):
+        strides.insert(0, step)
+        step *= max(size, 1)
+    return tuple(strides)
 
 
 def _wrap_dim(dim, ndim):

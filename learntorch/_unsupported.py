@@ -40,7 +40,8 @@ FAMILIES = {
         r"\w*autocast\w*|amp|GradScaler"),
     "TorchScript, FX, export and compiler internals": (
         "learntorch is eager only (torch.compile returns its argument unchanged)",
-        r"jit|fx|export|compiler|package|library|classes|cpp|parse_ir|parse_schema|import_ir_module\w*"
+        r"jit|fx|export|onnx|compiler|package|library|classes|cpp|parse_ir|parse_schema"
+        r"|import_ir_module\w*"
         r"|fork|wait|futures|Future|FutureType|merge_type_from_type_comment|parse_type_comment"
         r"|unify_type_list|FileCheck|FunctionSchema|Argument|ArgumentSpec|CompleteArgumentSpec"
         r"|AliasDb|Script\w*|LiteScriptModule|CompilationUnit|ConcreteModuleType\w*|Code|Graph"
