@@ -18,6 +18,7 @@ import numpy as np
 from .. import _dtype
 from .. import random as _random
 from .._tensor import Tensor
+from .sampling import _check_floating
 
 _F32 = np.float32
 
@@ -134,7 +135,7 @@ def _gamma_one(draws, alpha, single):
 
 def _standard_gamma(input, generator=None):
     """Gamma(α, 1) samples for each α of ``input`` (``torch._standard_gamma``)."""
-    _check_float(input, "gamma_cpu")
+    _check_floating(input, "gamma_cpu")
     array = input._array
     single = array.dtype != np.float64
     tiny = np.finfo(array.dtype).tiny
@@ -146,7 +147,7 @@ def _standard_gamma(input, generator=None):
 def _sample_dirichlet(input, generator=None):
     """Dirichlet samples: one double-precision gamma per concentration, normalized along the
     last dim, clamped into (0, 1) in the input's dtype (``torch._sample_dirichlet``)."""
-    _check_float(input, "dirichlet")
+    _check_floating(input, "dirichlet")
     array = input._array
     tiny = np.finfo(np.float64).tiny
     gammas = _serial(lambda draws, a: max(tiny, _gamma_one(draws, a, False)), generator,
@@ -196,7 +197,7 @@ def _poisson_one(draws, lam):
 
 def poisson(input, generator=None):
     """A Poisson draw for each rate in ``input``, in ``input``'s dtype."""
-    _check_float(input, "poisson_cpu")
+    _check_floating(input, "poisson_cpu")
     array = input._array
     if array.size and not bool(np.all(array >= 0)):
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
@@ -288,12 +289,6 @@ def binomial(count, prob, generator=None):
     return Tensor._make(_serial(lambda draws, n, p: _binomial_one(draws, n, p, single),
                                 generator, array, prob._array.astype(array.dtype),
                                 out_dtype=array.dtype))
-
-
-def _check_float(t, kernel):
-    if not t.is_floating_point():
-        raise NotImplementedError(f'"{kernel}" not implemented for '
-                                  f"'{_dtype.type_word(t.dtype)}'")
 
 
 __all__ = ["poisson", "binomial"]
