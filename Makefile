@@ -32,7 +32,7 @@ help:
 	@echo "learntorch make targets:"
 	@echo "  make lab        set up, then open the course in JupyterLab"
 	@echo "  make test       set up, then run every test: unit, parity, notebooks (nbval), browser smoke test"
-	@echo "  make bench      set up, then run the benchmarks (python -m bench)"
+	@echo "  make bench      set up, then run the benchmarks (python -m bench) and write README's table"
 	@echo "  make exercises  set up, then build the exercise notebooks (tools/build_exercises.py)"
 	@echo "  make notebooks  set up, re-run chapters/ and solutions/ to refresh stored outputs, rebuild exercises"
 	@echo "  make lock       regenerate $(LOCK) from pyproject.toml (fresh temporary venv)"
@@ -85,8 +85,12 @@ lab: setup
 	$(if $(NOTEBOOKS),$(VENV)/bin/jupyter trust $(NOTEBOOKS))
 	$(VENV)/bin/jupyter lab $(LAB_ARGS) $(START_NOTEBOOK)
 
+# The table, the machine it ran on and the load are also written into README.md's
+# benchmark section (between its bench:start/bench:end lines), so the README shows what the
+# code does. BENCH_ARGS adds options (e.g. BENCH_ARGS=--json=bench.json).
+BENCH_ARGS ?=
 bench: setup
-	$(VPY) -m bench
+	$(VPY) -m bench --readme README.md $(BENCH_ARGS)
 
 exercises: setup
 	$(VPY) tools/build_exercises.py

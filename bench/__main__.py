@@ -18,6 +18,10 @@ def main(argv=None):
     parser.add_argument("--only", metavar="NAME",
                         help="run only the workloads whose name contains NAME (case-insensitive)")
     parser.add_argument("--json", metavar="FILE", help="also write the results to FILE as JSON")
+    parser.add_argument("--readme", metavar="FILE",
+                        help="also write the table, the machine and the load between the "
+                             f"{report.README_START} and {report.README_END} lines of FILE "
+                             "(make bench: README.md); needs the full run")
     parser.add_argument("--threads", type=int, default=_usable_cores(),
                         help="threads for NumPy's BLAS and for torch (default: the usable cores)")
     args = parser.parse_args(argv)
@@ -26,6 +30,13 @@ def main(argv=None):
     if not workloads:
         parser.error(f"no workload name contains {args.only!r}; names: "
                      + ", ".join(w.name for w in WORKLOADS))
+    if args.readme:   # checked before the long run, not after it
+        if args.quick or args.only:
+            parser.error("--readme records the full table: leave out --quick and --only")
+        try:
+            report.check_readme(args.readme)
+        except (OSError, ValueError) as error:
+            parser.error(f"--readme: {error}")
     min_time, repeats = (0.02, 2) if args.quick else (0.05, 5)
 
     torch.set_num_threads(args.threads)
@@ -40,6 +51,9 @@ def main(argv=None):
     if args.json:
         report.write_json(args.json, env, results)
         print(f"\nwrote {args.json}")
+    if args.readme:
+        report.write_readme(args.readme, env, results)
+        print(f"\nwrote the benchmark section of {args.readme}")
     return 1 if any(r.errors or r.mismatches for r in results) else 0
 
 

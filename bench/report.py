@@ -1,4 +1,5 @@
-"""What ``python -m bench`` prints and writes: the header, the table and its notes, the JSON."""
+"""What ``python -m bench`` prints and writes: the header, the table and its notes, the JSON,
+and the README's benchmark section (``--readme``)."""
 import json
 import os
 import platform
@@ -34,6 +35,7 @@ def environment(threads, min_time, repeats):
                          for name in OPENBLAS_VARIABLES if name in os.environ},
         "min_time_s": min_time,
         "repeats": repeats,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
 
 
@@ -181,3 +183,59 @@ def write_json(path, env, results):
     with open(path, "w") as out:
         json.dump({"environment": env, "results": [entry(r) for r in results]}, out, indent=2)
         out.write("\n")
+
+
+# -- the README's section ------------------------------------------------------------------------
+# ``make bench`` rewrites what lies between these two lines of README.md, so the table there is
+# always the one the code last produced (issue 15).
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def machine_line(env):
+    """Where and when the table was measured, in one line."""
+    return (f"Measured {env['date']} on {env['cpu']} ({env['cpus']} logical cores), "
+            f"{env['threads']} thread(s) for all three libraries; Python {env['python']}, "
+            f"NumPy {env['numpy']}, torch {env['torch']}, learntorch {env['learntorch']}; "
+            f"best of {env['repeats']} loops of >= {env['min_time_s'] * 1e3:g} ms.")
+
+
+def markdown_table(results):
+    """The table as Markdown: the same cells as ``table``."""
+    def line(cells):
+        return "| " + " | ".join(cells) + " |"
+    return "\n".join([line(COLUMNS), line(["---"] + ["---:"] * (len(COLUMNS) - 1)),
+                      *(line(_row(r)) for r in results)])
+
+
+def readme_section(env, results):
+    """What goes between the markers: the machine, the table, the load during the run."""
+    return "\n\n".join([machine_line(env), markdown_table(results),
+                         load_line(env.get("others_cpu_share"))])
+
+
+def replace_section(text, section, source="README"):
+    """``text`` with everything between ``README_START`` and ``README_END`` replaced by
+    ``section`` (the marker lines stay); ValueError unless each marker occurs once, in order."""
+    counts = {marker: text.count(marker) for marker in (README_START, README_END)}
+    if any(count != 1 for count in counts.values()) or \
+            text.index(README_START) > text.index(README_END):
+        found = ", ".join(f"{marker!r} {count}x" for marker, count in counts.items())
+        raise ValueError(f"{source} needs the lines {README_START} and {README_END}, once each "
+                         f"and in that order, around the benchmark table (found {found})")
+    head, rest = text.split(README_START)
+    _, tail = rest.split(README_END)
+    return f"{head}{README_START}\n{section}\n{README_END}{tail}"
+
+
+def check_readme(path):
+    """Raise (OSError, ValueError) now if ``write_readme(path, …)`` would fail later."""
+    with open(path, encoding="utf-8") as readme:
+        replace_section(readme.read(), "", path)
+
+
+def write_readme(path, env, results):
+    with open(path, encoding="utf-8") as readme:
+        text = readme.read()
+    text = replace_section(text, readme_section(env, results), path)
+    with open(path, "w", encoding="utf-8") as readme:
+        readme.write(text)
