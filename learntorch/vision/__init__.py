@@ -2,4 +2,4 @@
 torchvision``): ``datasets`` (the embedded digits, MNIST-style IDX files, CIFAR, STL10, COCO),
 ``models`` (AlexNet, VGG, ResNet, SqueezeNet, MobileNetV2, DenseNet), ``transforms`` and
 ``utils`` (make_grid, save_image)."""
-from . import datasets, models, transforms, utils  # noqa: F401
+from . import datasets, models, ops, transforms, utils  # noqa: F401

@@ -1,21 +1,30 @@
-"""torchvision's model-builder plumbing: weight enums and the legacy ``pretrained=`` interface.
+"""torchvision's model-builder plumbing: weight enums, the model registry (``get_model``,
+``list_models``) and the legacy ``pretrained=`` interface.
 
 A ``Weights`` entry records where torchvision publishes a checkpoint; ``get_state_dict``
 fetches it with ``learntorch.hub.load_state_dict_from_url`` (cached, so an offline machine
 works once the file sits in ``hub.get_dir()/checkpoints``).
 """
 import enum
+import fnmatch
 import functools
+import importlib
 import inspect
+import typing
 import warnings
 from dataclasses import dataclass, field
 
 from ... import hub
 
+__all__ = ["WeightsEnum", "Weights", "get_model", "get_model_builder", "get_model_weights",
+           "get_weight", "list_models"]
+
 
 @dataclass
 class Weights:
+    """Where a checkpoint lives and what it is (``transforms`` is None: no preset transforms)."""
     url: str
+    transforms: object = None
     meta: dict = field(default_factory=dict)
 
 
@@ -43,13 +52,17 @@ class WeightsEnum(enum.Enum):
         return self.value.url
 
     @property
+    def transforms(self):
+        return self.value.transforms
+
+    @property
     def meta(self):
         return self.value.meta
 
 
 def weights_enum(name, checkpoints, default):
     """A ``WeightsEnum`` subclass from ``{member: (url, number of categories or None)}``."""
-    members = {key: Weights(url, {"num_classes": classes})
+    members = {key: Weights(url, meta={"num_classes": classes})
                for key, (url, classes) in checkpoints.items()}
     members["DEFAULT"] = members[default]
     return WeightsEnum(name, members, module=__name__.rsplit(".", 1)[0])
@@ -139,8 +152,81 @@ def build(model_cls, weights, progress, *args, **kwargs):
 
 
 def named(builder, name, enum):
-    """Give a builder made in a loop its public name and docstring."""
+    """Give a builder made in a loop its public name, docstring and weights type; register it."""
     builder.__name__ = builder.__qualname__ = name
     builder.__doc__ = (f"{name} from torchvision; ``weights`` (a ``{enum.__name__}``) loads "
                        "its checkpoint.")
-    return builder
+    inspect.unwrap(builder).__annotations__["weights"] = typing.Optional[enum]
+    return register_model()(builder)
+
+
+# -- the registry: every builder by name, as torchvision.models.get_model finds it -------------
+BUILTIN_MODELS = {}
+
+
+def register_model(name=None):
+    def wrapper(fn):
+        key = name if name is not None else fn.__name__
+        if key in BUILTIN_MODELS:
+            raise ValueError(f"An entry is already registered under the name '{key}'.")
+        BUILTIN_MODELS[key] = fn
+        return fn
+    return wrapper
+
+
+def list_models(module=None, include=None, exclude=None):
+    """Sorted names of the registered builders (of ``module`` only, if given), filtered by
+    fnmatch patterns: the union of ``include``'s matches minus every ``exclude`` match."""
+    all_models = {k for k, v in BUILTIN_MODELS.items()
+                  if module is None or v.__module__.rsplit(".", 1)[0] == module.__name__}
+    if include:
+        include = [include] if isinstance(include, str) else include
+        models = set().union(*(fnmatch.filter(all_models, f) for f in include))
+    else:
+        models = all_models
+    if exclude:
+        for exclude_filter in [exclude] if isinstance(exclude, str) else exclude:
+            models = models - set(fnmatch.filter(all_models, exclude_filter))
+    return sorted(models)
+
+
+def get_model_builder(name):
+    name = name.lower()
+    try:
+        return BUILTIN_MODELS[name]
+    except KeyError:
+        raise ValueError(f"Unknown model {name}") from None
+
+
+def get_model(name, **config):
+    """The model registered as ``name``, built with ``config`` (e.g. ``weights=``)."""
+    return get_model_builder(name)(**config)
+
+
+def get_model_weights(name):
+    """The ``WeightsEnum`` of a builder (or of the builder registered as ``name``)."""
+    fn = get_model_builder(name) if isinstance(name, str) else name
+    sig = inspect.signature(fn)
+    if "weights" not in sig.parameters:
+        raise ValueError("The method is missing the 'weights' argument.")
+    ann = sig.parameters["weights"].annotation
+    candidates = [ann] + list(typing.get_args(ann))
+    for t in candidates:
+        if isinstance(t, type) and issubclass(t, WeightsEnum):
+            return t
+    raise ValueError("The WeightsEnum class for the specific method couldn't be retrieved. "
+                     "Make sure the typing info is correct.")
+
+
+def get_weight(name):
+    """The weight entry named like ``"ResNet50_Weights.IMAGENET1K_V1"``."""
+    try:
+        enum_name, value_name = name.split(".")
+    except ValueError:
+        raise ValueError(f"Invalid weight name provided: '{name}'.") from None
+    models = importlib.import_module(__name__.rsplit(".", 1)[0])
+    weights_enum = getattr(models, enum_name, None)
+    if not (isinstance(weights_enum, type) and issubclass(weights_enum, WeightsEnum)):
+        raise ValueError(f"The weight enum '{enum_name}' for the specific method couldn't be "
+                         "retrieved.")
+    return weights_enum[value_name]

@@ -1,7 +1,9 @@
 """AlexNet ("One weird trick" variant), torchvision's module tree and initialisation."""
+from typing import Optional
+
 from ... import nn
 from ... import flatten
-from ._api import build, handle_legacy_interface, weights_enum
+from ._api import build, handle_legacy_interface, register_model, weights_enum
 
 __all__ = ["AlexNet", "AlexNet_Weights", "alexnet"]
 
@@ -35,7 +37,8 @@ AlexNet_Weights = weights_enum("AlexNet_Weights", {
 }, "IMAGENET1K_V1")
 
 
+@register_model()
 @handle_legacy_interface(AlexNet_Weights.IMAGENET1K_V1)
-def alexnet(*, weights=None, progress=True, **kwargs):
+def alexnet(*, weights: Optional[AlexNet_Weights] = None, progress=True, **kwargs):
     """AlexNet; ``weights`` (an ``AlexNet_Weights``) loads torchvision's checkpoint."""
     return build(AlexNet, AlexNet_Weights.verify(weights), progress, **kwargs)

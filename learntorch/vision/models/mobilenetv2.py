@@ -1,35 +1,13 @@
 """MobileNetV2: torchvision's module tree (Conv2dNormActivation blocks) and initialisation."""
+from typing import Optional
+
 from ... import flatten, nn
 from ...nn import functional as F
-from ._api import build, handle_legacy_interface, weights_enum
+from ..ops import Conv2dNormActivation
+from ._api import build, handle_legacy_interface, register_model, weights_enum
+from ._utils import _make_divisible
 
 __all__ = ["MobileNetV2", "MobileNet_V2_Weights", "mobilenet_v2"]
-
-
-def _make_divisible(v, divisor, min_value=None):
-    """Round channels to a multiple of ``divisor``, never more than 10% down (TF's rule)."""
-    min_value = divisor if min_value is None else min_value
-    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
-    return new_v + divisor if new_v < 0.9 * v else new_v
-
-
-class Conv2dNormActivation(nn.Sequential):
-    """Conv2d → norm → activation, with 'same' padding and a bias only when there is no norm."""
-
-    def __init__(self, in_channels, out_channels, kernel_size=3, stride=1, padding=None, groups=1,
-                 norm_layer=nn.BatchNorm2d, activation_layer=nn.ReLU, dilation=1, inplace=True,
-                 bias=None, conv_layer=nn.Conv2d):
-        if padding is None:
-            padding = (kernel_size - 1) // 2 * dilation
-        bias = norm_layer is None if bias is None else bias
-        layers = [conv_layer(in_channels, out_channels, kernel_size, stride, padding,
-                             dilation=dilation, groups=groups, bias=bias)]
-        if norm_layer is not None:
-            layers.append(norm_layer(out_channels))
-        if activation_layer is not None:
-            layers.append(activation_layer(**({} if inplace is None else {"inplace": inplace})))
-        super().__init__(*layers)
-        self.out_channels = out_channels
 
 
 class InvertedResidual(nn.Module):
@@ -111,7 +89,8 @@ MobileNet_V2_Weights = weights_enum("MobileNet_V2_Weights", {
     "IMAGENET1K_V2": (_URL + "mobilenet_v2-7ebf99e0.pth", 1000)}, "IMAGENET1K_V2")
 
 
+@register_model()
 @handle_legacy_interface(MobileNet_V2_Weights.IMAGENET1K_V1)
-def mobilenet_v2(*, weights=None, progress=True, **kwargs):
+def mobilenet_v2(*, weights: Optional[MobileNet_V2_Weights] = None, progress=True, **kwargs):
     """MobileNetV2; ``weights`` (a ``MobileNet_V2_Weights``) loads torchvision's checkpoint."""
     return build(MobileNetV2, MobileNet_V2_Weights.verify(weights), progress, **kwargs)

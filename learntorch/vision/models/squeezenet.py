@@ -1,6 +1,8 @@
 """SqueezeNet 1.0 and 1.1: torchvision's module tree and initialisation."""
+from typing import Optional
+
 from ... import cat, flatten, nn
-from ._api import build, handle_legacy_interface, weights_enum
+from ._api import build, handle_legacy_interface, register_model, weights_enum
 
 __all__ = ["SqueezeNet", "SqueezeNet1_0_Weights", "SqueezeNet1_1_Weights", "squeezenet1_0",
            "squeezenet1_1"]
@@ -71,13 +73,15 @@ SqueezeNet1_1_Weights = weights_enum("SqueezeNet1_1_Weights", {
     "IMAGENET1K_V1": (_URL + "squeezenet1_1-b8a52dc0.pth", 1000)}, "IMAGENET1K_V1")
 
 
+@register_model()
 @handle_legacy_interface(SqueezeNet1_0_Weights.IMAGENET1K_V1)
-def squeezenet1_0(*, weights=None, progress=True, **kwargs):
+def squeezenet1_0(*, weights: Optional[SqueezeNet1_0_Weights] = None, progress=True, **kwargs):
     """SqueezeNet 1.0; ``weights`` (a ``SqueezeNet1_0_Weights``) loads torchvision's checkpoint."""
     return build(SqueezeNet, SqueezeNet1_0_Weights.verify(weights), progress, "1_0", **kwargs)
 
 
+@register_model()
 @handle_legacy_interface(SqueezeNet1_1_Weights.IMAGENET1K_V1)
-def squeezenet1_1(*, weights=None, progress=True, **kwargs):
+def squeezenet1_1(*, weights: Optional[SqueezeNet1_1_Weights] = None, progress=True, **kwargs):
     """SqueezeNet 1.1 (2.4x less computation); ``weights`` a ``SqueezeNet1_1_Weights``."""
     return build(SqueezeNet, SqueezeNet1_1_Weights.verify(weights), progress, "1_1", **kwargs)
