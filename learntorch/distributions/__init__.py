@@ -20,7 +20,8 @@ from .gamma import Chi2, Gamma
 from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
-from .log_normal import HalfNormal, LogNormal
+from .half import HalfCauchy, HalfNormal
+from .log_normal import LogNormal
 from .multivariate_normal import MultivariateNormal
 from .normal import Normal
 from .transformed_distribution import TransformedDistribution
@@ -33,7 +34,6 @@ from .continuous_bernoulli import ContinuousBernoulli
 from .fisher_snedecor import FisherSnedecor
 from .generalized_pareto import GeneralizedPareto
 from .gumbel import Gumbel
-from .half_cauchy import HalfCauchy
 from .inverse_gamma import InverseGamma
 from .kumaraswamy import Kumaraswamy
 from .lkj_cholesky import LKJCholesky

@@ -18,7 +18,8 @@ from .exponential import Exponential
 from .gamma import Gamma
 from .independent import Independent
 from .laplace import Laplace
-from .log_normal import HalfNormal, LogNormal
+from .half import HalfNormal
+from .log_normal import LogNormal
 from .multivariate_normal import MultivariateNormal, _batch_mahalanobis
 from .normal import Normal
 from .uniform import Uniform
