@@ -1,7 +1,8 @@
 """What the families of one success probability share (Bernoulli, Binomial, Geometric,
 NegativeBinomial, ContinuousBernoulli, LogitRelaxedBernoulli): they take exactly one of ``probs``
 and ``logits`` and compute the other lazily, ``sigmoid``/``logit`` apart."""
-from .utils import lazy_property, logits_to_probs, probs_to_logits
+from .._tensor import Size
+from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
 __all__ = []
 
@@ -35,3 +36,25 @@ class BinaryProbs:
     @property
     def param_shape(self):
         return self._param.size()
+
+
+class CountedTrials(BinaryProbs):
+    """Binomial and NegativeBinomial: a ``total_count`` of trials broadcast with the one
+    success parameter (and cast to its dtype)."""
+
+    def _init_counted(self, total_count, probs, logits, validate_args):
+        self._check_one_of(probs, logits)
+        name, given = ("probs", probs) if probs is not None else ("logits", logits)
+        total_count, self._param = broadcast_all(total_count, given)
+        self.total_count = total_count.type_as(self._param)
+        setattr(self, name, self._param)
+        super().__init__(self._param.size(), validate_args=validate_args)
+
+    def _expand_as(self, cls, batch_shape, _instance):
+        new = self._get_checked_instance(cls, _instance)
+        batch_shape = Size(batch_shape)
+        new.total_count = self.total_count.expand(batch_shape)
+        self._expand_probs_or_logits(new, batch_shape)
+        super(CountedTrials, new).__init__(batch_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new

@@ -26,9 +26,9 @@ class _Folded(TransformedDistribution):
         base_dist = self._base(0, scale, validate_args=False)
         super().__init__(base_dist, AbsTransform(), validate_args=validate_args)
 
-    def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(type(self), _instance)
-        return super().expand(batch_shape, _instance=new)
+    def _expand_as(self, cls, batch_shape, _instance):
+        new = self._get_checked_instance(cls, _instance)
+        return TransformedDistribution.expand(self, batch_shape, _instance=new)
 
     @property
     def scale(self):
@@ -61,6 +61,9 @@ class HalfNormal(_Folded):
     """``|X|`` for ``X ~ N(0, scale²)``."""
     _base = Normal
 
+    def expand(self, batch_shape, _instance=None):
+        return self._expand_as(HalfNormal, batch_shape, _instance)
+
     @property
     def mean(self):
         return self.scale * math.sqrt(2 / math.pi)
@@ -73,6 +76,9 @@ class HalfNormal(_Folded):
 class HalfCauchy(_Folded):
     """``|X|`` for ``X ~ Cauchy(0, scale)``, a heavy-tailed prior on scales."""
     _base = Cauchy
+
+    def expand(self, batch_shape, _instance=None):
+        return self._expand_as(HalfCauchy, batch_shape, _instance)
 
     @property
     def mean(self):
