@@ -1,6 +1,8 @@
 """What the families of one success probability share (Bernoulli, Binomial, Geometric,
 NegativeBinomial, ContinuousBernoulli, LogitRelaxedBernoulli): they take exactly one of ``probs``
 and ``logits`` and compute the other lazily, ``sigmoid``/``logit`` apart."""
+import numbers
+
 from .._tensor import Size
 from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
@@ -15,12 +17,27 @@ class BinaryProbs:
         if (probs is None) == (logits is None):
             raise ValueError("Either `probs` or `logits` must be specified, but not both.")
 
-    def _expand_probs_or_logits(self, new, shape):
-        """Give ``new`` (an ``expand`` result) this one's parameter, expanded to ``shape``."""
+    def _store_one_of(self, probs, logits):
+        """Keep whichever of ``probs``/``logits`` is given, as a tensor, and return the batch
+        shape it implies (a Python number makes a 0-d batch)."""
+        self._check_one_of(probs, logits)
+        name, given = ("probs", probs) if probs is not None else ("logits", logits)
+        (self._param,) = broadcast_all(given)
+        setattr(self, name, self._param)
+        return Size() if isinstance(given, numbers.Number) else self._param.size()
+
+    def _expand_as(self, cls, batch_shape, _instance):
+        """``expand`` for the family ``cls``: a new instance holding this one's parameter
+        expanded (a view) to ``batch_shape``; families with more state add it after."""
+        new = self._get_checked_instance(cls, _instance)
+        batch_shape = Size(batch_shape)
         for name in ("probs", "logits"):
             if name in self.__dict__:
-                setattr(new, name, getattr(self, name).expand(shape))
+                setattr(new, name, getattr(self, name).expand(batch_shape))
                 new._param = getattr(new, name)
+        super(BinaryProbs, new).__init__(batch_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
 
     def _new(self, *args, **kwargs):
         return self._param.new(*args, **kwargs)
@@ -51,10 +68,6 @@ class CountedTrials(BinaryProbs):
         super().__init__(self._param.size(), validate_args=validate_args)
 
     def _expand_as(self, cls, batch_shape, _instance):
-        new = self._get_checked_instance(cls, _instance)
-        batch_shape = Size(batch_shape)
+        new = super()._expand_as(cls, batch_shape, _instance)
         new.total_count = self.total_count.expand(batch_shape)
-        self._expand_probs_or_logits(new, batch_shape)
-        super(CountedTrials, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
         return new

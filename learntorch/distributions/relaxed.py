@@ -4,7 +4,6 @@ reparameterizable stand-ins for discrete draws that sharpen as ``temperature →
 LogitRelaxedBernoulli and ExpRelaxedCategorical live in logit / log space (numerically
 stable scores); RelaxedBernoulli and RelaxedOneHotCategorical push them through sigmoid / exp.
 """
-import numbers
 
 from .. import ops
 from .._tensor import Size
@@ -27,24 +26,11 @@ class LogitRelaxedBernoulli(BinaryProbs, Distribution):
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
         self.temperature = temperature
-        self._check_one_of(probs, logits)
-        if probs is not None:
-            is_scalar = isinstance(probs, numbers.Number)
-            (self.probs,) = broadcast_all(probs)
-        else:
-            is_scalar = isinstance(logits, numbers.Number)
-            (self.logits,) = broadcast_all(logits)
-        self._param = self.probs if probs is not None else self.logits
-        batch_shape = Size() if is_scalar else self._param.size()
-        super().__init__(batch_shape, validate_args=validate_args)
+        super().__init__(self._store_one_of(probs, logits), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(LogitRelaxedBernoulli, _instance)
-        batch_shape = Size(batch_shape)
+        new = self._expand_as(LogitRelaxedBernoulli, batch_shape, _instance)
         new.temperature = self.temperature
-        self._expand_probs_or_logits(new, batch_shape)
-        super(LogitRelaxedBernoulli, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
         return new
 
     def rsample(self, sample_shape=Size()):
