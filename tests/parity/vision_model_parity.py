@@ -4,6 +4,8 @@
 repr.  ``check_forward``: torchvision's weights loaded into ours give the same outputs in eval
 and train mode (dropout/stochastic-depth masks included, since both draw from the same seed).
 """
+from collections import OrderedDict
+
 import numpy as np
 import torch
 
@@ -38,8 +40,15 @@ def check_seeded(theirs, ours):
     assert type(ours).__name__ == type(theirs).__name__
 
 
+def converted(state):
+    """A torch state_dict as learntorch tensors, its ``_metadata`` (module versions) kept."""
+    result = OrderedDict((k, lt.tensor(v.detach().numpy())) for k, v in state.items())
+    result._metadata = state._metadata
+    return result
+
+
 def load_theirs(theirs, ours):
-    ours.load_state_dict({k: lt.tensor(v.detach().numpy()) for k, v in theirs.state_dict().items()})
+    ours.load_state_dict(converted(theirs.state_dict()))
 
 
 def perturb_bn_statistics(model):
