@@ -31,6 +31,8 @@ def to_numpy_index(index, ndim):
             item = item._array
             if item.ndim == 0 and item.dtype.kind in "iu":
                 item = int(item)  # torch reads a 0-d integer tensor as an int (a view, no copy)
+        elif isinstance(item, range):  # a sequence of ints, like a list (x[range(n), target])
+            item = np.arange(item.start, item.stop, item.step, dtype=np.int64)
         if isinstance(item, (list, np.ndarray)):
             item = _index_array(item)
             advanced = True

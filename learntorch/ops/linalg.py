@@ -11,6 +11,7 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._op import Op
 from ._promote import broadcast_shape
+from .pointwise import _out
 
 
 class Matmul(Op):
@@ -81,9 +82,10 @@ def matmul(input, other, *, out=None):
     else:
         op = Matmul
     try:
-        return op.apply(a, b)
+        result = op.apply(a, b)
     except ValueError:
         raise RuntimeError(_mismatch_message(sa, sb)) from None
+    return result if out is None else _out(result, out)
 
 
 def _mismatch_message(sa, sb):
