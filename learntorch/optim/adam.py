@@ -67,13 +67,14 @@ class Adam(Optimizer):
                 if wd != 0 and decoupled:
                     param *= float(1 - lr * wd)
                 grad = _grad(p, group["maximize"], 0 if decoupled else wd)
-                tmp = lerp_(m, grad, float(1 - beta1))
+                tmp, denom = self._scratch(param), self._scratch(param, 1)
+                lerp_(m, grad, float(1 - beta1), out=tmp)
                 _decay_square_(v, grad, beta2, out=tmp)
                 step_size = lr / (1 - beta1 ** step)
                 if group["amsgrad"]:
                     v = np.maximum(state["max_exp_avg_sq"]._array, v,
                                    out=state["max_exp_avg_sq"]._array)
-                denom = np.sqrt(v)
+                np.sqrt(v, out=denom)
                 denom /= float((1 - beta2 ** step) ** 0.5)
                 denom += eps
                 _addcdiv_(param, m, denom, -step_size, out=tmp)

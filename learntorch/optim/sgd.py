@@ -49,18 +49,19 @@ class SGD(Optimizer):
             momentum, dampening = group["momentum"], group["dampening"]
             for p, state in self._params_with_grad(group):
                 grad = _grad(p, group["maximize"], _scalar(group["weight_decay"]))
+                work = self._scratch(p._array)
                 if momentum != 0:
                     buf = state.get("momentum_buffer")
                     if buf is None:
                         buf = state["momentum_buffer"] = Tensor._make(np.array(grad, copy=True))
                     else:
                         buf._array *= momentum
-                        _add_(buf._array, grad, 1 - dampening)
+                        _add_(buf._array, grad, 1 - dampening, out=work)
                         _bump(buf)
-                    if group["nesterov"]:
-                        grad = grad + buf._array * momentum
+                    if group["nesterov"]:   # grad + momentum * buf
+                        grad = np.add(grad, np.multiply(buf._array, momentum, out=work), out=work)
                     else:
                         grad = buf._array
-                _add_(p._array, grad, -lr)
+                _add_(p._array, grad, -lr, out=work)
                 _bump(p)
         return loss
