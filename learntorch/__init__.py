@@ -59,6 +59,7 @@ from . import func  # noqa: E402  (torch.func: grad, vjp, jacrev, vmap …)
 from . import distributions  # noqa: E402  (torch.distributions)
 from .signal import windows  # noqa: E402  (torch.windows is torch.signal.windows)
 from .func import vmap  # noqa: E402
+from . import quasirandom  # noqa: E402  (torch.quasirandom.SobolEngine)
 # torch's mathematical constants (torch.pi …) and NumPy's spelling of a new axis
 from math import e, inf, nan, pi  # noqa: E402
 newaxis = None
