@@ -51,6 +51,7 @@ class Tensor:
     _output_nr = 0
     _base = None            # the tensor whose memory this view shares
     _view_version = 0       # the base's version when this view was taken
+    _view_kind = None       # how a view was made, if not plainly: "no_grad", "multi" … (_mutation)
     _accumulator_ref = None  # weakref to this leaf's AccumulateGrad node
     _hooks = None
     _retains_grad = False
@@ -182,6 +183,8 @@ class Tensor:
             return
         if value and self._array.dtype.kind != "f":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if not value and self._view_kind is not None and self._base._requires_grad:
+            return  # a view taken in no-grad mode requires grad through its base, as in torch
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad=True):
@@ -190,11 +193,14 @@ class Tensor:
 
     @property
     def grad_fn(self):
+        if self._base is not None and self._view_version != self._version_counter[0] \
+                and (_State.enabled or self._view_kind is not None):
+            _ops._mutation.refresh_view(self)  # its base changed in place: torch's view of it now
         return self._grad_fn
 
     @property
     def is_leaf(self):
-        return self._grad_fn is None
+        return self.grad_fn is None
 
     @property
     def output_nr(self):
@@ -275,8 +281,13 @@ class Tensor:
         return out
 
     def detach_(self):
-        if self._base is not None and self._requires_grad:
-            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as "
+                "True, gradients are views of DDP buckets, and hence detach_() cannot be called on "
+                "these gradients. To fix this error, please refer to the Optimizer.zero_grad() "
+                "function in torch/optim/optimizer.py as the solution.")
         self._grad_fn = None
         self._requires_grad = False
         return self

@@ -6,6 +6,8 @@
 * ``Function`` is torch's public ``autograd.Function`` for user-defined ops:
   ``forward`` works on tensors.
 """
+import warnings
+
 from .._dtype import from_numpy_dtype, legacy_type_name
 from .grad_mode import _State
 
@@ -147,6 +149,8 @@ def edge_of(tensor):
     if tensor._grad_fn is not None:
         return (tensor._grad_fn, tensor._output_nr)
     if tensor._requires_grad:
+        if tensor._view_kind is not None and tensor._base._requires_grad:
+            return (None, 0)  # a view taken in no-grad mode: it requires grad, its base gets none
         return (tensor._accumulator(), 0)
     return (None, 0)
 
@@ -235,32 +239,118 @@ class Function:
         node = cls._backward_cls()
         is_tensor = [isinstance(a, Tensor) for a in args]
         node.needs_input_grad = tuple(t and a._requires_grad for t, a in zip(is_tensor, args))
+        executable = _State.enabled and any(node.needs_input_grad)
+        if executable:  # the inputs' edges as they are before forward (it may change them in place)
+            node.next_functions = tuple(edge_of(a) if t else (None, 0)
+                                        for t, a in zip(is_tensor, args))
+            node._input_meta = tuple((a._array.shape, a._array.dtype) if t else None
+                                     for t, a in zip(is_tensor, args))
         prev, _State.enabled = _State.enabled, False
         try:
             outputs = cls.forward(node, *args, **kwargs)
         finally:
             _State.enabled = prev
-        if not (prev and any(node.needs_input_grad)):
+        if not executable:
             node._saved = None
-            return outputs
-        node.next_functions = tuple(edge_of(a) if t else (None, 0) for t, a in zip(is_tensor, args))
-        node._input_meta = tuple((a._array.shape, a._array.dtype) if t else None
-                                 for t, a in zip(is_tensor, args))
         single = not isinstance(outputs, tuple)
-        outs = (outputs,) if single else outputs
-        inputs = [a for t, a in zip(is_tensor, args) if t]
-        wired = []
-        for i, out in enumerate(outs):
-            if isinstance(out, Tensor):
-                if any(out is a for a in inputs) and not any(out is d for d in node._dirty):
-                    out = out.view_as(out)  # returned an input: give back a new tensor, not the input
-                if not any(out is n for n in node._non_differentiable) and out.is_floating_point():
-                    out._grad_fn, out._output_nr, out._requires_grad = node, i, True
+        outs = _wrap_outputs(node, [a for t, a in zip(is_tensor, args) if t],
+                             (outputs,) if single else outputs, executable)
+        return outs[0] if single else outs
+
+
+_DIRTY_NOT_RETURNED = ("Some elements marked as dirty during the forward method were not returned "
+                       "as output. The inputs that are modified inplace must all be outputs of the "
+                       "Function.")
+_DIRTY_VIEW_MANY_OUTPUTS = (
+    "If your Function modifies inplace an input that is a view of another Tensor, your Function "
+    "cannot return more than one Tensor. This is not supported by the current autograd engine. "
+    "You should either make sure the input is not a view (using .clone() for example) or make "
+    "your Function only return one Tensor (potentially splitting it into two Functions: one doing "
+    "the inplace that returns a single Tensor and a second one that does the other operations). "
+    "You can ask on the forum https://discuss.pytorch.org/ if you need help to do this change.")
+
+
+def _wrap_outputs(node, inputs, outs, executable):
+    """Attach forward's outputs to ``node`` by torch's rules (custom_function.cpp):
+
+    * an input returned as-is comes back as a new view of it (or detached, if not differentiable);
+    * ``mark_non_differentiable`` outputs get no history; ``mark_dirty`` inputs (changed in place)
+      take the node as their history, a view's base through CopySlices;
+    * views returned are marked: changing them in place later is an error, as in torch.
+    """
+    from .._tensor import Tensor
+    from ..ops._mutation import rebase_view
+    dirty = node._dirty
+    for d in dirty:
+        if not any(d is a for a in inputs):
+            warnings.warn("ctx.mark_dirty() received a tensor that was not an input. Only input "
+                          "Tensors that have been mutated should be passed to ctx.mark_dirty().",
+                          UserWarning, stacklevel=3)
+        d._version_counter[0] += 1
+        if not any(d is o for o in outs):
+            raise RuntimeError(_DIRTY_NOT_RETURNED)
+    wired, differentiable_count = [], 0
+    for i, out in enumerate(outs):
+        if not isinstance(out, Tensor):
             wired.append(out)
-        node._num_outputs = len(outs)
-        node._output_meta = [(o.shape, o.dtype) if isinstance(o, Tensor) else ((), None)
-                                         for o in wired]
-        return wired[0] if single else tuple(wired)
+            continue
+        is_input = any(out is a for a in inputs)
+        modified = any(out is d for d in dirty)
+        differentiable = executable and out._array.dtype.kind in "fc" and not any(
+            out is n for n in node._non_differentiable)
+        if not differentiable:
+            if not out._requires_grad:
+                if is_input and not modified:
+                    out = _view_of_self(out)
+            elif is_input:
+                out = out.detach()
+            elif out._base is None:
+                out.detach_()
+        elif modified:
+            _check_dirty(out, len(outs))
+            if out._base is not None:
+                result = Tensor._make(out._array)
+                result._grad_fn, result._output_nr, result._requires_grad = node, i, True
+                rebase_view(out, result)
+            else:
+                out._grad_fn, out._output_nr, out._requires_grad = node, i, True
+        else:
+            if is_input:
+                out = _view_of_self(out)
+            out._grad_fn, out._output_nr, out._requires_grad = node, i, True
+        if out._base is not None and not (is_input and modified):
+            out._view_kind = "custom"
+        differentiable_count += differentiable
+        wired.append(out)
+    if differentiable_count > 1:  # several differentiable outputs: none of their views may change
+        for out in wired:
+            if isinstance(out, Tensor) and out._base is not None and out._grad_fn is not None:
+                out._view_kind = "multi"
+    node._num_outputs = len(outs)
+    node._output_meta = [(o.shape, o.dtype) if isinstance(o, Tensor) else ((), None)
+                         for o in wired]
+    return tuple(wired)
+
+
+def _view_of_self(tensor):
+    """``tensor.view_as(tensor)`` taken in no-grad mode: what torch returns for an input."""
+    prev, _State.enabled = _State.enabled, False
+    try:
+        return tensor.view_as(tensor)
+    finally:
+        _State.enabled = prev
+
+
+def _check_dirty(tensor, num_outputs):
+    if tensor._grad_fn is None and tensor._requires_grad:
+        raise RuntimeError("a leaf Variable that requires grad has been used in an in-place "
+                           "operation.")
+    if tensor._base is not None:
+        if tensor._base._grad_fn is None and tensor._base._requires_grad:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                               "in-place operation.")
+        if num_outputs > 1:
+            raise RuntimeError(_DIRTY_VIEW_MANY_OUTPUTS)
 
 
 class once_differentiable:  # noqa: N801 (torch's name)

@@ -121,17 +121,33 @@ class WindowFill(Op):
 
 
 def _inplace_on_view(view, compute):
+    if view._view_kind is not None:
+        raise RuntimeError(view_inplace_error(view, indirect=False))
     base = view._base
     if base._grad_fn is None and base._requires_grad:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
                            "in-place operation.")
+    spec = _window_or_raise(view)
+    refresh_view(view)
+    result = compute(_snapshot(view))
+    write_into(view, result)
+    rebase_view(view, result, spec)
+    return view
+
+
+def _window_or_raise(view):
     spec = window_of(view)
     if spec is None:
         raise RuntimeError("learntorch: in-place change of a view whose base is not contiguous; "
                            "clone() the base first.")
-    refresh_view(view)
-    result = compute(_snapshot(view))
-    write_into(view, result)
+    return spec
+
+
+def rebase_view(view, result, spec=None):
+    """``view`` now holds ``result`` (written already): its base's history becomes
+    CopySlices(old base, result), and the view reads itself from the new base."""
+    base = view._base
+    spec = _window_or_raise(view) if spec is None else spec
     old_base = Tensor._make(base._array)
     old_base._grad_fn, old_base._output_nr = base._grad_fn, base._output_nr
     old_base._requires_grad = base._requires_grad
@@ -139,7 +155,49 @@ def _inplace_on_view(view, compute):
                                       {"spec": spec}))
     view._view_version = -1  # its history is the old one: rebuild it from the new base
     refresh_view(view)
-    return view
+
+
+# -- views autograd cannot follow through an in-place change (torch's CreationMeta) ---------------
+# A view made in no-grad or inference mode, one of several views a single op returned
+# (``unbind``, ``split``), or one a custom Function returned: torch forbids changing it in place
+# while a graph is recorded, and using it after its base changed in place.
+_VIEW_KIND_ADVICE = {
+    "no_grad": " Given that this use case is ambiguous and error-prone, it is forbidden. You can "
+               "clarify your code by moving both the view and the inplace either both inside the "
+               "no_grad block (if you don't want the inplace to be tracked) or both outside (if "
+               "you want the inplace to be tracked).",
+    "inference": " Given that this use case is ambiguous and error-prone, it is forbidden. You can "
+                 "clarify your code by moving both the view and the inplace either both inside the "
+                 "inference_mode block (if you don't want the inplace to be tracked) or both "
+                 "outside (if you want the inplace to be tracked).",
+    "multi": " This view is the output of a function that returns multiple views. Such functions "
+             "do not allow the output views to be modified inplace. You should replace the "
+             "inplace operation by an out-of-place one.",
+    "custom": " This view was created inside a custom Function (or because an input was returned "
+              "as-is) and the autograd logic to handle view+inplace would override the custom "
+              "backward associated with the custom Function, leading to incorrect gradients. This "
+              "behavior is forbidden. You can fix this by cloning the output of the custom "
+              "Function.",
+}
+
+
+def view_inplace_error(view, indirect):
+    """torch's text for changing such a view in place (``indirect``: its base was changed)."""
+    kind = view._view_kind
+    changed = "its base or another view of its base has been" if indirect else "is being"
+    made = "inference" if kind == "inference" else "no_grad"
+    node = view._grad_fn
+    mode = "."
+    if node is None or kind == made:
+        mode = " in normal mode." if made == "inference" else " with grad mode enabled."
+    if node is None:
+        head = f"A view was created in {made} mode and {changed} modified inplace{mode}"
+    else:
+        of_view = f" of a view which was created in {made} mode" if kind == made else ""
+        name = node.name().rstrip("0123456789").removesuffix("Backward")
+        head = (f"Output {view._output_nr} of {name} is a view{of_view} and {changed} modified "
+                f"inplace{mode}")
+    return head + _VIEW_KIND_ADVICE[kind]
 
 
 def refresh_view(view):
@@ -147,6 +205,8 @@ def refresh_view(view):
     if view._base is None or view._view_version == view._version_counter[0]:
         return
     base = view._base
+    if view._view_kind is not None and (base._requires_grad or view._grad_fn is not None):
+        raise RuntimeError(view_inplace_error(view, indirect=True))
     spec = window_of(view)
     if base._requires_grad and spec is not None and _State.enabled:
         take_history(view, WindowRead.run((base,), (base._array,), {"spec": spec, "copy": False}))

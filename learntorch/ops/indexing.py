@@ -12,7 +12,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import _State
-from ._mutation import apply_inplace, check_inplace, inplace_of, take_history
+from ._mutation import apply_inplace, check_inplace, inplace_of, take_history, view_inplace_error
 from ._op import Op
 from ._promote import broadcast_shape
 from .shape import as_view, atleast_1d, atleast_2d, atleast_3d, no_dims_error, reshape
@@ -202,9 +202,24 @@ def narrow(input, dim, start, length):
     return getitem(input, (slice(None),) * d + (slice(start, start + length),))
 
 
+class Unbind(Select):
+    """One piece of ``unbind`` (a view)."""
+
+
 def unbind(input, dim=0):
     d = _wrap_dim(dim, input.dim())
-    return tuple(select(input, d, i) for i in range(input.shape[d]))
+    lead = (slice(None),) * d
+    return _several_views(tuple(as_view(Unbind.apply(input, index=lead + (i, Ellipsis)), input)
+                                for i in range(input.shape[d])))
+
+
+def _several_views(views):
+    """Views one op returned together: torch forbids changing them in place under grad mode."""
+    if _State.enabled:
+        for v in views:
+            if v._view_kind != "inference":
+                v._view_kind = "multi"
+    return views
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -247,7 +262,9 @@ def setitem(input, index, value):
         value_t = Tensor._make(np.asarray(value, dtype=input._array.dtype))
     recording = _State.enabled and (input._requires_grad or value_t._requires_grad)
     if recording and input._base is not None:  # writing through a view: the base's history changes
-        apply_inplace(input, lambda source: _put(source.clone(), np_index, value_t))
+        if input._view_kind is not None and not advanced:  # torch writes into input[index]
+            raise RuntimeError(view_inplace_error(getitem(input, index), indirect=False))
+        apply_inplace(input, lambda source, value: _put(source.clone(), np_index, value), value_t)
         return
     if recording:
         check_inplace(input)
@@ -489,7 +506,7 @@ def _pieces(input, d, sizes, op):
         index = (slice(None),) * d + (slice(start, start + size), Ellipsis)
         pieces.append(as_view(op.apply(input, index=index), input))
         start += size
-    return tuple(pieces)
+    return tuple(pieces) if op is Slice else _several_views(tuple(pieces))
 
 
 def _split_dim(input, dim):

@@ -12,13 +12,25 @@ from .. import _layout
 from .._tensor import Tensor, _wrap_dim
 from ._mutation import inplace_of
 from ._op import Op
+from ..autograd.grad_mode import _State
 
 
 def as_view(out, base):
-    """Mark ``out`` as a view of ``base``: same memory, same version counter."""
+    """Mark ``out`` as a view of ``base``: same memory, same version counter.
+
+    A view taken with grad mode off remembers it (torch's CreationMeta, kept by views of the
+    view): like torch's, it requires grad when its base does yet has no history, and changing
+    it in place with grad mode on is an error (``_mutation.view_inplace_error``).
+    """
     out._version_counter = base._version_counter
-    out._base = base._base if base._base is not None else base
+    root = out._base = base._base if base._base is not None else base
     out._view_version = base._version_counter[0]
+    if not _State.enabled:
+        out._view_kind = "inference" if _State.inference or base._view_kind == "inference" \
+            else "no_grad"
+        out._requires_grad = root._requires_grad and out._array.dtype.kind in "fc"
+    elif base._view_kind is not None:
+        out._view_kind = base._view_kind
     return out
 
 
