@@ -279,3 +279,113 @@ def test_eurosat_is_an_image_folder_under_eurosat_2750(tmp_path):
     same_items(ours, theirs)
     with pytest.raises(RuntimeError, match="Dataset not found"):
         ltv.datasets.EuroSAT(str(tmp_path / "none"))
+
+
+def test_every_dataset_takes_torchvisions_arguments():
+    import inspect
+    for name in ltv.datasets.__all__:
+        if name == "Digits":   # learntorch's own
+            continue
+        ours = inspect.signature(getattr(ltv.datasets, name)).parameters.values()
+        theirs = inspect.signature(getattr(tv.datasets, name)).parameters.values()
+        spell = [(p.name, getattr(p.default, "__name__", p.default)) for p in ours]
+        assert spell == [(p.name, getattr(p.default, "__name__", p.default)) for p in theirs], name
+
+
+def save_image(path, size=(5, 4), mode="RGB"):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shape = size[::-1] + ((3,) if mode == "RGB" else ())
+    Image.fromarray(RNG.integers(0, 256, shape, dtype=np.uint8), mode=mode).save(path)
+
+
+def same_samples(ours, theirs):
+    """Same items and reprs (paths may be str or Path on either side)."""
+    same_items(ours, theirs)
+    assert repr(ours) == repr(theirs)
+    for attribute in ("classes", "class_to_idx"):
+        assert getattr(ours, attribute, None) == getattr(theirs, attribute, None)
+
+
+def test_country211_and_rendered_sst2_folders(tmp_path):
+    for split in ("train", "valid"):
+        for cls in ("AD", "AE"):
+            save_image(tmp_path / "country211" / split / cls / f"{split}{cls}.jpg")
+    for split in ("train", "valid"):
+        for cls in ("negative", "positive"):
+            save_image(tmp_path / "rendered-sst2" / split / cls / f"{cls}1.png")
+    same_samples(ltv.datasets.Country211(str(tmp_path), split="valid"),
+                 tv.datasets.Country211(str(tmp_path), split="valid"))
+    same_samples(ltv.datasets.RenderedSST2(str(tmp_path), split="val"),
+                 tv.datasets.RenderedSST2(str(tmp_path), split="val"))
+    with pytest.raises(RuntimeError, match="Dataset not found"):
+        ltv.datasets.RenderedSST2(str(tmp_path), split="test")
+
+
+def test_dtd_and_food101_index_files(tmp_path):
+    data = tmp_path / "dtd" / "dtd"
+    names = ["banded/banded_0002.jpg", "dotted/dotted_0001.jpg", "banded/banded_0001.jpg"]
+    for name in names:
+        save_image(data / "images" / name)
+    (data / "labels").mkdir()
+    (data / "labels" / "val3.txt").write_text("\n".join(names) + "\n")
+    same_samples(ltv.datasets.DTD(str(tmp_path), split="val", partition=3),
+                 tv.datasets.DTD(str(tmp_path), split="val", partition=3))
+    food = tmp_path / "food-101"
+    listing = {"pizza": ["pizza/1", "pizza/2"], "apple_pie": ["apple_pie/7"]}
+    for rels in listing.values():
+        for rel in rels:
+            save_image(food / "images" / f"{rel}.jpg")
+    (food / "meta").mkdir()
+    (food / "meta" / "test.json").write_text(__import__("json").dumps(listing))
+    same_samples(ltv.datasets.Food101(str(tmp_path), split="test"),
+                 tv.datasets.Food101(str(tmp_path), split="test"))
+
+
+def test_imagenette_and_gtsrb(tmp_path):
+    for wnid in ("n01440764", "n03888257"):
+        save_image(tmp_path / "imagenette2-160" / "val" / wnid / f"{wnid}_1.JPEG")
+    ours = ltv.datasets.Imagenette(str(tmp_path), split="val", size="160px")
+    theirs = tv.datasets.Imagenette(str(tmp_path), split="val", size="160px")
+    same_samples(ours, theirs)
+    assert ours.wnids == theirs.wnids and ours.wnid_to_idx == theirs.wnid_to_idx
+    base = tmp_path / "gtsrb"
+    for cls in ("00000", "00001"):
+        save_image(base / "GTSRB" / "Training" / cls / f"{cls}_a.ppm")
+    save_image(base / "GTSRB" / "Final_Test" / "Images" / "00000.ppm")
+    save_image(base / "GTSRB" / "Final_Test" / "Images" / "00001.ppm")
+    (base / "GT-final_test.csv").write_text(
+        "Filename;Width;Height;ClassId\n00000.ppm; 5; 4; 12\n00001.ppm;5;4;3\n")
+    for split in ("train", "test"):
+        same_samples(ltv.datasets.GTSRB(str(tmp_path), split=split),
+                     tv.datasets.GTSRB(str(tmp_path), split=split))
+
+
+@pytest.mark.parametrize("target_types", ["category", ["binary-category", "segmentation"], []])
+def test_oxford_pets_targets(tmp_path, target_types):
+    base = tmp_path / "oxford-iiit-pet"
+    rows = ["Abyssinian_1 1 1 1", "great_pyrenees_2 2 2 1", "Abyssinian_3 1 1 1"]
+    for row in rows:
+        image_id = row.split()[0]
+        save_image(base / "images" / f"{image_id}.jpg")
+        save_image(base / "annotations" / "trimaps" / f"{image_id}.png", mode="L")
+    (base / "annotations" / "test.txt").write_text("\n".join(rows) + "\n")
+    ours = ltv.datasets.OxfordIIITPet(str(tmp_path), split="test", target_types=target_types)
+    theirs = tv.datasets.OxfordIIITPet(str(tmp_path), split="test", target_types=target_types)
+    assert ours.classes == theirs.classes and ours.bin_class_to_idx == theirs.bin_class_to_idx
+    for i in range(len(theirs)):
+        (a, ta), (b, tb) = ours[i], theirs[i]
+        assert np.array_equal(np.asarray(a), np.asarray(b))
+        flat = [np.asarray(t) if isinstance(t, Image.Image) else t
+                for t in (ta if isinstance(ta, tuple) else (ta,))]
+        expected = [np.asarray(t) if isinstance(t, Image.Image) else t
+                    for t in (tb if isinstance(tb, tuple) else (tb,))]
+        assert all(np.array_equal(x, y) for x, y in zip(flat, expected))
+    assert repr(ours) == repr(theirs)
+
+
+def test_caltech256_numbered_files(tmp_path):
+    folder = tmp_path / "caltech256" / "256_ObjectCategories"
+    for number, name, count in ((1, "ak47", 2), (2, "american-flag", 1)):
+        for i in range(1, count + 1):
+            save_image(folder / f"{number:03d}.{name}" / f"{number:03d}_{i:04d}.jpg", mode="L")
+    same_samples(ltv.datasets.Caltech256(str(tmp_path)), tv.datasets.Caltech256(str(tmp_path)))

@@ -11,6 +11,8 @@ from .eurosat import EuroSAT
 from .fakedata import FakeData
 from .fer2013 import FER2013
 from .folder import DatasetFolder, ImageFolder
+from .listed import (DTD, GTSRB, Caltech256, Country211, Food101, Imagenette, OxfordIIITPet,
+                     RenderedSST2)
 from .mnist import EMNIST, KMNIST, MNIST, QMNIST, FashionMNIST
 from .moving_mnist import MovingMNIST
 from .semeion import SEMEION
@@ -20,4 +22,6 @@ from .vision import VisionDataset
 
 __all__ = ["VisionDataset", "Digits", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "QMNIST",
            "DatasetFolder", "ImageFolder", "FakeData", "CIFAR10", "CIFAR100", "STL10",
-           "CocoDetection", "CocoCaptions", "SEMEION", "USPS", "FER2013", "MovingMNIST", "EuroSAT"]
+           "CocoDetection", "CocoCaptions", "SEMEION", "USPS", "FER2013", "MovingMNIST", "EuroSAT",
+           "Country211", "RenderedSST2", "DTD", "Food101", "Imagenette", "GTSRB", "OxfordIIITPet",
+           "Caltech256"]
