@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from ..._tensor import Tensor
-from ...ops import index_select
+from ...ops import index_select, linspace
 from ...ops._op import Op
 from .conv import col2im, crop_array, expand_arg, out_size, pad_array, windows
 from .pooling import GatherAt, adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d, \
@@ -517,12 +517,16 @@ def affine_grid(theta, size, align_corners=None):
     dtype = theta._array.dtype
     axes = []
     for s in spatial:
-        line = np.linspace(-1, 1, s, dtype=dtype) if s > 1 else np.zeros(s, dtype)
-        axes.append(line if align_corners else line * dtype.type((s - 1) / s))
+        line = linspace(-1, 1, s, dtype=theta.dtype)._array if s > 1 else np.zeros(s, dtype)
+        axes.append(line if align_corners else line * dtype.type(s - 1) / dtype.type(s))
     mesh = np.meshgrid(*axes, indexing="ij")  # mesh[d] varies along spatial dim d
     base = np.stack([m for m in reversed(mesh)] + [np.ones(spatial, dtype)], -1)
-    base = Tensor._make(np.ascontiguousarray(base.reshape(1, -1, n + 1)))
-    grid = base.matmul(theta.transpose(1, 2))
+    base = base.reshape(1, -1, n + 1)
+    # base @ thetaᵀ as torch's kernel rounds it: one product at a time, summed left to right
+    # (a BLAS matmul fuses or reorders them, and grid_sample's gradient jumps at pixel centres)
+    grid = Tensor._make(np.ascontiguousarray(base[..., :1])) * theta[:, None, :, 0]
+    for j in range(1, n + 1):
+        grid = grid + Tensor._make(np.ascontiguousarray(base[..., j:j + 1])) * theta[:, None, :, j]
     return grid.reshape(size[0], *spatial, n)
 
 
