@@ -135,6 +135,26 @@ def test_integer_convolution_and_empty_batch():
     check_op(LT_F.conv2d, TH_F.conv2d, x0, w.astype(np.float32))
 
 
+def test_inf_weights_unused_nan_inputs_and_channels_last_inputs_match_torch():
+    # the input gradient lays dy's rows out with zeros between them: an inf in w must not
+    # turn those into NaN (0·inf), and a NaN that no window reads (the last column, skipped
+    # by stride 2) must stay out of every result, as in torch
+    rng = _rng("inf")
+    x = rng.standard_normal((2, 3, 7, 8)).astype(np.float32)
+    w = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+    w_inf = w.copy()
+    w_inf[1, 2, 0, 1] = np.inf
+    check_op(lambda x, w: LT_F.conv2d(x, w, stride=(2, 1)),
+             lambda x, w: TH_F.conv2d(x, w, stride=(2, 1)), x, w_inf)
+    x_nan = x.copy()
+    x_nan[..., 7] = np.nan
+    check_op(lambda x, w: LT_F.conv2d(x, w, stride=2), lambda x, w: TH_F.conv2d(x, w, stride=2),
+             x_nan, w)
+    channels_last = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+    check_op(lambda x, w: LT_F.conv2d(x.permute(0, 3, 1, 2), w, padding=1),
+             lambda x, w: TH_F.conv2d(x.permute(0, 3, 1, 2), w, padding=1), channels_last, w)
+
+
 def test_grad_fn_name_and_edges():
     x = lt.randn(1, 2, 5, 5, requires_grad=True)
     w = lt.randn(3, 2, 3, 3, requires_grad=True)

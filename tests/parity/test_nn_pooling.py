@@ -79,6 +79,22 @@ def test_max_pool_sends_inf_nan_and_negative_zero_gradients_where_torch_does():
     assert (np.signbit(grads[0]) == np.signbit(grads[1])).all()
 
 
+@pytest.mark.parametrize("kernel,stride", [(2, 2), (3, 3), (2, 3)])
+def test_windows_that_do_not_overlap_send_positive_zeros_as_torch_does(kernel, stride):
+    # such windows' gradients are written, not added: g·0 = -0.0 must still come out +0.0
+    x = _rng("disjoint", kernel).standard_normal((2, 3, 9, 9)).astype(np.float32)
+    side = (9 - kernel) // stride + 1
+    g = -np.abs(_rng("g", kernel).standard_normal((2, 3, side, side)).astype(np.float32))
+    g[0, 0, 0, 0] = -0.0
+    grads = []
+    for lib in (lt, torch):
+        t = lib.tensor(x, requires_grad=True)
+        lib.nn.functional.max_pool2d(t, kernel, stride).backward(lib.tensor(g))
+        grads.append(t.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])
+    assert (np.signbit(grads[0]) == np.signbit(grads[1])).all()
+
+
 def test_max_pool_double_backward_node_name_is_torchs():
     x = lt.randn(1, 2, 4, 4, requires_grad=True)
     g, = lt.autograd.grad(LT_F.max_pool2d(x, 2).sum(), x, create_graph=True)
