@@ -166,7 +166,15 @@ def flatten(input, start_dim=0, end_dim=-1):
 def unflatten(input, dim, sizes):
     dim = _wrap_dim(dim, input.dim())
     shape = input.shape
-    sizes = _infer_shape(sizes, shape[dim])
+    if not len(sizes):
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    try:
+        sizes = _infer_shape(tuple(sizes), shape[dim])
+    except RuntimeError as err:  # torch's words for it
+        if "is invalid for input of size" not in str(err):
+            raise RuntimeError(f"unflatten got an unexpected error:\n{err}") from None
+        raise RuntimeError(f"unflatten: Provided sizes {_fmt(sizes)} don't multiply up to the "
+                           f"size of dim {dim} ({shape[dim]}) in the input tensor") from None
     return view(input, shape[:dim] + tuple(sizes) + shape[dim + 1:])
 
 
@@ -365,8 +373,8 @@ class SumToSize(Op):
         ctx.in_shape = x.shape
         axes, lead = _summed_axes(x.shape, shape)
         if axes and len(axes) == lead:  # the sum has the right shape, in memory of its own
-            return np.sum(x, axis=axes)    # (so the engine can make it a leaf's .grad uncopied)
-        out = np.sum(x, axis=axes, keepdims=True) if axes else x
+            return x.sum(axis=axes)        # (so the engine can make it a leaf's .grad uncopied)
+        out = x.sum(axis=axes, keepdims=True) if axes else x
         return np.reshape(out, shape)
 
     @staticmethod

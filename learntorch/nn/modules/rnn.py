@@ -422,7 +422,8 @@ class RNNBase(Module):
         return run_layers(self.mode, input, hx, batch_sizes, self._weights, self.num_layers,
                           self.bidirectional, self.dropout if self.training else 0.0)
 
-    def forward(self, input, hx=None):
+    def _forward(self, input, hx=None):
+        """RNN, LSTM and GRU's ``forward`` (torch's RNNBase itself has none)."""
         name = {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(self.mode, self.mode)
         is_lstm = self.mode == "LSTM"
         packed = isinstance(input, PackedSequence)
@@ -526,6 +527,8 @@ class RNN(RNNBase):
                              "'relu'.")
         super().__init__(mode, *args, **kwargs)
 
+    forward = RNNBase._forward
+
 
 class LSTM(RNNBase):
     """Long short-term memory: gates i, f, g, o (in that order in the weights); the state is
@@ -562,6 +565,8 @@ class LSTM(RNNBase):
                                f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
         return tuple(hx) if is_batched else (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
 
+    forward = RNNBase._forward
+
 
 class GRU(RNNBase):
     """Gated recurrent unit: gates r, z, n (in that order in the weights)."""
@@ -573,6 +578,10 @@ class GRU(RNNBase):
 
 
 # -- cells: one step, no loop ----------------------------------------------------------------
+
+    forward = RNNBase._forward
+
+
 class RNNCellBase(Module):
     __constants__ = ["input_size", "hidden_size", "bias"]
 

@@ -1,0 +1,50 @@
+"""Corners of torch.nn found by auditing issue 10 against torch 2.13, each run in both libraries."""
+import numpy as np
+import pytest
+import torch
+
+import learntorch as lt
+
+
+def outcome(fn):
+    """What ``fn()`` gives: its value, or the exception's type and text."""
+    try:
+        return fn()
+    except Exception as err:  # noqa: BLE001 (the type is part of what is compared)
+        return (type(err).__name__, str(err))
+
+
+def same(case):
+    assert case(lt) == case(torch)
+
+
+@pytest.mark.parametrize("dim, sizes", [(1, (2, 2)), (-1, (2, 2)), (1, (-1, 2)), (1, ()),
+                                        (1, (3, 1)), (-1, [1, -1])])
+def test_unflatten_sizes_and_torchs_errors(dim, sizes):
+    same(lambda lib: outcome(lambda: tuple(lib.zeros(2, 3).unflatten(dim, sizes).shape)))
+    same(lambda lib: outcome(lambda: tuple(lib.nn.Unflatten(dim, sizes)(lib.zeros(2, 3)).shape)))
+
+
+def test_unflatten_passes_other_size_errors_on_as_torch_does():
+    def case(lib):  # torch's text goes on with a C++ stack trace: compare the first two lines
+        kind, text = outcome(lambda: lib.zeros(2, 3).unflatten(1, (-1, -1)))
+        return kind, text.splitlines()[:2]
+    same(case)
+
+
+def test_rnn_base_has_no_forward_of_its_own():
+    def case(lib):
+        base = lib.nn.RNNBase("LSTM", 3, 4, 1)
+        return repr(base), list(base.state_dict()), outcome(lambda: base(lib.zeros(2, 5, 3)))
+    same(case)
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_the_recurrent_layers_still_run_their_forward(kind):
+    x = np.random.default_rng(0).normal(size=(5, 2, 3)).astype(np.float32)
+
+    def case(lib):
+        lib.manual_seed(0)
+        output, _ = getattr(lib.nn, kind)(3, 4)(lib.tensor(x))
+        return output.detach().numpy().round(5).tolist()
+    same(case)
