@@ -49,6 +49,20 @@ def _fma32(a, b, c):
     return total.astype(_f32)
 
 
+def fma_rounded_twice(a, b, c):
+    """``a * b + c`` for float32 ``a``: the exact product's sum rounded to float64, then to
+    float32 -- ``fma`` without its tie repair, so half the NumPy passes.
+
+    It differs from ``fma`` only when the float64 sum lands on a float32 tie. For the inputs
+    randn's kernel can give ``log_avx2`` and ``sincos_avx2`` (1 - k/2**24 and
+    float32(2pi) * k/2**24, k < 2**24) that never changes their results: every one of them is
+    checked in tests/unit/test_cpu_math.py.
+    """
+    total = np.multiply(a, b, dtype=_f64)
+    total += c
+    return total.astype(_f32)
+
+
 def _tie_mask(x):
     """Where a float64 is exactly halfway between two float32s: its 29 extra bits are 1000…0."""
     return (x.view(np.uint64) & 0x1FFFFFFF) == 0x10000000
@@ -104,9 +118,10 @@ _LOG_Q1, _LOG_Q2 = _f32(-2.12194440e-4), _f32(0.693359375)
 _SQRTHF = _f32(0.707106781186547524)
 
 
-def log_avx2(x):
+def log_avx2(x, fma=fma):
     """``log256_ps`` for positive normal float32 ``x`` (simple version: ``np.log(x)``, which
-    differs in the last bit for about 1 value in 10)."""
+    differs in the last bit for about 1 value in 10). ``fma``: the fused multiply-add to use
+    (``fma_rounded_twice`` where it is known to give the same results)."""
     bits = x.view(np.int32)
     exponent = ((bits >> 23) - 127).astype(_f32) + _f32(1)
     m = ((bits & ~0x7f800000) | 0x3f000000).view(_f32)  # the mantissa, scaled into [0.5, 1)
@@ -128,9 +143,10 @@ _SIN_P = [_f32(-1.9515295891E-4), _f32(8.3321608736E-3), _f32(-1.6666654611E-1)]
 _COS_P = [_f32(2.443315711809948E-005), _f32(-1.388731625493765E-003), _f32(4.166664568298827E-002)]
 
 
-def sincos_avx2(x):
+def sincos_avx2(x, fma=fma):
     """``sincos256_ps`` for float32 ``x`` in [0, 2pi): returns (sin, cos) (simple version:
-    ``np.sin(x), np.cos(x)``, which differ in the last bit for many values)."""
+    ``np.sin(x), np.cos(x)``, which differ in the last bit for many values). ``fma`` as for
+    ``log_avx2``."""
     octant = ((x * _FOPI).astype(np.int32) + 1) & ~1
     y = octant.astype(_f32)
     # Extended-precision reduction x - y*pi/4, each step one fused multiply-add.
