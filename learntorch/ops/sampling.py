@@ -290,7 +290,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         raise RuntimeError(f"randperm of n={n} is beyond learntorch (torch switches to a "
                            f"different algorithm at 2**32 / 20)")
     perm = _fisher_yates(n, gen.random(n - 1)) if n > 1 else np.arange(n)
-    return _finish(perm.astype(np.int64), dtype or _dtype.int64, device, requires_grad)
+    return _finish(perm.astype(np.int64, copy=False), dtype or _dtype.int64, device, requires_grad)
 
 
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
