@@ -10,6 +10,8 @@ from .vgg import *  # noqa: F401,F403
 from .mobilenetv2 import *  # noqa: F401,F403
 from .mobilenetv3 import *  # noqa: F401,F403
 from .mnasnet import *  # noqa: F401,F403
+from .googlenet import *  # noqa: F401,F403
+from .inception import *  # noqa: F401,F403
 from .squeezenet import *  # noqa: F401,F403
 from .densenet import *  # noqa: F401,F403
 from .shufflenetv2 import *  # noqa: F401,F403
