@@ -165,3 +165,15 @@ class StochasticDepth(nn.Module):
 
     def __repr__(self):
         return f"{self.__class__.__name__}(p={self.p}, mode={self.mode})"
+
+# Detection ops (boxes, NMS, RoI pooling, losses, DropBlock) live in their own modules.
+from ._boxes import *  # noqa: E402,F401,F403
+from ._boxes import __all__ as _boxes_all  # noqa: E402
+from ._drop_block import *  # noqa: E402,F401,F403
+from ._drop_block import __all__ as _drop_block_all  # noqa: E402
+from ._losses import *  # noqa: E402,F401,F403
+from ._losses import __all__ as _losses_all  # noqa: E402
+from ._roi import *  # noqa: E402,F401,F403
+from ._roi import __all__ as _roi_all  # noqa: E402
+
+__all__ += _boxes_all + _drop_block_all + _losses_all + _roi_all
