@@ -561,3 +561,47 @@ def test_notebook_cell_dataset_in_a_real_jupyter_kernel():
     assert lines[0] == "[[0, 10], [20, 30], [40, 50]]"
     assert lines[1].startswith("RuntimeError: DataLoader workers start with 'spawn'")
     assert lines[2].startswith("RuntimeError: DataLoader workers start with 'forkserver'")
+
+
+GENERIC_NAMES = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset",
+                 "ChainDataset", "Subset", "Sampler", "SequentialSampler", "RandomSampler",
+                 "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler",
+                 "DistributedSampler", "DataLoader"]
+
+
+@pytest.mark.parametrize("name", GENERIC_NAMES)
+def test_the_same_classes_are_generic_as_in_torch(name):
+    """Typed code subclasses ``Dataset[tuple[Tensor, int]]`` and ``Sampler[int]``."""
+    def subscript(cls):
+        try:
+            cls[int]
+            return "generic"
+        except TypeError as e:
+            return type(e)
+    assert subscript(getattr(lt.utils.data, name)) == subscript(getattr(tdata, name))
+
+
+def test_a_typed_sampler_subclass_feeds_a_loader_and_sampler_takes_no_arguments():
+    for data in (lt.utils.data, tdata):
+        class EveryOther(data.Sampler[int]):
+            def __init__(self, n):
+                self.n = n
+
+            def __iter__(self):
+                return iter(range(0, self.n, 2))
+
+            def __len__(self):
+                return (self.n + 1) // 2
+
+        class Squares(data.Dataset[int]):
+            def __getitem__(self, i):
+                return i * i
+
+            def __len__(self):
+                return 7
+
+        batches = [b.tolist() for b in data.DataLoader(Squares(), sampler=EveryOther(7),
+                                                       batch_size=2)]
+        assert batches == [[0, 4], [16, 36]]
+        with pytest.raises(TypeError, match="Sampler\\(\\) takes no arguments"):
+            data.Sampler([1, 2])

@@ -6,10 +6,11 @@ import math
 import queue
 import warnings
 import weakref
+from typing import Generic
 
 from . import _worker
 from .collate import default_collate, default_convert
-from .dataset import IterableDataset
+from .dataset import IterableDataset, T_co
 from .fetch import create_fetcher
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
@@ -54,7 +55,7 @@ def _check_iterable_args(shuffle, sampler, batch_sampler):
                          f"option, but got batch_sampler={batch_sampler}")
 
 
-class DataLoader:
+class DataLoader(Generic[T_co]):
     """Iterate over ``dataset`` in batches.
 
     ``shuffle=True`` uses a ``RandomSampler(dataset, generator=generator)``; ``batch_size=None``

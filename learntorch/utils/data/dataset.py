@@ -8,6 +8,7 @@ import itertools
 import math
 import warnings
 from collections.abc import Sequence
+from typing import Generic, Iterable, TypeVar
 
 from ...random import default_generator
 
@@ -15,8 +16,13 @@ __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "Conca
            "ChainDataset", "Subset", "random_split", "GatheredBatch"]
 
 
-class Dataset:
-    """A map-style dataset: ``dataset[i]`` is sample ``i``; subclasses define ``__getitem__``."""
+T_co = TypeVar("T_co", covariant=True)
+T_tuple = TypeVar("T_tuple", bound=tuple)
+
+
+class Dataset(Generic[T_co]):
+    """A map-style dataset: ``dataset[i]`` is sample ``i``; subclasses define ``__getitem__``.
+    Generic as torch's, so typed code can write ``Dataset[tuple[Tensor, int]]``."""
 
     def __getitem__(self, index):
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
@@ -25,7 +31,7 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset):
+class IterableDataset(Dataset[T_co], Iterable[T_co]):
     """A stream of samples: subclasses define ``__iter__`` (shard it with ``get_worker_info()``)."""
 
     def __iter__(self):
@@ -76,7 +82,7 @@ class TensorDataset(Dataset):
         return self.tensors[0].size(0)
 
 
-class StackDataset(Dataset):
+class StackDataset(Dataset[T_tuple]):
     """Zips datasets of one length: samples are tuples (``*args``) or dicts (``**kwargs``)."""
 
     def __init__(self, *args, **kwargs):
@@ -106,7 +112,7 @@ class StackDataset(Dataset):
         return self._length
 
 
-class ConcatDataset(Dataset):
+class ConcatDataset(Dataset[T_co]):
     """Datasets one after another; ``cumulative_sizes`` finds which one holds an index."""
 
     @staticmethod
@@ -156,7 +162,7 @@ class ChainDataset(IterableDataset):
         return total
 
 
-class Subset(Dataset):
+class Subset(Dataset[T_co]):
     """The samples of ``dataset`` at ``indices``, in that order."""
 
     def __init__(self, dataset, indices):

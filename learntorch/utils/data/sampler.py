@@ -2,6 +2,7 @@
 in the same order, as torch.utils.data.sampler, so a seed gives torch's indices exactly."""
 import itertools
 import math
+from typing import Generic, TypeVar
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler", "DistributedSampler"]
@@ -13,17 +14,18 @@ def _lt():
     return learntorch
 
 
-class Sampler:
-    """Base class: an iterable over dataset indices (or lists of indices for batch samplers)."""
+T_co = TypeVar("T_co", covariant=True)
 
-    def __init__(self, data_source=None):
-        pass
+
+class Sampler(Generic[T_co]):
+    """Base class: an iterable over dataset indices (or lists of indices for batch samplers).
+    It takes no arguments (torch 2.13 removed ``data_source``) and is generic, as torch's."""
 
     def __iter__(self):
         raise NotImplementedError
 
 
-class SequentialSampler(Sampler):
+class SequentialSampler(Sampler[int]):
     """0, 1, …, len(data_source) - 1."""
 
     def __init__(self, data_source):
@@ -41,7 +43,7 @@ def _check_positive_int(name, value):
         raise ValueError(f"{name} should be a positive integer value, but got {name}={value}")
 
 
-class RandomSampler(Sampler):
+class RandomSampler(Sampler[int]):
     """A shuffled permutation (or ``num_samples`` draws with replacement, 32 at a time).
 
     Without a generator it draws a fresh seed from the global one each epoch, as torch does.
@@ -86,7 +88,7 @@ class RandomSampler(Sampler):
         return self.num_samples
 
 
-class SubsetRandomSampler(Sampler):
+class SubsetRandomSampler(Sampler[int]):
     """The given indices in a random order."""
 
     def __init__(self, indices, generator=None):
@@ -101,7 +103,7 @@ class SubsetRandomSampler(Sampler):
         return len(self.indices)
 
 
-class WeightedRandomSampler(Sampler):
+class WeightedRandomSampler(Sampler[int]):
     """Index ``i`` with probability ∝ ``weights[i]`` (one ``multinomial`` call per epoch)."""
 
     def __init__(self, weights, num_samples, replacement=True, generator=None):
@@ -128,7 +130,7 @@ class WeightedRandomSampler(Sampler):
         return self.num_samples
 
 
-class BatchSampler(Sampler):
+class BatchSampler(Sampler[list[int]]):
     """Groups another sampler's indices into lists of ``batch_size``."""
 
     def __init__(self, sampler, batch_size, drop_last):
@@ -155,7 +157,7 @@ class BatchSampler(Sampler):
         return (len(self.sampler) + self.batch_size - 1) // self.batch_size
 
 
-class DistributedSampler(Sampler):
+class DistributedSampler(Sampler[T_co]):
     """Replica ``rank`` of ``num_replicas`` takes every ``num_replicas``-th index of one shared
     (seed + epoch) permutation, padded so that every replica gets as many.
 
