@@ -842,6 +842,36 @@ def _affine_grid(matrix, dtype, width, height, out_width, out_height):
     return _lt().from_numpy(_map_points(xs, ys, rescaled)[None])
 
 
+def _bilinear_sample(images, grid):
+    """``grid_sample(images, grid, "bilinear", "zeros", align_corners=False)`` computed as
+    torch's CPU kernel computes it: the pixel position (g + 1)·size/2 − 0.5 and the sum of the
+    four weighted neighbours each by fused multiply-adds (emulated in float64, exact for
+    float32 operands). nn.functional.grid_sample rounds every step instead, and an image warp
+    rounded to uint8 then differs from torchvision's at ties, which AugMix's chains amplify."""
+    dtype = images.dtype
+    wide = np.float64 if dtype == np.float32 else dtype
+
+    def fma(a, b, c):
+        return (np.asarray(a, wide) * b + c).astype(dtype)
+    batch, _, height, width = images.shape
+    x = fma(grid[..., 0] + dtype.type(1), width / 2, -0.5)
+    y = fma(grid[..., 1] + dtype.type(1), height / 2, -0.5)
+    x0, y0 = np.floor(x), np.floor(y)
+    east, south = x - x0, y - y0
+    west, north = dtype.type(1) - east, dtype.type(1) - south
+    x0, y0 = x0.astype(np.int64), y0.astype(np.int64)
+    rows = np.arange(batch)[:, None, None]
+    out = None
+    for dx, dy, weight in ((0, 0, north * west), (1, 0, north * east), (0, 1, south * west),
+                           (1, 1, south * east)):
+        xi, yi = x0 + dx, y0 + dy
+        inside = (xi >= 0) & (xi < width) & (yi >= 0) & (yi < height)
+        values = images[rows, :, np.clip(yi, 0, height - 1), np.clip(xi, 0, width - 1)]
+        values = np.moveaxis(values * inside[..., None], -1, 1)
+        out = values * weight[:, None] if out is None else fma(values, weight[:, None], out)
+    return out
+
+
 def _grid_transform(img, grid, mode, fill):
     """torchvision's ``_apply_grid_transform``: grid_sample of [..., C, H, W] (integer images in
     the grid's float dtype, rounded back), with a mask channel to paint ``fill`` where the image
@@ -855,8 +885,11 @@ def _grid_transform(img, grid, mode, fill):
     if fill is not None:
         mask = lt.ones((work.shape[0], 1, work.shape[2], work.shape[3]), dtype=work.dtype)
         work = lt.cat((work, mask), dim=1)
-    out = lt.nn.functional.grid_sample(work, grid, mode=mode, padding_mode="zeros",
-                                       align_corners=False)
+    if mode == "bilinear":
+        out = lt.from_numpy(_bilinear_sample(work.numpy(), grid.numpy()))
+    else:
+        out = lt.nn.functional.grid_sample(work, grid, mode=mode, padding_mode="zeros",
+                                           align_corners=False)
     if fill is not None:
         out, mask = out[:, :-1], out[:, -1:].expand_as(out[:, :-1])
         fill = list(fill) if isinstance(fill, (tuple, list)) else [float(fill)]
@@ -984,7 +1017,10 @@ def _perspective_grid(coeffs, width, height, dtype):
     theta1 = np.array([coeffs[0:3], coeffs[3:6]], np_dtype).T
     rescaled = theta1 / np.array([0.5 * width, 0.5 * height], np_dtype)
     theta2 = np.array([[coeffs[6], coeffs[7], 1.0]] * 2, np_dtype).T
-    grid = _map_points(xs, ys, rescaled) / _map_points(xs, ys, theta2) - np_dtype.type(1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grid = _map_points(xs, ys, rescaled) / _map_points(xs, ys, theta2) - np_dtype.type(1.0)
+    # a degenerate warp divides by zero: those points take no pixel, as in torch
+    grid[~np.isfinite(grid)] = -2.0
     return _lt().from_numpy(grid[None])
 
 
