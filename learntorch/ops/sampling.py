@@ -108,14 +108,16 @@ def _normal_fill(gen, n, np_dtype, mean, std):
     dtype = _compute_dtype(np_dtype)
     values = _uniform(gen, n, dtype)
     whole = n - n % 16
-    values[:whole] = _chunked(_box_muller_16, values[:whole], dtype, mean, std)
+    for start in range(0, whole, _CHUNK):   # a multiple of 16: chunks hold whole blocks
+        _box_muller_16(values[start:min(start + _CHUNK, whole)], dtype, mean, std)
     if n % 16:
         values[n - 16:] = _box_muller_16(_uniform(gen, 16, dtype), dtype, mean, std)
     return values
 
 
 def _box_muller_16(uniforms, dtype, mean, std):
-    """``normal_fill_16`` on each row of 16: radius from the first 8, angle from the last 8.
+    """``normal_fill_16`` on each row of 16, in place: radius from the first 8, angle from the
+    last 8; returns ``uniforms``, now the normals.
 
     float32 is ATen's AVX2 kernel (Cephes polynomials, ``_cpu_math``); float64 uses libm.
     """
@@ -131,8 +133,11 @@ def _box_muller_16(uniforms, dtype, mean, std):
         radius = np.sqrt(-2.0 * libm("log")(u1))
         theta = _TWO_PI * u2
         sin, cos = libm("sin")(theta), libm("cos")(theta)
-    return np.concatenate([fma(radius * cos, std, mean), fma(radius * sin, std, mean)],
-                          axis=1).ravel()
+    cos *= radius
+    sin *= radius
+    blocks[:, :8] = fma(cos, std, mean)
+    blocks[:, 8:] = fma(sin, std, mean)
+    return uniforms
 
 
 # Elementwise work on large arrays is done this many elements at a time: every temporary then
