@@ -86,6 +86,18 @@ def torch_is_learntorch():
         sys.modules.update(saved)
 
 
+@contextlib.contextmanager
+def _one_thread():
+    """torch on one thread: on a shared machine its idle workers spin; results do not change
+    beyond float32 rounding."""
+    threads = real_torch.get_num_threads()
+    real_torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        real_torch.set_num_threads(threads)
+
+
 def run_both(program, tmp_path=None):
     """(learntorch's result, torch's result) of ``program``, each run from a clean state."""
     wants = list(inspect.signature(program).parameters)
@@ -97,7 +109,7 @@ def run_both(program, tmp_path=None):
         if "tmp_path" in wants:
             kwargs["tmp_path"] = tmp_path / torch.__name__
             kwargs["tmp_path"].mkdir()
-        with torch_is_learntorch() if torch is learntorch else contextlib.nullcontext():
+        with torch_is_learntorch() if torch is learntorch else _one_thread():
             results.append(program(torch, **kwargs))
     return results
 

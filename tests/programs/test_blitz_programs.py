@@ -143,7 +143,7 @@ def quickstart(torch, vision, tmp_path):
     from torch.utils.data import DataLoader
     datasets, ToTensor = vision.datasets, vision.transforms.ToTensor
 
-    training_data = datasets.FakeData(size=96, image_size=(1, 28, 28), num_classes=10,
+    training_data = datasets.FakeData(size=64, image_size=(1, 28, 28), num_classes=10,
                                       transform=ToTensor())
     test_data = datasets.FakeData(size=32, image_size=(1, 28, 28), num_classes=10,
                                   transform=ToTensor(), random_offset=1000)
@@ -209,7 +209,7 @@ def quickstart(torch, vision, tmp_path):
         return test_loss, correct
 
     results = []
-    for t in range(3):
+    for t in range(2):
         train(train_dataloader, model, loss_fn, optimizer)
         results.append(test(test_dataloader, model, loss_fn))
     path = str(tmp_path / "model.pth")

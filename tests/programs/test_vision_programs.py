@@ -109,7 +109,10 @@ def mnist_example(torch, vision):
 
 
 def _write_image_folder(root, rng):
-    """hymenoptera_data in miniature: train/ and val/, each with ants/ and bees/ PNGs."""
+    """hymenoptera_data in miniature: train/ and val/, each with ants/ and bees/ PNGs.
+
+    Batches stay at 4: a batch of 2 reaching resnet's 1×1 layer4 makes BatchNorm's input
+    gradient a cancellation of near-equal terms, where float32 rounding alone decides."""
     from PIL import Image
     for phase, count in (("train", 4), ("val", 2)):
         for cls in ("ants", "bees"):
