@@ -6,6 +6,8 @@ NumPy and the pooling itself is a learntorch op on the input, so autograd differ
 * ``roi_align`` averages bilinear samples.  Bilinear weights factor into a y part and an x
   part, so each RoI's output is ``Ay @ plane @ Ax.T`` with ``Ay [PH, H]`` and ``Ax [PW, W]``
   holding the summed sample weights: two matmuls per image instead of a gather per sample.
+* ``ps_roi_align`` / ``ps_roi_pool`` (R-FCN) do the same with one input channel group per bin;
+  ps_roi_pool's bin average is separable too (row indicator @ plane @ column indicator).
 * ``roi_pool`` takes the maximum of each bin: the winning positions are found in NumPy, and
   the output is the input gathered there (its gradient flows to those positions only).
 
@@ -15,7 +17,8 @@ import numpy as np
 
 from .. import cat, full_like, nn, tensor, zeros
 
-__all__ = ["RoIAlign", "RoIPool", "roi_align", "roi_pool"]
+__all__ = ["PSRoIAlign", "PSRoIPool", "RoIAlign", "RoIPool", "ps_roi_align", "ps_roi_pool",
+           "roi_align", "roi_pool"]
 
 
 def _pair(x):
@@ -38,11 +41,13 @@ def _rois_of(boxes):
     return boxes
 
 
-def _check(input, rois):
+def _check(input, rois, pooled=None):
     if rois.size(1) != 5:
         raise RuntimeError("rois must have shape as Tensor[K, 5]")
     if input.dtype != rois.dtype:
         raise RuntimeError("input should have the same type as rois")
+    if pooled is not None and input.shape[1] % (pooled[0] * pooled[1]) != 0:
+        raise RuntimeError("input channels must be a multiple of pooling height * pooling width")
 
 
 def _rois_array(rois, dtype):
@@ -97,7 +102,7 @@ def _align_weights(rois, spatial_scale, pooled_height, pooled_width, sampling_ra
             grid_w = np.nan_to_num(np.ceil(roi_w / dtype(pooled_width))).astype(np.int64)
     ay = _axis_weights(y1, bin_h, grid_h, pooled_height, height, dtype)
     ax = _axis_weights(x1, bin_w, grid_w, pooled_width, width, dtype)
-    return ay, ax
+    return ay, ax, grid_h * grid_w
 
 
 def _per_image(input, batch, compute):
@@ -126,8 +131,8 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
     if k == 0 or c == 0 or pooled_height * pooled_width == 0:
         return zeros((k, c, pooled_height, pooled_width), dtype=input.dtype, device=input.device)
     r = _rois_array(rois, input.detach().cpu().numpy().dtype)
-    ay, ax = _align_weights(r, spatial_scale, pooled_height, pooled_width, sampling_ratio,
-                            aligned, h, w)
+    ay, ax, _ = _align_weights(r, spatial_scale, pooled_height, pooled_width, sampling_ratio,
+                               aligned, h, w)
     batch = r[:, 0].astype(np.int64)
 
     def compute(image, picked):  # image [C, H, W] → [k, C, PH, PW]
@@ -161,6 +166,120 @@ class RoIAlign(nn.Module):
                 f"aligned={self.aligned})")
 
 
+# -- position-sensitive pooling (R-FCN) ------------------------------------------------------
+def _ps_pool(input, rois, ay, ax, pooled_height, pooled_width):
+    """Output channel ``co``'s bin ``(ph, pw)`` reads input channel ``(co*PH + ph)*PW + pw``:
+    the channels are viewed as ``[CO, PH, PW]`` and each bin pools its own slice."""
+    c, h, w = input.shape[1:]
+    co = c // (pooled_height * pooled_width)
+    batch = rois[:, 0].astype(np.int64)
+
+    def compute(image, picked):  # image [C, H, W] → [k, CO, PH, PW]
+        k = len(picked)
+        wy = tensor(ay[picked], device=input.device)  # [k, PH, H]
+        wx = tensor(ax[picked], device=input.device)  # [k, PW, W]
+        planes = image.reshape(co, pooled_height, pooled_width, h, w).permute(2, 0, 1, 3, 4)
+        cols = planes.reshape(pooled_width, -1, w) @ wx.permute(1, 2, 0)  # [PW, CO*PH*H, k]
+        cols = cols.reshape(pooled_width, co, pooled_height, h, k)
+        out = (cols * wy.permute(1, 2, 0)).sum(3)  # [PW, CO, PH, k]
+        return out.permute(3, 1, 2, 0)
+
+    return _per_image(input, batch, compute).contiguous()
+
+
+def ps_roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1):
+    """Position-sensitive RoI Align (R-FCN): like ``roi_align(aligned=True)``, but bin
+    ``(ph, pw)`` of output channel ``c`` averages input channel ``(c*PH + ph)*PW + pw``, so
+    ``C`` must be a multiple of ``PH*PW``.  A RoI without samples gives NaN, as the kernel's 0/0."""
+    rois = _rois_of(boxes)
+    pooled_height, pooled_width = _pair(output_size)
+    _check(input, rois, (pooled_height, pooled_width))
+    k, c, h, w = rois.shape[0], *input.shape[1:]
+    co = c // (pooled_height * pooled_width)
+    if k == 0 or co == 0:
+        return zeros((k, co, pooled_height, pooled_width), dtype=input.dtype, device=input.device)
+    r = _rois_array(rois, input.detach().cpu().numpy().dtype)
+    ay, ax, count = _align_weights(r, spatial_scale, pooled_height, pooled_width,
+                                   sampling_ratio, True, h, w)
+    out = _ps_pool(input, r, ay, ax, pooled_height, pooled_width)
+    if (count == 0).any():  # the kernel divides by grid_h * grid_w without a floor of 1
+        out = out.masked_fill(tensor(count[:, None, None, None] == 0, device=input.device),
+                              float("nan"))
+    return out
+
+
+def _indicator_weights(start, bin_size, pooled, size, dtype):
+    """``[K, pooled, size]``: 1/(bin length) on the pixels of each ps_roi_pool bin; its bins are
+    clipped to ``size - 1`` (the kernel's forward), so the last row/column is never read."""
+    i = np.arange(pooled, dtype=dtype)
+    lo = np.clip(np.floor(i[None, :] * bin_size[:, None]).astype(np.int64) + start[:, None],
+                 0, size - 1)
+    hi = np.clip(np.ceil((i[None, :] + 1) * bin_size[:, None]).astype(np.int64) + start[:, None],
+                 0, size - 1)
+    pixels = np.arange(size)
+    inside = (pixels >= lo[..., None]) & (pixels < hi[..., None])
+    length = np.maximum(hi - lo, 1)[..., None]
+    return np.where(inside, 1 / length, 0).astype(dtype), hi <= lo
+
+
+def ps_roi_pool(input, boxes, output_size, spatial_scale=1.0):
+    """Position-sensitive RoI average pooling (R-FCN): boxes rounded to whole pixels, bin
+    ``(ph, pw)`` of output channel ``c`` averages input channel ``(c*PH + ph)*PW + pw``.
+
+    The gradient is this forward's derivative.  torchvision's backward kernel clips the bins to
+    ``size`` where its forward clips to ``size - 1``, so for bins touching the last row or
+    column its gradient is not the derivative of its output; ours is."""
+    rois = _rois_of(boxes)
+    pooled_height, pooled_width = _pair(output_size)
+    _check(input, rois, (pooled_height, pooled_width))
+    k, c, h, w = rois.shape[0], *input.shape[1:]
+    co = c // (pooled_height * pooled_width)
+    if k == 0 or co == 0:
+        return zeros((k, co, pooled_height, pooled_width), dtype=input.dtype, device=input.device)
+    r = _rois_array(rois, input.detach().cpu().numpy().dtype)
+    dtype = r.dtype.type
+    x1, y1, x2, y2 = _round_corners(r, spatial_scale)
+    bin_h = np.maximum(y2 - y1, 1).astype(dtype) / dtype(pooled_height)
+    bin_w = np.maximum(x2 - x1, 1).astype(dtype) / dtype(pooled_width)
+    ay, _ = _indicator_weights(y1, bin_h, pooled_height, h, dtype)
+    ax, _ = _indicator_weights(x1, bin_w, pooled_width, w, dtype)
+    return _ps_pool(input, r, ay, ax, pooled_height, pooled_width)
+
+
+class PSRoIAlign(nn.Module):
+    """See :func:`ps_roi_align`."""
+
+    def __init__(self, output_size, spatial_scale, sampling_ratio):
+        super().__init__()
+        self.output_size = output_size
+        self.spatial_scale = spatial_scale
+        self.sampling_ratio = sampling_ratio
+
+    def forward(self, input, rois):
+        return ps_roi_align(input, rois, self.output_size, self.spatial_scale,
+                            self.sampling_ratio)
+
+    def __repr__(self):
+        return (f"{self.__class__.__name__}(output_size={self.output_size}, "
+                f"spatial_scale={self.spatial_scale}, sampling_ratio={self.sampling_ratio})")
+
+
+class PSRoIPool(nn.Module):
+    """See :func:`ps_roi_pool`."""
+
+    def __init__(self, output_size, spatial_scale):
+        super().__init__()
+        self.output_size = output_size
+        self.spatial_scale = spatial_scale
+
+    def forward(self, input, rois):
+        return ps_roi_pool(input, rois, self.output_size, self.spatial_scale)
+
+    def __repr__(self):
+        return (f"{self.__class__.__name__}(output_size={self.output_size}, "
+                f"spatial_scale={self.spatial_scale})")
+
+
 # -- roi_pool --------------------------------------------------------------------------------
 def _bin_bounds(start, bin_size, pooled, size, dtype):
     """``[K, pooled]`` first and one-past-last pixel of each bin, clipped to the image."""
@@ -170,15 +289,20 @@ def _bin_bounds(start, bin_size, pooled, size, dtype):
     return np.clip(lo + start[:, None], 0, size), np.clip(hi + start[:, None], 0, size)
 
 
+def _round_corners(rois, spatial_scale):
+    """Box corners scaled and rounded half away from zero (C's ``round``), as int64."""
+    coords = rois[:, 1:] * rois.dtype.type(spatial_scale)
+    return tuple(np.copysign(np.floor(np.abs(coords[:, j]) + 0.5), coords[:, j]).astype(np.int64)
+                 for j in range(4))
+
+
 def _pool_argmax(values, rois, spatial_scale, pooled_height, pooled_width):
     """Flat input index of each bin's maximum ``[K, C, PH, PW]`` (-1 where the bin is empty or
     holds nothing above ``-FLT_MAX``) and which bins are empty, as torchvision's CPU kernel:
     corners rounded half away from zero, the first maximum in row-major order, NaN never wins."""
     n, c, h, w = values.shape
     dtype = values.dtype.type
-    coords = rois[:, 1:] * dtype(spatial_scale)
-    x1, y1, x2, y2 = (np.copysign(np.floor(np.abs(coords[:, j]) + 0.5), coords[:, j])
-                      .astype(np.int64) for j in range(4))
+    x1, y1, x2, y2 = _round_corners(rois, spatial_scale)
     roi_w, roi_h = np.maximum(x2 - x1 + 1, 1), np.maximum(y2 - y1 + 1, 1)
     hs, he = _bin_bounds(y1, roi_h.astype(dtype) / dtype(pooled_height), pooled_height, h, dtype)
     ws, we = _bin_bounds(x1, roi_w.astype(dtype) / dtype(pooled_width), pooled_width, w, dtype)

@@ -209,3 +209,85 @@ def test_roi_errors_and_empty_inputs(fn):
         ours(x, lt.zeros(3, 5, dtype=lt.float64), 2)
     out = ours(x, lt.zeros(0, 5), (2, 3))
     assert tuple(out.shape) == (0, 2, 2, 3) and out.dtype == lt.float32
+
+
+# -- position-sensitive pooling --------------------------------------------------------------
+def reference_ps_roi_align(x, rois, scale, ph_, pw_, sampling_ratio):
+    """ps_roi_align_kernel.cpp: roi_align(aligned=True) with channel (c*PH + ph)*PW + pw per bin,
+    divided by grid_h * grid_w with no floor (0/0 → NaN)."""
+    n, c, h, w = x.shape
+    co = c // (ph_ * pw_)
+    out = np.zeros((len(rois), co, ph_, pw_), x.dtype)
+    t = x.dtype.type
+    for k, roi in enumerate(rois):
+        rh = (roi[4] * t(scale) - t(0.5)) - (roi[2] * t(scale) - t(0.5))
+        rw = (roi[3] * t(scale) - t(0.5)) - (roi[1] * t(scale) - t(0.5))
+        gh = sampling_ratio if sampling_ratio > 0 else math.ceil(rh / ph_)
+        gw = sampling_ratio if sampling_ratio > 0 else math.ceil(rw / pw_)
+        for ch in range(co):
+            for ph in range(ph_):
+                for pw in range(pw_):
+                    plane = x[:, [(ch * ph_ + ph) * pw_ + pw]]
+                    one = reference_roi_align(plane, roi[None], scale, ph_, pw_,
+                                              sampling_ratio, True)[0, 0, ph, pw]
+                    count = max(gh * gw, 1)
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        out[k, ch, ph, pw] = one * t(count) / t(gh * gw)
+    return out
+
+
+def reference_ps_roi_pool(x, rois, scale, ph_, pw_):
+    n, c, h, w = x.shape
+    co = c // (ph_ * pw_)
+    t = x.dtype.type
+    out = np.zeros((len(rois), co, ph_, pw_), x.dtype)
+    for k, roi in enumerate(rois):
+        b = int(roi[0])
+        sw, sh, ew, eh = (int(np.copysign(np.floor(abs(roi[j] * t(scale)) + 0.5), roi[j]))
+                          for j in range(1, 5))
+        bh, bw = t(max(eh - sh, 1)) / t(ph_), t(max(ew - sw, 1)) / t(pw_)
+        for ch in range(co):
+            for ph in range(ph_):
+                for pw in range(pw_):
+                    hs = min(max(int(np.floor(t(ph) * bh)) + sh, 0), h - 1)
+                    he = min(max(int(np.ceil(t(ph + 1) * bh)) + sh, 0), h - 1)
+                    ws = min(max(int(np.floor(t(pw) * bw)) + sw, 0), w - 1)
+                    we = min(max(int(np.ceil(t(pw + 1) * bw)) + sw, 0), w - 1)
+                    if he > hs and we > ws:
+                        window = x[b, (ch * ph_ + ph) * pw_ + pw, hs:he, ws:we]
+                        out[k, ch, ph, pw] = window.sum() / t((he - hs) * (we - ws))
+    return out
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_ps_roi_align_and_pool_match_the_kernel_loops(dtype):
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((2, 12, 7, 8)).astype(dtype)
+    rois = random_rois(rng, 8, 2, -2, 8, dtype)
+    rois[0, 1:] = [3, 3, 3, 5]  # zero width: no samples, NaN from the kernel's 0/0
+    for scale, size, ratio in [(1.0, (2, 3), -1), (0.7, (3, 2), 2), (1.4, (2, 2), -1),
+                               (1.0, (1, 4), 1)]:
+        ph, pw = size
+        xs = x[:, : (12 // (ph * pw)) * ph * pw]
+        out = lt_ops.ps_roi_align(lt.tensor(xs), lt.tensor(rois), size, scale, ratio)
+        np.testing.assert_allclose(out.numpy(), reference_ps_roi_align(xs, rois, scale, ph, pw,
+                                                                        ratio),
+                                   rtol=1e-5, atol=1e-6)
+        out = lt_ops.ps_roi_pool(lt.tensor(xs), lt.tensor(rois), size, scale)
+        np.testing.assert_allclose(out.numpy(), reference_ps_roi_pool(xs, rois, scale, ph, pw),
+                                   rtol=1e-5, atol=1e-6)
+
+
+def test_ps_roi_gradcheck_modules_and_errors():
+    rng = np.random.default_rng(6)
+    x = lt.tensor(rng.standard_normal((2, 8, 5, 6)), requires_grad=True)
+    rois = lt.tensor(random_rois(rng, 3, 2, 0, 3))
+    assert lt.autograd.gradcheck(lambda v: lt_ops.ps_roi_align(v, rois, (2, 2), 0.9, 2), (x,))
+    assert lt.autograd.gradcheck(lambda v: lt_ops.ps_roi_pool(v, rois, (2, 2), 0.9), (x,))
+    for ours, theirs in ((lt_ops.PSRoIAlign(2, 0.5, 2), tv_ops.PSRoIAlign(2, 0.5, 2)),
+                         (lt_ops.PSRoIPool((2, 2), 0.5), tv_ops.PSRoIPool((2, 2), 0.5))):
+        assert repr(ours) == repr(theirs)
+        assert tuple(ours(x, rois).shape) == (3, 2, 2, 2)
+        with pytest.raises(RuntimeError, match="input channels must be a multiple of pooling "
+                                               "height \\* pooling width"):
+            ours(x[:, :7], rois)
