@@ -793,7 +793,140 @@ def time_sequence_prediction(torch):
             "state_keys": sorted(optimizer.state_dict()["state"][0])}
 
 
-PROGRAMS = [char_rnn_classification, seq2seq_attention, bag_of_words_classifier,
+def chatbot_encoder_with_packed_sequences(torch):
+    """"Chatbot Tutorial": zeroPadding of variable-length sentences, binaryMatrix masks, the
+    bidirectional GRU EncoderRNN over pack_padded_sequence / pad_packed_sequence, Luong "general"
+    attention, and maskNLLLoss with masked_select; one training step with clip_grad_norm_."""
+    import itertools
+    import torch.nn as nn
+    import torch.nn.functional as F
+    PAD_token, SOS_token, EOS_token = 0, 1, 2
+    batch = [[5, 8, 3, 9, 2], [4, 7, 2], [6, 6, 6, 4, 10, 2], [3, 2]]
+    targets = [[7, 3, 2], [8, 9, 4, 2], [3, 2], [5, 6, 2]]
+
+    def zeroPadding(l, fillvalue=PAD_token):
+        return list(itertools.zip_longest(*l, fillvalue=fillvalue))
+
+    def binaryMatrix(l, value=PAD_token):
+        m = []
+        for i, seq in enumerate(l):
+            m.append([])
+            for token in seq:
+                m[i].append(0 if token == PAD_token else 1)
+        return m
+
+    def inputVar(l):
+        lengths = torch.tensor([len(indexes) for indexes in l])
+        padVar = torch.LongTensor(zeroPadding(l))
+        return padVar, lengths
+
+    def outputVar(l):
+        max_target_len = max([len(indexes) for indexes in l])
+        padList = zeroPadding(l)
+        mask = torch.BoolTensor(binaryMatrix(padList))
+        padVar = torch.LongTensor(padList)
+        return padVar, mask, max_target_len
+
+    class EncoderRNN(nn.Module):
+        def __init__(self, hidden_size, embedding, n_layers=1, dropout=0):
+            super(EncoderRNN, self).__init__()
+            self.n_layers = n_layers
+            self.hidden_size = hidden_size
+            self.embedding = embedding
+            self.gru = nn.GRU(hidden_size, hidden_size, n_layers,
+                              dropout=(0 if n_layers == 1 else dropout), bidirectional=True)
+
+        def forward(self, input_seq, input_lengths, hidden=None):
+            embedded = self.embedding(input_seq)
+            packed = nn.utils.rnn.pack_padded_sequence(embedded, input_lengths)
+            outputs, hidden = self.gru(packed, hidden)
+            outputs, _ = nn.utils.rnn.pad_packed_sequence(outputs)
+            outputs = outputs[:, :, :self.hidden_size] + outputs[:, :, self.hidden_size:]
+            return outputs, hidden
+
+    class Attn(nn.Module):
+        def __init__(self, method, hidden_size):
+            super(Attn, self).__init__()
+            self.method = method
+            self.hidden_size = hidden_size
+            self.attn = nn.Linear(self.hidden_size, hidden_size)
+
+        def general_score(self, hidden, encoder_output):
+            energy = self.attn(encoder_output)
+            return torch.sum(hidden * energy, dim=2)
+
+        def forward(self, hidden, encoder_outputs):
+            attn_energies = self.general_score(hidden, encoder_outputs)
+            attn_energies = attn_energies.t()
+            return F.softmax(attn_energies, dim=1).unsqueeze(1)
+
+    class LuongAttnDecoderRNN(nn.Module):
+        def __init__(self, attn_model, embedding, hidden_size, output_size, n_layers=1, dropout=0.1):
+            super(LuongAttnDecoderRNN, self).__init__()
+            self.embedding = embedding
+            self.embedding_dropout = nn.Dropout(dropout)
+            self.gru = nn.GRU(hidden_size, hidden_size, n_layers,
+                              dropout=(0 if n_layers == 1 else dropout))
+            self.concat = nn.Linear(hidden_size * 2, hidden_size)
+            self.out = nn.Linear(hidden_size, output_size)
+            self.attn = Attn(attn_model, hidden_size)
+            self.n_layers = n_layers
+
+        def forward(self, input_step, last_hidden, encoder_outputs):
+            embedded = self.embedding(input_step)
+            embedded = self.embedding_dropout(embedded)
+            rnn_output, hidden = self.gru(embedded, last_hidden)
+            attn_weights = self.attn(rnn_output, encoder_outputs)
+            context = attn_weights.bmm(encoder_outputs.transpose(0, 1))
+            rnn_output = rnn_output.squeeze(0)
+            context = context.squeeze(1)
+            concat_input = torch.cat((rnn_output, context), 1)
+            concat_output = torch.tanh(self.concat(concat_input))
+            output = self.out(concat_output)
+            output = F.softmax(output, dim=1)
+            return output, hidden
+
+    def maskNLLLoss(inp, target, mask):
+        nTotal = mask.sum()
+        crossEntropy = -torch.log(torch.gather(inp, 1, target.view(-1, 1)).squeeze(1))
+        loss = crossEntropy.masked_select(mask).mean()
+        return loss, nTotal.item()
+
+    torch.manual_seed(0)
+    pairs = sorted(zip(batch, targets), key=lambda p: len(p[0]), reverse=True)
+    input_variable, lengths = inputVar([p[0] for p in pairs])
+    target_variable, mask, max_target_len = outputVar([p[1] for p in pairs])
+    hidden_size, voc_size, decoder_n_layers = 8, 11, 2
+    embedding = nn.Embedding(voc_size, hidden_size)
+    encoder = EncoderRNN(hidden_size, embedding, 2, 0.1)
+    decoder = LuongAttnDecoderRNN('general', embedding, hidden_size, voc_size, decoder_n_layers, 0.1)
+    params = list(encoder.parameters()) + list(decoder.parameters())
+    optimizer = torch.optim.Adam(params, lr=0.001)
+    losses = []
+    for step in range(2):
+        optimizer.zero_grad()
+        encoder_outputs, encoder_hidden = encoder(input_variable, lengths)
+        decoder_input = torch.LongTensor([[SOS_token for _ in range(len(pairs))]])
+        decoder_hidden = encoder_hidden[:decoder_n_layers]
+        loss, print_losses, n_totals = 0, [], 0
+        for t in range(max_target_len):
+            decoder_output, decoder_hidden = decoder(decoder_input, decoder_hidden, encoder_outputs)
+            decoder_input = target_variable[t].view(1, -1)
+            mask_loss, nTotal = maskNLLLoss(decoder_output, target_variable[t], mask[t])
+            loss += mask_loss
+            print_losses.append(mask_loss.item() * nTotal)
+            n_totals += nTotal
+        loss.backward()
+        nn.utils.clip_grad_norm_(encoder.parameters(), 50.0)
+        nn.utils.clip_grad_norm_(decoder.parameters(), 50.0)
+        optimizer.step()
+        losses.append(sum(print_losses) / n_totals)
+    return {"init_padded": input_variable, "init_mask": mask, "lengths": lengths,
+            "encoder_outputs": encoder_outputs, "losses": losses,
+            "embedding_grad": embedding.weight.grad}
+
+
+PROGRAMS = [char_rnn_classification, chatbot_encoder_with_packed_sequences, seq2seq_attention, bag_of_words_classifier,
             ngram_language_model, lstm_part_of_speech_tagger, text_classification_embedding_bag,
             word_language_model_lstm, word_language_model_transformer, attention_from_scratch,
             time_sequence_prediction]

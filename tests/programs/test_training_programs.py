@@ -729,12 +729,124 @@ def gradient_tricks(torch):
             "params": [p.detach() for p in model.parameters()]}
 
 
-PROGRAMS = [nn_really_from_scratch, nn_really_refactored, nn_really_cnn,
+def compile_introduction(torch):
+    """"Introduction to torch.compile": a compiled function and a compiled module give what the
+    eager ones give (learntorch's compile runs eagerly; torch's builds a graph)."""
+    def foo(x, y):
+        a = torch.sin(x)
+        b = torch.cos(y)
+        return a + b
+
+    opt_foo1 = torch.compile(foo)
+
+    @torch.compile
+    def opt_foo2(x, y):
+        a = torch.sin(x)
+        b = torch.cos(y)
+        return a + b
+
+    class MyModule(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(10, 10)
+
+        def forward(self, x):
+            return torch.nn.functional.relu(self.lin(x))
+
+    torch.manual_seed(0)
+    x, y = torch.randn(10, 10), torch.randn(10, 10)
+    mod = MyModule()
+    mod.compile()
+    opt_mod = torch.compile(mod)
+    t = torch.randn(10, 100)
+    return {"foo": opt_foo1(x, y), "foo2": opt_foo2(x, y), "mod": opt_mod(x),
+            "eager_equal": bool(torch.allclose(opt_mod(x), mod(x))), "init_t": t}
+
+
+def pruning_tutorial(torch):
+    """"Pruning Tutorial": random_unstructured / l1_unstructured / ln_structured on LeNet's
+    conv1, the weight_orig parameter and weight_mask buffer, the forward pre-hook, prune.remove,
+    global_unstructured over several layers and the resulting sparsity."""
+    import torch.nn as nn
+    import torch.nn.functional as F
+    import torch.nn.utils.prune as prune
+
+    class LeNet(nn.Module):
+        def __init__(self):
+            super(LeNet, self).__init__()
+            self.conv1 = nn.Conv2d(1, 6, 3)
+            self.conv2 = nn.Conv2d(6, 16, 3)
+            self.fc1 = nn.Linear(16 * 5 * 5, 120)
+            self.fc2 = nn.Linear(120, 84)
+            self.fc3 = nn.Linear(84, 10)
+
+        def forward(self, x):
+            x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
+            x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+            x = x.view(-1, int(x.nelement() / x.shape[0]))
+            x = F.relu(self.fc1(x))
+            x = F.relu(self.fc2(x))
+            return self.fc3(x)
+
+    torch.manual_seed(0)
+    model = LeNet()
+    module = model.conv1
+    prune.random_unstructured(module, name="weight", amount=0.3)
+    names = [n for n, _ in module.named_parameters()] + [n for n, _ in module.named_buffers()]
+    mask = module.weight_mask.clone()
+    prune.l1_unstructured(module, name="bias", amount=3)
+    prune.ln_structured(module, name="weight", amount=0.5, n=2, dim=0)
+    hooks = len(module._forward_pre_hooks)
+    prune.remove(module, 'weight')
+    after_remove = [n for n, _ in module.named_parameters()]
+    model = LeNet()
+    parameters_to_prune = ((model.conv1, 'weight'), (model.conv2, 'weight'),
+                           (model.fc1, 'weight'), (model.fc2, 'weight'), (model.fc3, 'weight'))
+    prune.global_unstructured(parameters_to_prune, pruning_method=prune.L1Unstructured, amount=0.2)
+    sparsity = [float(torch.sum(m.weight == 0)) / float(m.weight.nelement())
+                for m, _ in parameters_to_prune]
+    return {"names": names, "init_mask": mask, "hooks": hooks, "after_remove": after_remove,
+            "weight": module.weight, "bias": module.bias, "sparsity": sparsity}
+
+
+def autocast_on_cpu(torch):
+    """"Automatic Mixed Precision" on the CPU: torch.autocast(device_type="cpu",
+    dtype=torch.bfloat16) runs Linear layers in bfloat16 and the loss in float32."""
+    from torch import nn
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 4))
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    loss_fn = nn.MSELoss()
+    data, target = torch.randn(8, 16), torch.randn(8, 4)
+    losses, dtypes = [], []
+    for epoch in range(3):
+        with torch.autocast(device_type="cpu", dtype=torch.bfloat16):
+            output = net(data)
+            loss = loss_fn(output, target)
+        dtypes.append((str(output.dtype), str(loss.dtype)))
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+        losses.append(loss.item())
+    return {"losses": losses, "dtypes": dtypes}
+
+
+PROGRAMS = [compile_introduction, nn_really_from_scratch, nn_really_refactored, nn_really_cnn,
             custom_dataset_and_dataloader, dataloader_with_workers, random_split_and_generators,
             lr_schedulers_in_a_loop, legendre_polynomial_function, dynamic_net, regression_example,
             module_hooks, parametrizations_tutorial, gradient_tricks]
 
 
-@pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.__name__)
+MISSING = [
+    pytest.param(pruning_tutorial, marks=pytest.mark.xfail(
+        strict=True, reason="learntorch has no torch.nn.utils.prune: the pruning tutorial's "
+                            "`import torch.nn.utils.prune as prune` fails")),
+    pytest.param(autocast_on_cpu, marks=pytest.mark.xfail(
+        strict=True, reason="learntorch has no torch.autocast: the AMP recipe's "
+                            "`with torch.autocast(device_type='cpu', dtype=torch.bfloat16)` fails")),
+]
+
+
+@pytest.mark.parametrize("program", PROGRAMS + MISSING, ids=lambda p: p.__name__)
 def test_program_runs_unchanged_and_matches_torch(program):
     assert_same_run(program)
