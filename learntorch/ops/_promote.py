@@ -19,18 +19,24 @@ def binary(op, a, b, to_float=False):
     a_is_tensor, b_is_tensor = isinstance(a, Tensor), isinstance(b, Tensor)
     if a_is_tensor and b_is_tensor and a._array.dtype == b._array.dtype \
             and (not to_float or a._array.dtype.kind == "f"):
-        return _run(op, a, b, a._array, b._array)
-    if a_is_tensor and type(b) in (float, int) and a._array.dtype.kind == "f":
-        return _run(op, a, NUMBER, a._array, float(b))  # float tensor op number: the tensor's dtype
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):  # `ndarray * tensor` lands here
-        a, b = _from_numpy(a), _from_numpy(b)
-        return binary(op, a, b, to_float)
-    dt = _dtype.result_type(a, b)
-    if to_float and not dt.is_floating_point:
-        dt = _dtype.get_default_dtype()
-    a, a_array = _operand(a, a_is_tensor, dt)
-    b, b_array = _operand(b, b_is_tensor, dt)
-    return _run(op, a, b, a_array, b_array)
+        inputs, arrays = (a, b), (a._array, b._array)
+    elif a_is_tensor and type(b) in (float, int) and a._array.dtype.kind == "f":
+        inputs, arrays = (a, NUMBER), (a._array, float(b))  # float tensor op number: its dtype
+    elif isinstance(a, np.ndarray) or isinstance(b, np.ndarray):  # `ndarray * tensor` lands here
+        return binary(op, _from_numpy(a), _from_numpy(b), to_float)
+    else:
+        dt = _dtype.result_type(a, b)
+        if to_float and not dt.is_floating_point:
+            dt = _dtype.get_default_dtype()
+        a, a_array = _operand(a, a_is_tensor, dt)
+        b, b_array = _operand(b, b_is_tensor, dt)
+        inputs, arrays = (a, b), (a_array, b_array)
+    try:
+        return op.run(inputs, arrays, {})
+    except ValueError:
+        if _broadcastable(inputs[0].shape, inputs[1].shape):
+            raise
+        raise broadcast_error(inputs[0].shape, inputs[1].shape) from None
 
 
 def _operand(value, is_tensor, dt):
@@ -47,15 +53,6 @@ def _operand(value, is_tensor, dt):
 
 def _from_numpy(value):
     return Tensor._make(value) if isinstance(value, np.ndarray) else value
-
-
-def _run(op, a, b, a_array, b_array):
-    try:
-        return op.run((a, b), (a_array, b_array), {})
-    except ValueError:
-        if _broadcastable(a.shape, b.shape):
-            raise
-        raise broadcast_error(a.shape, b.shape) from None
 
 
 def float_array(t):

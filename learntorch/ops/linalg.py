@@ -82,7 +82,7 @@ def matmul(input, other, *, out=None):
     else:
         op = Matmul
     try:
-        result = op.apply(a, b)
+        result = op.run((a, b), (a._array, b._array), {})
     except ValueError:
         raise RuntimeError(_mismatch_message(sa, sb)) from None
     return result if out is None else _out(result, out)
@@ -116,7 +116,7 @@ def _operands(a, b, name):
     if not isinstance(a, Tensor) or not isinstance(b, Tensor):
         raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
                         f"{type(b if isinstance(a, Tensor) else a).__name__}")
-    if a.dtype is not b.dtype:
+    if a._array.dtype != b._array.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_dtype.c_type_name(a.dtype)} != {_dtype.c_type_name(b.dtype)}")
     return a, b

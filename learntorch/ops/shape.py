@@ -210,7 +210,7 @@ class Transpose(Op):
     @staticmethod
     def forward(ctx, x, dim0, dim1):
         ctx.dims = (dim0, dim1)
-        return np.swapaxes(x, dim0, dim1) if x.ndim > 1 else x.view()
+        return x.swapaxes(dim0, dim1) if x.ndim > 1 else x.view()
 
     @staticmethod
     def backward(ctx, grad):
