@@ -15,7 +15,7 @@ Boxes carry no gradient, as in torchvision.
 """
 import numpy as np
 
-from .. import cat, full_like, nn, tensor, zeros
+from .. import cat, full_like, nn, tensor
 
 __all__ = ["PSRoIAlign", "PSRoIPool", "RoIAlign", "RoIPool", "ps_roi_align", "ps_roi_pool",
            "roi_align", "roi_pool"]
@@ -48,6 +48,12 @@ def _check(input, rois, pooled=None):
         raise RuntimeError("input should have the same type as rois")
     if pooled is not None and input.shape[1] % (pooled[0] * pooled[1]) != 0:
         raise RuntimeError("input channels must be a multiple of pooling height * pooling width")
+
+
+def _empty(input, shape):
+    """A result without elements that still hangs on ``input``'s graph (its gradient is zeros,
+    not None, as from torchvision's kernels)."""
+    return input.reshape(-1)[:0].reshape(shape)
 
 
 def _rois_array(rois, dtype):
@@ -129,7 +135,7 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
     n, c, h, w = input.shape
     k = rois.shape[0]
     if k == 0 or c == 0 or pooled_height * pooled_width == 0:
-        return zeros((k, c, pooled_height, pooled_width), dtype=input.dtype, device=input.device)
+        return _empty(input, (k, c, pooled_height, pooled_width))
     r = _rois_array(rois, input.detach().cpu().numpy().dtype)
     ay, ax, _ = _align_weights(r, spatial_scale, pooled_height, pooled_width, sampling_ratio,
                                aligned, h, w)
@@ -197,7 +203,7 @@ def ps_roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1
     k, c, h, w = rois.shape[0], *input.shape[1:]
     co = c // (pooled_height * pooled_width)
     if k == 0 or co == 0:
-        return zeros((k, co, pooled_height, pooled_width), dtype=input.dtype, device=input.device)
+        return _empty(input, (k, co, pooled_height, pooled_width))
     r = _rois_array(rois, input.detach().cpu().numpy().dtype)
     ay, ax, count = _align_weights(r, spatial_scale, pooled_height, pooled_width,
                                    sampling_ratio, True, h, w)
@@ -235,7 +241,7 @@ def ps_roi_pool(input, boxes, output_size, spatial_scale=1.0):
     k, c, h, w = rois.shape[0], *input.shape[1:]
     co = c // (pooled_height * pooled_width)
     if k == 0 or co == 0:
-        return zeros((k, co, pooled_height, pooled_width), dtype=input.dtype, device=input.device)
+        return _empty(input, (k, co, pooled_height, pooled_width))
     r = _rois_array(rois, input.detach().cpu().numpy().dtype)
     dtype = r.dtype.type
     x1, y1, x2, y2 = _round_corners(r, spatial_scale)
@@ -337,7 +343,7 @@ def roi_pool(input, boxes, output_size, spatial_scale=1.0):
     _check(input, rois)
     k, c = rois.shape[0], input.shape[1]
     if k == 0 or c == 0 or pooled_height * pooled_width == 0:
-        return zeros((k, c, pooled_height, pooled_width), dtype=input.dtype, device=input.device)
+        return _empty(input, (k, c, pooled_height, pooled_width))
     values = input.detach().cpu().numpy()
     argmax, empty = _pool_argmax(values, _rois_array(rois, values.dtype), spatial_scale,
                                  pooled_height, pooled_width)

@@ -291,3 +291,10 @@ def test_ps_roi_gradcheck_modules_and_errors():
         with pytest.raises(RuntimeError, match="input channels must be a multiple of pooling "
                                                "height \\* pooling width"):
             ours(x[:, :7], rois)
+
+
+@pytest.mark.parametrize("fn", ["roi_align", "roi_pool", "ps_roi_align", "ps_roi_pool"])
+def test_no_rois_still_give_a_zero_gradient(fn):
+    x = lt.ones(1, 4, 5, 5, requires_grad=True)
+    getattr(lt_ops, fn)(x, lt.zeros(0, 5), 2).sum().backward()
+    assert lt.equal(x.grad, lt.zeros(1, 4, 5, 5))
