@@ -114,6 +114,8 @@ def handle_legacy_interface(default_weights):
                     kwargs["pretrained"] = pretrained = kwargs.pop("weights")
                 else:
                     pretrained = kwargs["pretrained"]
+                if pretrained and default_weights is None:
+                    raise ValueError(f"No weights available for model {builder.__name__}")
                 default = default_weights if pretrained else None
                 if not positional:
                     warnings.warn("The parameter 'pretrained' is deprecated since 0.13 and may be "
@@ -153,7 +155,10 @@ def build(model_cls, weights, progress, *args, **kwargs):
 
 def named(builder, name, enum):
     """Give a builder made in a loop its public name, docstring and weights type; register it."""
-    builder.__name__ = builder.__qualname__ = name
+    fn = builder
+    while fn is not None:  # every wrapper too, so that error messages name the model
+        fn.__name__ = fn.__qualname__ = name
+        fn = getattr(fn, "__wrapped__", None)
     builder.__doc__ = (f"{name} from torchvision; ``weights`` (a ``{enum.__name__}``) loads "
                        "its checkpoint.")
     inspect.unwrap(builder).__annotations__["weights"] = typing.Optional[enum]
