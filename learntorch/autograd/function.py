@@ -6,6 +6,8 @@
 * ``Function`` is torch's public ``autograd.Function`` for user-defined ops:
   ``forward`` works on tensors.
 """
+import functools
+import inspect
 import warnings
 
 from .._dtype import from_numpy_dtype, legacy_type_name
@@ -44,9 +46,9 @@ class Node:
         if saved is None:
             return ()
         out = []
-        for tensor, version, grad_fn in saved:
+        for tensor, version, _ in saved:
             if tensor is not None and tensor._version_counter[0] != version:
-                raise RuntimeError(_modified_message(tensor, grad_fn, version))
+                raise RuntimeError(_modified_message(tensor, None, version))
             out.append(tensor)
         return tuple(out)
 
@@ -95,9 +97,23 @@ def saved_entry(tensor):
     return (tensor, tensor._version_counter[0], tensor._grad_fn)
 
 
+def forward_name(node):
+    """What torch's messages call a node: its op, ``MulBackward0`` -> ``Mul``."""
+    return node.name().rstrip("0123456789").removesuffix("Backward")
+
+
 def _modified_message(tensor, grad_fn, version):
+    """torch's error for a saved tensor changed in place since; ``grad_fn``: the node that saved
+    it as its own output, else None (torch then names the tensor's grad_fn as it is now)."""
+    if grad_fn is not None:
+        name = forward_name(grad_fn)
+    elif tensor._base is not None and tensor._view_version != tensor._version_counter[0] \
+            and tensor._base._requires_grad and tensor._view_kind is None:
+        name = "AsStrided"  # the history torch rebuilds for a view whose base changed
+    else:
+        name = tensor._grad_fn and forward_name(tensor._grad_fn)
     shape = "[" + ", ".join(str(s) for s in tensor.shape) + "]"
-    where = f", which is output {tensor._output_nr} of {grad_fn.name()}," if grad_fn else ""
+    where = f", which is output {tensor._output_nr} of {name}," if name else ""
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [{legacy_type_name(tensor.dtype)} {shape}]{where} is at version "
@@ -162,14 +178,16 @@ class BackwardCFunction(Node):
     """The ``grad_fn`` of a custom Function ``F``; its class is named ``FBackward``."""
 
     _forward_cls = None
+    _has_non_tensor_outputs = False
 
     def __init__(self):
         self._non_differentiable = ()
         self._dirty = ()
+        self._to_save = None
         self.materialize_grads = True
 
     def save_for_backward(self, *tensors):
-        self._saved = tuple(saved_entry(t) for t in tensors)
+        self._to_save = tensors  # kept once forward is done, as torch does (see Function.apply)
 
     def mark_non_differentiable(self, *tensors):
         self._non_differentiable = tensors
@@ -182,7 +200,13 @@ class BackwardCFunction(Node):
 
     def apply(self, *grads):
         name = self.name()
-        grads = self._forward_cls.backward(self, *grads)
+        cls = self._forward_cls
+        if cls.backward is not Function.backward and cls.vjp is not Function.vjp:
+            raise RuntimeError("Implementing both 'backward' and 'vjp' for a custom Function is "
+                               "not allowed. You should only implement one of them.")
+        if self._has_non_tensor_outputs:  # torch passes them None, never zeros
+            grads = [None if meta[1] is None else g for g, meta in zip(grads, self._output_meta)]
+        grads = (cls.vjp if cls.vjp is not Function.vjp else cls.backward)(self, *grads)
         if type(grads) is not tuple:
             grads = (grads,)
         if len(grads) < len(self.next_functions) or (
@@ -221,21 +245,43 @@ class Function:
                                  {"_forward_cls": cls})
 
     def __init__(self, *args, **kwargs):
+        warnings.warn(f"{self.__class__} should not be instantiated. Methods on autograd functions "
+                      "are all static, so you should invoke them on the class itself. "
+                      "Instantiating an autograd function will raise an error in a future version "
+                      "of PyTorch.", DeprecationWarning, stacklevel=2)
+
+    def __call__(self, *args, **kwargs):
         raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. "
-                           "Please use new-style autograd function with static forward method.")
+                           "Please use new-style autograd function with static forward method. "
+                           "(Example: https://pytorch.org/docs/stable/autograd.html"
+                           "#torch.autograd.Function)")
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
-        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+        raise NotImplementedError("You must implement the forward function for custom "
+                                  "autograd.Function.")
 
     @staticmethod
     def backward(ctx, *grad_outputs):
         raise NotImplementedError("You must implement either the backward or vjp method for "
                                   "your custom autograd.Function to use it with backward mode AD.")
 
+    vjp = backward  # torch's other name for backward; a Function defines one of the two
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """The second style: ``forward(*args)`` without ctx, then ``setup_context(ctx, args,
+        output)`` fills ctx in (``args`` with forward's defaults bound, as in torch)."""
+        raise NotImplementedError("setup_context is not implemented.")
+
     @classmethod
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor
+        separate_setup = cls.setup_context is not Function.setup_context
+        if separate_setup:
+            bound = inspect.signature(cls.forward).bind(*args, **kwargs)
+            bound.apply_defaults()
+            args, kwargs = bound.args, {}
         node = cls._backward_cls()
         is_tensor = [isinstance(a, Tensor) for a in args]
         node.needs_input_grad = tuple(t and a._requires_grad for t, a in zip(is_tensor, args))
@@ -247,14 +293,19 @@ class Function:
                                      for t, a in zip(is_tensor, args))
         prev, _State.enabled = _State.enabled, False
         try:
-            outputs = cls.forward(node, *args, **kwargs)
+            if separate_setup:
+                outputs = cls.forward(*args)
+                cls.setup_context(node, args, outputs)
+            else:
+                outputs = cls.forward(node, *args, **kwargs)
         finally:
             _State.enabled = prev
-        if not executable:
-            node._saved = None
         single = not isinstance(outputs, tuple)
         outs = _wrap_outputs(node, [a for t, a in zip(is_tensor, args) if t],
                              (outputs,) if single else outputs, executable)
+        if executable and node._to_save is not None:
+            node._saved = _saved_entries(node._to_save)
+        node._to_save = None
         return outs[0] if single else outs
 
 
@@ -329,7 +380,17 @@ def _wrap_outputs(node, inputs, outs, executable):
     node._num_outputs = len(outs)
     node._output_meta = [(o.shape, o.dtype) if isinstance(o, Tensor) else ((), None)
                          for o in wired]
+    node._has_non_tensor_outputs = not all(isinstance(o, Tensor) for o in wired)
     return tuple(wired)
+
+
+def _saved_entries(tensors):
+    from .._tensor import Tensor
+    for i, t in enumerate(tensors):
+        if t is not None and not isinstance(t, Tensor):
+            raise TypeError(f"save_for_backward can only save variables, but argument {i} is of "
+                            f"type {type(t).__name__}")
+    return tuple(saved_entry(t) for t in tensors)
 
 
 def _view_of_self(tensor):
@@ -353,8 +414,51 @@ def _check_dirty(tensor, num_outputs):
             raise RuntimeError(_DIRTY_VIEW_MANY_OUTPUTS)
 
 
-class once_differentiable:  # noqa: N801 (torch's name)
-    """Decorator for ``backward``s that cannot be differentiated again (accepted for compatibility)."""
+def once_differentiable(fn):
+    """Decorator for a ``backward`` that cannot be differentiated again, as torch's: it runs in
+    no-grad mode, and where a graph was asked for (``create_graph=True``), its gradients lead
+    to a node that raises when backward reaches it."""
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        from .._tensor import Tensor
+        prev, _State.enabled = _State.enabled, False
+        try:
+            outputs = fn(ctx, *args)
+        finally:
+            _State.enabled = prev
+        if not prev or not any(isinstance(a, Tensor) and a._requires_grad for a in args):
+            return outputs
+        return _error_outputs("trying to differentiate twice a function that was marked with "
+                              "@once_differentiable",
+                              outputs if isinstance(outputs, tuple) else (outputs,))
+    return wrapper
 
-    def __new__(cls, fn):
-        return fn
+
+class _Error(Node):
+    """torch's Error node: backward through it raises ``message``."""
+
+    def __init__(self, message):
+        self._message = message
+
+    def name(self):
+        return "torch::autograd::Error"
+
+    def apply(self, *grads):
+        raise RuntimeError(self._message)
+
+
+def _error_outputs(message, tensors):
+    """Aliases of ``tensors`` (None stays None) whose history is an ``_Error`` node."""
+    from .._tensor import Tensor
+    node = _Error(message)
+    leaves = [None if t is None else t.detach().requires_grad_() for t in tensors]
+    node.next_functions = tuple((None, 0) if t is None else edge_of(t) for t in leaves)
+    node._num_outputs = len(leaves)
+    node._output_meta = [((), None) if t is None else (t.shape, t.dtype) for t in leaves]
+    outs = []
+    for i, t in enumerate(leaves):
+        if t is not None:
+            t = Tensor._make(t._array)
+            t._grad_fn, t._output_nr, t._requires_grad = node, i, True
+        outs.append(t)
+    return tuple(outs)

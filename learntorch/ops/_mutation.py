@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
+from ..autograd.function import forward_name
 from ..autograd.grad_mode import _State
 from ._op import Op
 
@@ -194,9 +195,8 @@ def view_inplace_error(view, indirect):
         head = f"A view was created in {made} mode and {changed} modified inplace{mode}"
     else:
         of_view = f" of a view which was created in {made} mode" if kind == made else ""
-        name = node.name().rstrip("0123456789").removesuffix("Backward")
-        head = (f"Output {view._output_nr} of {name} is a view{of_view} and {changed} modified "
-                f"inplace{mode}")
+        head = (f"Output {view._output_nr} of {forward_name(node)} is a view{of_view} and "
+                f"{changed} modified inplace{mode}")
     return head + _VIEW_KIND_ADVICE[kind]
 
 
