@@ -926,7 +926,130 @@ def chatbot_encoder_with_packed_sequences(torch):
             "embedding_grad": embedding.weight.grad}
 
 
-PROGRAMS = [char_rnn_classification, chatbot_encoder_with_packed_sequences, seq2seq_attention, bag_of_words_classifier,
+def transformer_translation(torch):
+    """"Language Translation with nn.Transformer": Seq2SeqTransformer (nn.Transformer with
+    TokenEmbedding and PositionalEncoding), create_mask with square subsequent and key padding
+    masks, a few training steps, greedy_decode through encode/decode in eval mode."""
+    from torch import Tensor
+    import torch.nn as nn
+    from torch.nn import Transformer
+    PAD_IDX, BOS_IDX, EOS_IDX = 1, 2, 3
+    SRC_VOCAB_SIZE, TGT_VOCAB_SIZE, EMB_SIZE, NHEAD, FFN_HID_DIM = 12, 10, 16, 2, 32
+
+    class PositionalEncoding(nn.Module):
+        def __init__(self, emb_size: int, dropout: float, maxlen: int = 50):
+            super(PositionalEncoding, self).__init__()
+            den = torch.exp(- torch.arange(0, emb_size, 2) * math.log(10000) / emb_size)
+            pos = torch.arange(0, maxlen).reshape(maxlen, 1)
+            pos_embedding = torch.zeros((maxlen, emb_size))
+            pos_embedding[:, 0::2] = torch.sin(pos * den)
+            pos_embedding[:, 1::2] = torch.cos(pos * den)
+            pos_embedding = pos_embedding.unsqueeze(-2)
+            self.dropout = nn.Dropout(dropout)
+            self.register_buffer('pos_embedding', pos_embedding)
+
+        def forward(self, token_embedding: Tensor):
+            return self.dropout(token_embedding + self.pos_embedding[:token_embedding.size(0), :])
+
+    class TokenEmbedding(nn.Module):
+        def __init__(self, vocab_size: int, emb_size):
+            super(TokenEmbedding, self).__init__()
+            self.embedding = nn.Embedding(vocab_size, emb_size)
+            self.emb_size = emb_size
+
+        def forward(self, tokens: Tensor):
+            return self.embedding(tokens.long()) * math.sqrt(self.emb_size)
+
+    class Seq2SeqTransformer(nn.Module):
+        def __init__(self, num_encoder_layers, num_decoder_layers, emb_size, nhead,
+                     src_vocab_size, tgt_vocab_size, dim_feedforward=512, dropout=0.1):
+            super(Seq2SeqTransformer, self).__init__()
+            self.transformer = Transformer(d_model=emb_size, nhead=nhead,
+                                           num_encoder_layers=num_encoder_layers,
+                                           num_decoder_layers=num_decoder_layers,
+                                           dim_feedforward=dim_feedforward, dropout=dropout)
+            self.generator = nn.Linear(emb_size, tgt_vocab_size)
+            self.src_tok_emb = TokenEmbedding(src_vocab_size, emb_size)
+            self.tgt_tok_emb = TokenEmbedding(tgt_vocab_size, emb_size)
+            self.positional_encoding = PositionalEncoding(emb_size, dropout=dropout)
+
+        def forward(self, src, trg, src_mask, tgt_mask, src_padding_mask, tgt_padding_mask,
+                    memory_key_padding_mask):
+            src_emb = self.positional_encoding(self.src_tok_emb(src))
+            tgt_emb = self.positional_encoding(self.tgt_tok_emb(trg))
+            outs = self.transformer(src_emb, tgt_emb, src_mask, tgt_mask, None,
+                                    src_padding_mask, tgt_padding_mask, memory_key_padding_mask)
+            return self.generator(outs)
+
+        def encode(self, src, src_mask):
+            return self.transformer.encoder(self.positional_encoding(self.src_tok_emb(src)),
+                                            src_mask)
+
+        def decode(self, tgt, memory, tgt_mask):
+            return self.transformer.decoder(self.positional_encoding(self.tgt_tok_emb(tgt)),
+                                            memory, tgt_mask)
+
+    def generate_square_subsequent_mask(sz):
+        mask = (torch.triu(torch.ones((sz, sz))) == 1).transpose(0, 1)
+        mask = mask.float().masked_fill(mask == 0, float('-inf')).masked_fill(mask == 1, float(0.0))
+        return mask
+
+    def create_mask(src, tgt):
+        src_seq_len = src.shape[0]
+        tgt_seq_len = tgt.shape[0]
+        tgt_mask = generate_square_subsequent_mask(tgt_seq_len)
+        src_mask = torch.zeros((src_seq_len, src_seq_len)).type(torch.bool)
+        src_padding_mask = (src == PAD_IDX).transpose(0, 1)
+        tgt_padding_mask = (tgt == PAD_IDX).transpose(0, 1)
+        return src_mask, tgt_mask, src_padding_mask, tgt_padding_mask
+
+    torch.manual_seed(0)
+    transformer = Seq2SeqTransformer(2, 2, EMB_SIZE, NHEAD, SRC_VOCAB_SIZE, TGT_VOCAB_SIZE,
+                                     FFN_HID_DIM)
+    for p in transformer.parameters():
+        if p.dim() > 1:
+            nn.init.xavier_uniform_(p)
+    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=PAD_IDX)
+    optimizer = torch.optim.Adam(transformer.parameters(), lr=0.0001, betas=(0.9, 0.98), eps=1e-9)
+    src = torch.tensor([[2, 2, 2], [5, 7, 9], [6, 11, 4], [3, 8, 3], [1, 3, 1]])
+    tgt = torch.tensor([[2, 2, 2], [4, 6, 8], [5, 3, 9], [3, 1, 3]])
+    losses = []
+    transformer.train()
+    for step in range(3):
+        tgt_input = tgt[:-1, :]
+        src_mask, tgt_mask, src_padding_mask, tgt_padding_mask = create_mask(src, tgt_input)
+        logits = transformer(src, tgt_input, src_mask, tgt_mask, src_padding_mask,
+                             tgt_padding_mask, src_padding_mask)
+        optimizer.zero_grad()
+        tgt_out = tgt[1:, :]
+        loss = loss_fn(logits.reshape(-1, logits.shape[-1]), tgt_out.reshape(-1))
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+
+    def greedy_decode(model, src, src_mask, max_len, start_symbol):
+        memory = model.encode(src, src_mask)
+        ys = torch.ones(1, 1).fill_(start_symbol).type(torch.long)
+        for i in range(max_len - 1):
+            tgt_mask = (generate_square_subsequent_mask(ys.size(0)).type(torch.bool))
+            out = model.decode(ys, memory, tgt_mask)
+            out = out.transpose(0, 1)
+            prob = model.generator(out[:, -1])
+            _, next_word = torch.max(prob, dim=1)
+            next_word = next_word.item()
+            ys = torch.cat([ys, torch.ones(1, 1).type_as(src.data).fill_(next_word)], dim=0)
+            if next_word == EOS_IDX:
+                break
+        return ys, memory
+
+    transformer.eval()
+    one = src[:, :1]
+    ys, memory = greedy_decode(transformer, one, torch.zeros(5, 5).type(torch.bool), 6, BOS_IDX)
+    return {"losses": losses, "memory": memory, "decoded": ys,
+            "mask": generate_square_subsequent_mask(3)}
+
+
+PROGRAMS = [transformer_translation, char_rnn_classification, chatbot_encoder_with_packed_sequences, seq2seq_attention, bag_of_words_classifier,
             ngram_language_model, lstm_part_of_speech_tagger, text_classification_embedding_bag,
             word_language_model_lstm, word_language_model_transformer, attention_from_scratch,
             time_sequence_prediction]

@@ -375,6 +375,185 @@ def augmentation_pipeline(torch, vision):
     return {"init_batches": batches, "pil": (pil.size, pil.mode), "init_back": back}
 
 
+def fgsm_adversarial_examples(torch):
+    """"Adversarial Example Generation": the LeNet-for-MNIST model in eval mode, fgsm_attack
+    (data_grad.sign(), clamp to [0, 1]), the test loop over epsilons counting how often the
+    attack flips a correct prediction, with data.requires_grad = True and model.zero_grad()."""
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    class Net(nn.Module):
+        def __init__(self):
+            super(Net, self).__init__()
+            self.conv1 = nn.Conv2d(1, 32, 3, 1)
+            self.conv2 = nn.Conv2d(32, 64, 3, 1)
+            self.dropout1 = nn.Dropout(0.25)
+            self.dropout2 = nn.Dropout(0.5)
+            self.fc1 = nn.Linear(9216, 128)
+            self.fc2 = nn.Linear(128, 10)
+
+        def forward(self, x):
+            x = F.relu(self.conv1(x))
+            x = F.relu(self.conv2(x))
+            x = F.max_pool2d(x, 2)
+            x = self.dropout1(x)
+            x = torch.flatten(x, 1)
+            x = F.relu(self.fc1(x))
+            x = self.dropout2(x)
+            x = self.fc2(x)
+            return F.log_softmax(x, dim=1)
+
+    def fgsm_attack(image, epsilon, data_grad):
+        sign_data_grad = data_grad.sign()
+        perturbed_image = image + epsilon * sign_data_grad
+        perturbed_image = torch.clamp(perturbed_image, 0, 1)
+        return perturbed_image
+
+    def denorm(batch, mean=[0.1307], std=[0.3081]):
+        mean = torch.tensor(mean).view(1, -1, 1, 1)
+        std = torch.tensor(std).view(1, -1, 1, 1)
+        return batch * std + mean
+
+    torch.manual_seed(42)
+    model = Net()
+    model.eval()
+    images = (torch.rand(6, 1, 28, 28) - 0.1307) / 0.3081
+    with torch.no_grad():
+        labels = model(images).argmax(1)
+    labels[0] = (labels[0] + 1) % 10
+    test_loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(images, labels),
+                                              batch_size=1)
+
+    def test(model, test_loader, epsilon):
+        correct = 0
+        adv_examples = []
+        for data, target in test_loader:
+            data.requires_grad = True
+            output = model(data)
+            init_pred = output.max(1, keepdim=True)[1]
+            if init_pred.item() != target.item():
+                continue
+            loss = F.nll_loss(output, target)
+            model.zero_grad()
+            loss.backward()
+            data_grad = data.grad.data
+            data_denorm = denorm(data)
+            perturbed_data = fgsm_attack(data_denorm, epsilon, data_grad)
+            perturbed_data_normalized = (perturbed_data - 0.1307) / 0.3081
+            output = model(perturbed_data_normalized)
+            final_pred = output.max(1, keepdim=True)[1]
+            if final_pred.item() == target.item():
+                correct += 1
+            adv_ex = perturbed_data.squeeze().detach().cpu().numpy()
+            adv_examples.append((init_pred.item(), final_pred.item(), float(adv_ex.mean())))
+        final_acc = correct / float(len(test_loader))
+        return final_acc, adv_examples
+
+    return {"results": [test(model, test_loader, eps) for eps in (0, .1, .3)],
+            "fc1_grad": model.fc1.weight.grad}
+
+
+def knowledge_distillation(torch):
+    """"Knowledge Distillation Tutorial": a deeper teacher and a lighter student, the student
+    trained on soft targets (softmax/log_softmax at temperature T, scaled by T²) mixed with the
+    label loss, Adam, and both evaluated."""
+    import torch.nn as nn
+    import torch.optim as optim
+
+    class DeepNN(nn.Module):
+        def __init__(self, num_classes=10):
+            super(DeepNN, self).__init__()
+            self.features = nn.Sequential(
+                nn.Conv2d(3, 16, kernel_size=3, padding=1), nn.ReLU(),
+                nn.Conv2d(16, 8, kernel_size=3, padding=1), nn.ReLU(),
+                nn.MaxPool2d(kernel_size=2, stride=2),
+                nn.Conv2d(8, 8, kernel_size=3, padding=1), nn.ReLU(),
+                nn.MaxPool2d(kernel_size=2, stride=2))
+            self.classifier = nn.Sequential(nn.Linear(8 * 4 * 4, 32), nn.ReLU(), nn.Dropout(0.1),
+                                            nn.Linear(32, num_classes))
+
+        def forward(self, x):
+            x = self.features(x)
+            x = torch.flatten(x, 1)
+            return self.classifier(x)
+
+    class LightNN(nn.Module):
+        def __init__(self, num_classes=10):
+            super(LightNN, self).__init__()
+            self.features = nn.Sequential(
+                nn.Conv2d(3, 4, kernel_size=3, padding=1), nn.ReLU(),
+                nn.MaxPool2d(kernel_size=2, stride=2),
+                nn.Conv2d(4, 4, kernel_size=3, padding=1), nn.ReLU(),
+                nn.MaxPool2d(kernel_size=2, stride=2))
+            self.classifier = nn.Sequential(nn.Linear(4 * 4 * 4, 16), nn.ReLU(), nn.Dropout(0.1),
+                                            nn.Linear(16, num_classes))
+
+        def forward(self, x):
+            x = self.features(x)
+            x = torch.flatten(x, 1)
+            return self.classifier(x)
+
+    torch.manual_seed(42)
+    data = torch.utils.data.TensorDataset(torch.randn(16, 3, 16, 16), torch.randint(0, 10, (16,)))
+    train_loader = torch.utils.data.DataLoader(data, batch_size=8, shuffle=True)
+    teacher, student = DeepNN(num_classes=10), LightNN(num_classes=10)
+    ce_loss = nn.CrossEntropyLoss()
+
+    def train(model, epochs, learning_rate):
+        optimizer = optim.Adam(model.parameters(), lr=learning_rate)
+        model.train()
+        for epoch in range(epochs):
+            for inputs, labels in train_loader:
+                optimizer.zero_grad()
+                loss = ce_loss(model(inputs), labels)
+                loss.backward()
+                optimizer.step()
+        return loss.item()
+
+    def train_knowledge_distillation(teacher, student, train_loader, epochs, learning_rate, T,
+                                     soft_target_loss_weight, ce_loss_weight):
+        optimizer = optim.Adam(student.parameters(), lr=learning_rate)
+        teacher.eval()
+        student.train()
+        history = []
+        for epoch in range(epochs):
+            running_loss = 0.0
+            for inputs, labels in train_loader:
+                optimizer.zero_grad()
+                with torch.no_grad():
+                    teacher_logits = teacher(inputs)
+                student_logits = student(inputs)
+                soft_targets = nn.functional.softmax(teacher_logits / T, dim=-1)
+                soft_prob = nn.functional.log_softmax(student_logits / T, dim=-1)
+                soft_targets_loss = torch.sum(soft_targets * (soft_targets.log() - soft_prob)) / \
+                    soft_prob.size()[0] * (T**2)
+                label_loss = ce_loss(student_logits, labels)
+                loss = soft_target_loss_weight * soft_targets_loss + ce_loss_weight * label_loss
+                loss.backward()
+                optimizer.step()
+                running_loss += loss.item()
+            history.append(running_loss / len(train_loader))
+        return history
+
+    def test(model):
+        model.eval()
+        correct = 0
+        with torch.no_grad():
+            for inputs, labels in train_loader:
+                _, predicted = torch.max(model(inputs).data, 1)
+                correct += (predicted == labels).sum().item()
+        return correct
+
+    teacher_loss = train(teacher, epochs=2, learning_rate=0.001)
+    history = train_knowledge_distillation(teacher=teacher, student=student,
+                                           train_loader=train_loader, epochs=2,
+                                           learning_rate=0.001, T=2, soft_target_loss_weight=0.25,
+                                           ce_loss_weight=0.75)
+    return {"teacher_loss": teacher_loss, "history": history, "correct": [test(teacher), test(student)],
+            "teacher_params": sum(p.numel() for p in teacher.parameters()),
+            "student_params": sum(p.numel() for p in student.parameters())}
+
+
 @pytest.mark.parametrize("size, align_corners", [((3, 1, 28, 28), False), ((2, 1, 5, 7), True),
                                                  ((2, 1, 3, 4, 5), False), ((1, 1, 1, 1), True)])
 def test_affine_grid_is_torchs_to_the_bit(size, align_corners):
@@ -403,7 +582,7 @@ def test_a_unary_op_given_a_float_raises_torchs_type_error():
 
 
 PROGRAMS = [mnist_example, transfer_learning, spatial_transformer, super_resolution,
-            augmentation_pipeline]
+            augmentation_pipeline, fgsm_adversarial_examples, knowledge_distillation]
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.__name__)
