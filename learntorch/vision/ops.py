@@ -177,6 +177,7 @@ from ._roi import *  # noqa: E402,F401,F403
 from ._roi import __all__ as _roi_all  # noqa: E402
 from ._poolers import MultiScaleRoIAlign  # noqa: E402,F401
 from ._feature_pyramid_network import FeaturePyramidNetwork  # noqa: E402,F401
+from ._deform_conv import DeformConv2d, deform_conv2d  # noqa: E402,F401
 
-__all__ += _boxes_all + _drop_block_all + _losses_all + _roi_all + ["FeaturePyramidNetwork",
-                                                                    "MultiScaleRoIAlign"]
+__all__ += _boxes_all + _drop_block_all + _losses_all + _roi_all + [
+    "DeformConv2d", "FeaturePyramidNetwork", "MultiScaleRoIAlign", "deform_conv2d"]
