@@ -164,7 +164,7 @@ class Resize:
 
     def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None,
                  antialias=True):
-        self.size, self.interpolation = size, interpolation
+        self.size, self.interpolation = size, _interpolation(interpolation)
         self.max_size, self.antialias = max_size, antialias
 
     def __call__(self, img):
@@ -315,7 +315,7 @@ class RandomResizedCrop:
                  interpolation=InterpolationMode.BILINEAR, antialias=True):
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
         self.scale, self.ratio = scale, ratio
-        self.interpolation, self.antialias = interpolation, antialias
+        self.interpolation, self.antialias = _interpolation(interpolation), antialias
 
     @staticmethod
     def get_params(img, scale, ratio):
