@@ -1,15 +1,14 @@
 """Convolution as im2col + one matmul, and its backward, which is a convolution too.
 
 Forward: the padded input is viewed as every window at once (``as_strided``, no copy),
-the view is copied into columns ``(C·k…, N·L)`` and one matmul with the weight ``(O, C·k…)``
-(one per group) gives the output for the whole batch, copied into torch's ``(N, O, *out)``.
+the view is copied into columns ``(N, C·k…, L)`` and one batched matmul with the weight
+``(O, C·k…)`` gives the output, already in torch's ``(N, O, *out)`` layout.
 
 Backward of ``y = conv(x, w)`` (a bilinear map):
   * ``dx`` = the transposed convolution of ``dy`` with ``w``: ``dcols = wᵀ @ dy``, then each
     kernel offset's slice of ``dcols`` is added back where its window came from
     (k₁·k₂… strided adds, never ``np.add.at``);
-  * ``dw`` = the correlation of ``x`` with ``dy``: ``dy @ colsᵀ``, the batch summed inside
-    the matmul.
+  * ``dw`` = the correlation of ``x`` with ``dy``: ``dy @ colsᵀ`` summed over the batch.
 Both are ops of this file (``Convolution`` with ``transposed=True`` and ``ConvolutionWeight``),
 and each one's backward is again one of them, so double backward works.
 """
@@ -80,26 +79,18 @@ def col2im(cols, padded, stride, dilation, out=None):
 
 
 def _columns(x, kernel, stride, pads, dilation, groups, out=None):
-    """im2col: columns ``(groups, C/groups·prod(kernel), N·L)`` and the output's spatial shape.
-
-    Channels first and the batch inside each row (not ``(N, C·k…, L)`` per sample), so that
-    the forward and the weight gradient are each one matrix product for the whole batch:
-    one large product is faster than N small ones, and uses both cores.
-    """
-    n = len(kernel)
-    view = windows(pad_array(x, pads), kernel, stride, dilation, out)   # (N, C, *kernel, *out)
-    out = view.shape[-n:]
-    cols = np.ascontiguousarray(np.moveaxis(view, 0, n + 1))            # (C, *kernel, N, *out)
+    """im2col: ``(N, groups, C/groups·prod(kernel), L)`` and the output's spatial shape."""
+    view = windows(pad_array(x, pads), kernel, stride, dilation, out)
+    out = view.shape[-len(kernel):]
     rows = x.shape[1] // groups * math.prod(kernel)
-    return cols.reshape(groups, rows, x.shape[0] * math.prod(out)), out
+    return np.ascontiguousarray(view).reshape(x.shape[0], groups, rows, math.prod(out)), out
 
 
 def conv_forward(x, w, stride, pads, dilation, groups, out=None):
     """``y = conv(x, w)`` (its first ``out`` positions, if given) and the columns used."""
     cols, out = _columns(x, w.shape[2:], stride, pads, dilation, groups, out)
-    y = np.matmul(w.reshape(groups, w.shape[0] // groups, -1), cols)   # (groups, O/groups, N·L)
-    y = y.reshape((w.shape[0], x.shape[0]) + out).swapaxes(0, 1)
-    return np.ascontiguousarray(y), cols
+    y = np.matmul(w.reshape(groups, w.shape[0] // groups, math.prod(w.shape[1:])), cols)
+    return y.reshape((x.shape[0], w.shape[0]) + out), cols
 
 
 def _row_step(padded, out, stride):
@@ -187,14 +178,21 @@ def _input_grad_wide(g, w, padded, row, stride, dilation, groups):
     return result
 
 
+_CHUNK = 1 << 22  # elements of the per-sample weight gradients summed at a time
+
+
 def conv_weight_grad(x, g, kernel_shape, stride, pads, dilation, groups, cols=None):
-    """``dw = dy @ colsᵀ`` for ``y = conv(x, w)``, ``dy = g``: one matrix product per group,
-    the batch summed inside it."""
+    """``dw = Σₙ dyₙ @ colsₙᵀ`` for ``y = conv(x, w)``, ``dy = g``."""
     if cols is None:
         cols, _ = _columns(x, kernel_shape[2:], stride, pads, dilation, groups, g.shape[2:])
-    gt = np.ascontiguousarray(g.swapaxes(0, 1))                          # (O, N, *out)
-    gt = gt.reshape(groups, kernel_shape[0] // groups, cols.shape[-1])
-    return np.matmul(gt, cols.transpose(0, 2, 1)).reshape(kernel_shape)
+    n = g.shape[0]
+    gr = g.reshape(n, groups, kernel_shape[0] // groups, math.prod(g.shape[2:]))
+    cols_t = cols.transpose(0, 1, 3, 2)
+    step = max(1, _CHUNK // max(1, math.prod(kernel_shape)))
+    total = np.zeros((groups, gr.shape[2], cols.shape[2]), dtype=g.dtype)
+    for start in range(0, n, step):
+        total += np.matmul(gr[start:start + step], cols_t[start:start + step]).sum(0)
+    return total.reshape(kernel_shape)
 
 
 # -- ops -------------------------------------------------------------------------------------
