@@ -61,9 +61,11 @@ class WeightsEnum(enum.Enum):
 
 
 def weights_enum(name, checkpoints, default):
-    """A ``WeightsEnum`` subclass from ``{member: (url, number of categories or None)}``."""
-    members = {key: Weights(url, meta={"num_classes": classes})
-               for key, (url, classes) in checkpoints.items()}
+    """A ``WeightsEnum`` subclass from ``{member: (url, number of categories or None)}``; a
+    third item, a dict, adds meta entries (e.g. ``min_size``)."""
+    members = {key: Weights(entry[0], meta={"num_classes": entry[1], **dict(entry[2:3] and
+                                                                          entry[2])})
+               for key, entry in checkpoints.items()}
     members["DEFAULT"] = members[default]
     return WeightsEnum(name, members, module=__name__.rsplit(".", 1)[0])
 
