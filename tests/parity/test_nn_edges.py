@@ -48,3 +48,28 @@ def test_the_recurrent_layers_still_run_their_forward(kind):
         output, _ = getattr(lib.nn, kind)(3, 4)(lib.tensor(x))
         return output.detach().numpy().round(5).tolist()
     same(case)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: lib.nn.functional.elu_(x), lambda lib, x: lib.nn.functional.selu_(x),
+    lambda lib, x: lib.nn.functional.celu_(x), lambda lib, x: lib.nn.functional.leaky_relu_(x),
+    lambda lib, x: lib.nn.functional.threshold_(x, 0.5, 2.0),
+    lambda lib, x: lib.nn.functional.rrelu_(x), lambda lib, x: lib.nn.functional.hardtanh_(x),
+    lambda lib, x: lib.nn.functional.relu_(x), lambda lib, x: lib.nn.ELU(inplace=True)(x),
+    lambda lib, x: lib.nn.LeakyReLU(inplace=True)(x), lambda lib, x: lib.nn.SELU(inplace=True)(x),
+    lambda lib, x: lib.nn.RReLU(inplace=True).eval()(x), lambda lib, x: lib.rrelu_(x),
+    lambda lib, x: lib.nn.Threshold(0.1, 20.0, inplace=True)(x)])
+def test_in_place_activations_are_torchs_overloads(call):
+    """torch's in-place activations whose derivative reads the result are their op's second
+    overload (``EluBackward1``); the values and gradients are the out-of-place ones."""
+    values = np.array([-2.0, -0.5, 0.3, 1.5, 7.0], np.float32)
+
+    def case(lib):
+        lib.manual_seed(0)
+        leaf = lib.tensor(values, requires_grad=True)
+        x = leaf * 1
+        y = call(lib, x)
+        y.sum().backward()
+        return (y is x, y.grad_fn.name(), x._version, y.detach().numpy().round(5).tolist(),
+                leaf.grad.numpy().round(5).tolist())
+    same(case)

@@ -96,6 +96,13 @@ def _smooth(name, function, derivative, kernel):
                                        "__module__": __name__})
 
 
+def _overload_1(op):
+    """``op`` as torch's in-place overload whose derivative reads the result: the same maths,
+    its node named ``{Name}Backward1`` (``elu_(x).grad_fn`` is EluBackward1)."""
+    return type(op.__name__, (op,), {"node_name": f"{op.__name__}Backward1",
+                                     "__module__": __name__})
+
+
 def _where(mask, a, b, like):
     """``np.where`` that keeps ``like``'s dtype (NumPy would promote Python floats)."""
     return np.where(mask, a, b).astype(like.dtype, copy=False)
@@ -179,6 +186,8 @@ Softplus = _smooth("Softplus", _softplus,
 LogSigmoid = _smooth("LogSigmoid", lambda x: -np.logaddexp(0, -x), lambda x: (-x).sigmoid(),
                      "log_sigmoid_cpu")
 Gelu = _smooth("Gelu", _gelu, _gelu_derivative, "GeluKernelImpl")
+Threshold1, LeakyRelu1, Elu1, Celu1, RreluWithNoise1 = (
+    _overload_1(op) for op in (Threshold, LeakyRelu, Elu, Celu, RreluWithNoise))
 Silu = _smooth("Silu", lambda x: x * _stable_sigmoid(x),
                lambda x: x.sigmoid() * (1 + x * (1 - x.sigmoid())), "silu_cpu")
 Mish = _smooth("Mish", lambda x: x * np.tanh(np.logaddexp(0, x)), _mish_derivative, "mish_cpu")
@@ -190,16 +199,21 @@ Hardswish = _smooth("Hardswish", lambda x: x * np.clip(x + 3, 0, 6) / 6, _hardsw
 def _inplace_twin(function):
     """``f_(x, ...)``: ``f(x, ...)`` written into x (autograd-checked)."""
     twin = inplace_of(function)
-    twin.__name__ = twin.__qualname__ = function.__name__.lstrip("_") + "_"
+    twin.__name__ = twin.__qualname__ = function.__name__.strip("_") + "_"
     return twin
+
 
 
 def _or_inplace(function, inplace_function, input, inplace, *args):
     return (inplace_function if inplace else function)(input, *args)
 
 
-def _threshold(input, threshold, value):
-    return Threshold.call(input, threshold=threshold, value=value)
+def _threshold(input, threshold, value, op=Threshold):
+    return op.call(input, threshold=threshold, value=value)
+
+
+def _threshold_(input, threshold, value):
+    return _threshold(input, threshold, value, Threshold1)
 
 
 def threshold(input, threshold, value, inplace=False):
@@ -207,7 +221,7 @@ def threshold(input, threshold, value, inplace=False):
     return _or_inplace(_threshold, threshold_, input, inplace, threshold, value)
 
 
-threshold_ = _inplace_twin(_threshold)
+threshold_ = _inplace_twin(_threshold_)
 
 
 def relu(input, inplace=False):
@@ -237,23 +251,31 @@ def relu6(input, inplace=False):
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
-def _leaky_relu(input, negative_slope=0.01):
-    return LeakyRelu.call(input, negative_slope=negative_slope)
+def _leaky_relu(input, negative_slope=0.01, op=LeakyRelu):
+    return op.call(input, negative_slope=negative_slope)
+
+
+def _leaky_relu_(input, negative_slope=0.01):
+    return _leaky_relu(input, negative_slope, LeakyRelu1)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     return _or_inplace(_leaky_relu, leaky_relu_, input, inplace, negative_slope)
 
 
-leaky_relu_ = _inplace_twin(_leaky_relu)
+leaky_relu_ = _inplace_twin(_leaky_relu_)
 
 
 def _elu_of(op, input, alpha, scale, input_scale):
     return op.call(input, alpha=float(alpha), scale=float(scale), input_scale=float(input_scale))
 
 
-def _elu(input, alpha=1.0):
-    return _elu_of(Elu, input, alpha, 1.0, 1.0)
+def _elu(input, alpha=1.0, op=Elu):
+    return _elu_of(op, input, alpha, 1.0, 1.0)
+
+
+def _elu_(input, alpha=1.0):
+    return _elu(input, alpha, Elu1)
 
 
 def elu(input, alpha=1.0, inplace=False):
@@ -261,11 +283,15 @@ def elu(input, alpha=1.0, inplace=False):
     return _or_inplace(_elu, elu_, input, inplace, alpha)
 
 
-elu_ = _inplace_twin(_elu)
+elu_ = _inplace_twin(_elu_)
 
 
-def _selu(input):
-    return _elu_of(Elu, input, _SELU_ALPHA, _SELU_SCALE, 1.0)
+def _selu(input, op=Elu):
+    return _elu_of(op, input, _SELU_ALPHA, _SELU_SCALE, 1.0)
+
+
+def _selu_(input):
+    return _selu(input, Elu1)
 
 
 def selu(input, inplace=False):
@@ -273,13 +299,17 @@ def selu(input, inplace=False):
     return _or_inplace(_selu, selu_, input, inplace)
 
 
-selu_ = _inplace_twin(_selu)
+selu_ = _inplace_twin(_selu_)
 
 
-def _celu(input, alpha=1.0):
+def _celu(input, alpha=1.0, op=Celu):
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    return _elu_of(Celu, input, alpha, 1.0, 1.0 / alpha)
+    return _elu_of(op, input, alpha, 1.0, 1.0 / alpha)
+
+
+def _celu_(input, alpha=1.0):
+    return _celu(input, alpha, Celu1)
 
 
 def celu(input, alpha=1.0, inplace=False):
@@ -287,19 +317,24 @@ def celu(input, alpha=1.0, inplace=False):
     return _or_inplace(_celu, celu_, input, inplace, alpha)
 
 
-celu_ = _inplace_twin(_celu)
+celu_ = _inplace_twin(_celu_)
 
 
-def _rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+def _rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None,
+           op=RreluWithNoise):
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if not training:
-        return RreluWithNoise.call(input, lower=lower, upper=upper, noise=None)
+        return op.call(input, lower=lower, upper=upper, noise=None)
     if input.dtype not in (_dtype.float32, _dtype.float64):
         raise NotImplementedError(f"\"rrelu_with_noise_out_cpu\" not implemented for "
                                   f"'{_dtype.type_word(input.dtype)}'")
-    return RreluWithNoise.call(input, lower=lower, upper=upper,
-                               noise=_rrelu_draw(input, lower, upper, generator))
+    return op.call(input, lower=lower, upper=upper,
+                   noise=_rrelu_draw(input, lower, upper, generator))
+
+
+def _rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return _rrelu(input, lower, upper, training, generator, RreluWithNoise1)
 
 
 def _rrelu_draw(input, lower, upper, generator):
@@ -320,7 +355,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     return _or_inplace(_rrelu, rrelu_, input, inplace, lower, upper, training)
 
 
-rrelu_ = _inplace_twin(_rrelu)
+rrelu_ = _inplace_twin(_rrelu_)
 torch_rrelu = _rrelu  # torch.rrelu and torch.rrelu_ take a generator=; F's do not
 
 
