@@ -267,6 +267,19 @@ def test_grad_fn_names():
     assert LT_F.avg_pool2d(x, 2).grad_fn.name() == "AvgPool2DBackward0"
 
 
+@pytest.mark.parametrize("call", ["max_pool1d(x, 2)", "max_pool1d(x, 2, return_indices=True)[0]",
+                                  "avg_pool1d(x, 3, 2, 1)", "adaptive_avg_pool1d(x, 3)",
+                                  "adaptive_max_pool1d(x, 3)", "max_pool1d(x[0], 2)"])
+def test_one_dimensional_pools_are_a_one_row_image_pool_as_in_torch(call):
+    # torch runs the 2-D op on x.unsqueeze(-2): the result's grad_fn is SqueezeBackward1
+    x = np.random.default_rng(0).standard_normal((2, 3, 9)).astype(np.float32)
+    names = []
+    for lib, functional in ((lt, LT_F), (torch, TH_F)):
+        y = eval(call, {"x": lib.tensor(x, requires_grad=True), **vars(functional)})
+        names.append(y.grad_fn.name())
+    assert names[0] == names[1] == "SqueezeBackward1"
+
+
 # -- layers ----------------------------------------------------------------------------------
 LAYERS = [
     "MaxPool2d(2)", "MaxPool2d((2, 3), stride=1, padding=1, dilation=2, ceil_mode=True)",

@@ -73,7 +73,7 @@ def _named(base, name):
     return type(name, (base,), {"node_name": f"{name}Backward0", "__module__": __name__})
 
 
-_ADAPTIVE_MAX_OPS = {n: _named(GatherAt, f"AdaptiveMaxPool{n}D") for n in (1, 2, 3)}
+_ADAPTIVE_MAX_OPS = {n: _named(GatherAt, f"AdaptiveMaxPool{n}D") for n in (2, 3)}
 _FRACTIONAL_MAX_OPS = {n: _named(GatherAt, f"FractionalMaxPool{n}D") for n in (2, 3)}
 class Unpool(Op):
     """Zeros of ``shape`` with ``g`` written at flat spatial ``index`` (the last write wins)."""
@@ -325,9 +325,9 @@ class MaxPoolGrad(Op):
         return gg, grad.new_zeros(ctx.shape) if need[1] else None
 
 
-_MAX_POOL_OPS = {n: _named(MaxPool, f"MaxPool{n}DWithIndices") for n in (1, 2, 3)}
+_MAX_POOL_OPS = {n: _named(MaxPool, f"MaxPool{n}DWithIndices") for n in (2, 3)}
 _MAX_POOL_GRAD_OPS = {n: _named(MaxPoolGrad, f"MaxPool{n}DWithIndicesBackward")
-                      for n in (1, 2, 3)}
+                      for n in (2, 3)}
 
 
 def _max_pool(n, name, message, input, kernel_size, stride, padding, dilation, ceil_mode,
@@ -336,6 +336,11 @@ def _max_pool(n, name, message, input, kernel_size, stride, padding, dilation, c
     kernel, stride, padding, dilation = _pool_args(name, n, kernel_size, stride, padding, dilation)
     out = _out_shape(input, n, kernel, stride, padding, dilation, ceil_mode,
                      name if n == 1 else None)
+    if n == 1:   # torch pools a 1-D signal as a one-row image (grad_fn SqueezeBackward1)
+        result = _max_pool(2, "max_pool2d", message, input.unsqueeze(-2), (1,) + kernel,
+                           (1,) + stride, (0,) + padding, (1,) + dilation, ceil_mode,
+                           return_indices)
+        return tuple(r.squeeze(-2) for r in result) if return_indices else result.squeeze(-2)
     pads = _pads(input.shape[-n:], out, kernel, stride, padding, dilation)
     x = input._array
     need_grad = input.requires_grad and _State.enabled
@@ -471,7 +476,7 @@ def _avg_op(n):
     return type(f"AvgPool{n}D", (AvgPool,), {"__module__": __name__})
 
 
-_AVG_OPS = {n: _avg_op(n) for n in (1, 2, 3)}
+_AVG_OPS = {n: _avg_op(n) for n in (2, 3)}
 
 
 def _avg_scale(spatial, out, kernel, stride, padding, count_include_pad, divisor_override, dtype):
@@ -495,6 +500,9 @@ def _avg_pool(n, name, message, input, kernel_size, stride, padding, ceil_mode,
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     out = _out_shape(input, n, kernel, stride, padding, (1,) * n, ceil_mode)
+    if n == 1:   # torch pools a 1-D signal as a one-row image (grad_fn SqueezeBackward1)
+        return _avg_pool(2, "avg_pool2d", message, input.unsqueeze(-2), (1,) + kernel,
+                         (1,) + stride, (0,) + padding, ceil_mode, count_include_pad).squeeze(-2)
     spatial = tuple(input.shape[-n:])
     pads = _pads(spatial, out, kernel, stride, padding, (1,) * n)
     dtype = input._array.dtype
@@ -575,6 +583,8 @@ def _adaptive_avg(n, input, output_size):
         raise RuntimeError(f"{name}(): Expected {n + 1}D or {n + 2}D tensor, but got "
                            f"{list(input.shape)}")
     sizes = _adaptive_sizes(input, n, output_size, name)
+    if n == 1:   # torch pools a 1-D signal as a one-row image (grad_fn SqueezeBackward1)
+        return _adaptive_avg(2, input.unsqueeze(-2), (1,) + sizes).squeeze(-2)
     y = input
     for i, (size, out) in enumerate(zip(input.shape[-n:], sizes)):
         start, end = _adaptive_bounds(size, out)
@@ -633,6 +643,9 @@ def _adaptive_max(n, input, output_size, return_indices):
         raise RuntimeError(f"{name}(): Expected {n + 1}D or {n + 2}D tensor, but got: "
                            f"{list(input.shape)}")
     sizes = _adaptive_sizes(input, n, output_size, name)
+    if n == 1:   # torch pools a 1-D signal as a one-row image (grad_fn SqueezeBackward1)
+        result = _adaptive_max(2, input.unsqueeze(-2), (1,) + sizes, return_indices)
+        return tuple(r.squeeze(-2) for r in result) if return_indices else result.squeeze(-2)
     spatial = tuple(input.shape[-n:])
     bounds = [_adaptive_bounds(s, o) for s, o in zip(spatial, sizes)]
     table = _flat_table([b[0] for b in bounds], [b[1] - b[0] for b in bounds], spatial)
