@@ -84,11 +84,11 @@ def _check_tensor_image(img, min_dim=2):
                         f"{img.dim()}")
 
 
-def _check_channels(img, permitted=(1, 3)):
+def _check_channels(img):
     channels = img.shape[-3] if img.ndim >= 3 else 1
-    if channels not in permitted:
-        raise TypeError(f"Input image tensor permitted channel values are {list(permitted)}, but "
-                        f"found {channels}")
+    if channels not in (1, 3):
+        raise TypeError(f"Input image tensor permitted channel values are [1, 3], but found "
+                        f"{channels}")
 
 
 def _apply(img, fn):
@@ -104,11 +104,11 @@ def _apply(img, fn):
     return Image.fromarray(np.ascontiguousarray(out), mode=img.mode)
 
 
-def _on_tensor(img, fn, min_dim=3, channels=(1, 3)):
+def _on_tensor(img, fn, min_dim=3):
     """``fn`` on a tensor image's array, after torchvision's checks of its rank and channels."""
     _check_tensor_image(img, min_dim)
     array = img.numpy()
-    _check_channels(array, channels)
+    _check_channels(array)
     return _lt().from_numpy(np.ascontiguousarray(fn(array)))
 
 
