@@ -834,13 +834,10 @@ def autocast_on_cpu(torch):
 PROGRAMS = [compile_introduction, nn_really_from_scratch, nn_really_refactored, nn_really_cnn,
             custom_dataset_and_dataloader, dataloader_with_workers, random_split_and_generators,
             lr_schedulers_in_a_loop, legendre_polynomial_function, dynamic_net, regression_example,
-            module_hooks, parametrizations_tutorial, gradient_tricks]
+            module_hooks, parametrizations_tutorial, gradient_tricks, pruning_tutorial]
 
 
 MISSING = [
-    pytest.param(pruning_tutorial, marks=pytest.mark.xfail(
-        strict=True, reason="learntorch has no torch.nn.utils.prune: the pruning tutorial's "
-                            "`import torch.nn.utils.prune as prune` fails")),
     pytest.param(autocast_on_cpu, marks=pytest.mark.xfail(
         strict=True, reason="learntorch has no torch.autocast: the AMP recipe's "
                             "`with torch.autocast(device_type='cpu', dtype=torch.bfloat16)` fails")),
