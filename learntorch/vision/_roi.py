@@ -15,7 +15,7 @@ Boxes carry no gradient, as in torchvision.
 """
 import numpy as np
 
-from .. import cat, full_like, nn, tensor
+from .. import cat, einsum, full_like, nn, tensor
 
 __all__ = ["PSRoIAlign", "PSRoIPool", "RoIAlign", "RoIPool", "ps_roi_align", "ps_roi_pool",
            "roi_align", "roi_pool"]
@@ -145,11 +145,11 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
         wy = tensor(ay[picked], device=input.device)  # [k, PH, H]
         wx = tensor(ax[picked], device=input.device)  # [k, PW, W]
         rows = wy.reshape(-1, h) @ image.permute(1, 0, 2).reshape(h, -1)  # [k*PH, C*W]
-        rows = rows.reshape(len(picked), pooled_height * c, w)
-        out = rows @ wx.transpose(1, 2)  # [k, PH*C, PW]
-        return out.reshape(len(picked), pooled_height, c, pooled_width).permute(0, 2, 1, 3)
+        rows = rows.reshape(len(picked), pooled_height, c, w)
+        # per-RoI weights: einsum's loop, not a stack of tiny matmuls (BLAS is slow at those)
+        return einsum("kpcw,kqw->kcpq", rows, wx)
 
-    return _per_image(input, batch, compute).contiguous()
+    return _per_image(input, batch, compute)
 
 
 class RoIAlign(nn.Module):
@@ -181,16 +181,13 @@ def _ps_pool(input, rois, ay, ax, pooled_height, pooled_width):
     batch = rois[:, 0].astype(np.int64)
 
     def compute(image, picked):  # image [C, H, W] → [k, CO, PH, PW]
-        k = len(picked)
         wy = tensor(ay[picked], device=input.device)  # [k, PH, H]
         wx = tensor(ax[picked], device=input.device)  # [k, PW, W]
-        planes = image.reshape(co, pooled_height, pooled_width, h, w).permute(2, 0, 1, 3, 4)
-        cols = planes.reshape(pooled_width, -1, w) @ wx.permute(1, 2, 0)  # [PW, CO*PH*H, k]
-        cols = cols.reshape(pooled_width, co, pooled_height, h, k)
-        out = (cols * wy.permute(1, 2, 0)).sum(3)  # [PW, CO, PH, k]
-        return out.permute(3, 1, 2, 0)
+        planes = image.reshape(co, pooled_height, pooled_width, h, w)
+        cols = einsum("cpqhw,kqw->kcpqh", planes, wx)
+        return einsum("kcpqh,kph->kcpq", cols, wy)
 
-    return _per_image(input, batch, compute).contiguous()
+    return _per_image(input, batch, compute)
 
 
 def ps_roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1):
