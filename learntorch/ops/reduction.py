@@ -129,11 +129,11 @@ def _type_word(dt):
 class _EvenExtreme(Op):
     """Full ``max()``/``amax``: ties share the gradient evenly, as in torch."""
 
-    reduce = None
+    reduce = None  # the array method: "max" or "min" (x.max() skips np.max's Python wrappers)
 
     @classmethod
     def forward(cls, ctx, x, axes, keepdim):
-        out = cls.reduce(x, axis=axes, keepdims=keepdim)
+        out = getattr(x, cls.reduce)(axis=axes, keepdims=keepdim)
         ctx.save_for_backward(x, out)
         ctx.axes, ctx.keepdim = axes, keepdim
         return out
@@ -149,20 +149,20 @@ class _EvenExtreme(Op):
 
 class MaxAll(_EvenExtreme):
     node_name = "MaxBackward1"
-    reduce = staticmethod(np.max)
+    reduce = "max"
 
 
 class MinAll(_EvenExtreme):
     node_name = "MinBackward1"
-    reduce = staticmethod(np.min)
+    reduce = "min"
 
 
 class Amax(_EvenExtreme):
-    reduce = staticmethod(np.max)
+    reduce = "max"
 
 
 class Amin(_EvenExtreme):
-    reduce = staticmethod(np.min)
+    reduce = "min"
 
 
 class MaxDim(Gather):

@@ -63,8 +63,10 @@ def _unary(name, function, derivative, uses="input", float_only=True, module=__n
 
 
 def _stable_sigmoid(a):
-    """σ(a) = (1 + tanh(a/2)) / 2: no overflow for large |a|, unlike 1 / (1 + exp(-a))."""
-    out = np.tanh(a * 0.5)
+    """σ(a) = (1 + tanh(a/2)) / 2: no overflow for large |a|, unlike 1 / (1 + exp(-a)).
+    Every step writes into the one new array (``out=``): one allocation, not two."""
+    out = np.multiply(a, 0.5, out=np.empty_like(a))  # an array even for 0-d ``a``
+    np.tanh(out, out=out)
     out += 1
     out *= 0.5
     return out
