@@ -178,6 +178,10 @@ from ._roi import __all__ as _roi_all  # noqa: E402
 from ._poolers import MultiScaleRoIAlign  # noqa: E402,F401
 from ._feature_pyramid_network import FeaturePyramidNetwork  # noqa: E402,F401
 from ._deform_conv import DeformConv2d, deform_conv2d  # noqa: E402,F401
+# torchvision's submodule names, for code such as ``from torchvision.ops import boxes as box_ops``
+from . import _boxes as boxes, _deform_conv as deform_conv  # noqa: E402,F401
+from . import _drop_block as drop_block, _poolers as poolers  # noqa: E402,F401
+from . import _feature_pyramid_network as feature_pyramid_network  # noqa: E402,F401
 
 __all__ += _boxes_all + _drop_block_all + _losses_all + _roi_all + [
     "DeformConv2d", "FeaturePyramidNetwork", "MultiScaleRoIAlign", "deform_conv2d"]

@@ -190,3 +190,15 @@ def test_batched_nms_is_nms_per_category():
                               0.5).dtype == lt.int64
     assert_same(lt_ops.batched_nms(lt.zeros(0, 4), lt.zeros(0), lt.zeros(0, dtype=lt.int64), 0.5),
                 torch.zeros(0, dtype=torch.int64))
+
+
+def test_every_public_name_of_torchvision_ops_exists():
+    assert sorted(set(tv_ops.__all__) - set(lt_ops.__all__)) == []
+    for module, names in [("boxes", ["box_iou", "nms", "batched_nms", "box_convert"]),
+                          ("poolers", ["MultiScaleRoIAlign", "LevelMapper"]),
+                          ("feature_pyramid_network", ["LastLevelMaxPool", "LastLevelP6P7",
+                                                       "ExtraFPNBlock"]),
+                          ("deform_conv", ["deform_conv2d"]), ("drop_block", ["DropBlock2d"])]:
+        for name in names:
+            assert hasattr(getattr(tv_ops, module), name)
+            assert hasattr(getattr(lt_ops, module), name), f"{module}.{name}"
