@@ -554,6 +554,135 @@ def knowledge_distillation(torch):
             "student_params": sum(p.numel() for p in student.parameters())}
 
 
+def fast_neural_style(torch):
+    """pytorch/examples fast_neural_style: TransformerNet built from ConvLayer (ReflectionPad2d +
+    Conv2d), InstanceNorm2d(affine=True), ResidualBlocks and UpsampleConvLayer
+    (F.interpolate nearest), trained a few Adam steps on a content MSE plus a Gram-matrix style
+    loss with utils.gram_matrix's normalisation. Channel widths are small; the layers are the
+    example's."""
+    import torch.nn as nn
+
+    class ConvLayer(torch.nn.Module):
+        def __init__(self, in_channels, out_channels, kernel_size, stride):
+            super(ConvLayer, self).__init__()
+            reflection_padding = kernel_size // 2
+            self.reflection_pad = torch.nn.ReflectionPad2d(reflection_padding)
+            self.conv2d = torch.nn.Conv2d(in_channels, out_channels, kernel_size, stride)
+
+        def forward(self, x):
+            out = self.reflection_pad(x)
+            out = self.conv2d(out)
+            return out
+
+    class ResidualBlock(torch.nn.Module):
+        def __init__(self, channels):
+            super(ResidualBlock, self).__init__()
+            self.conv1 = ConvLayer(channels, channels, kernel_size=3, stride=1)
+            self.in1 = torch.nn.InstanceNorm2d(channels, affine=True)
+            self.conv2 = ConvLayer(channels, channels, kernel_size=3, stride=1)
+            self.in2 = torch.nn.InstanceNorm2d(channels, affine=True)
+            self.relu = torch.nn.ReLU()
+
+        def forward(self, x):
+            residual = x
+            out = self.relu(self.in1(self.conv1(x)))
+            out = self.in2(self.conv2(out))
+            out = out + residual
+            return out
+
+    class UpsampleConvLayer(torch.nn.Module):
+        def __init__(self, in_channels, out_channels, kernel_size, stride, upsample=None):
+            super(UpsampleConvLayer, self).__init__()
+            self.upsample = upsample
+            reflection_padding = kernel_size // 2
+            self.reflection_pad = torch.nn.ReflectionPad2d(reflection_padding)
+            self.conv2d = torch.nn.Conv2d(in_channels, out_channels, kernel_size, stride)
+
+        def forward(self, x):
+            x_in = x
+            if self.upsample:
+                x_in = torch.nn.functional.interpolate(x_in, mode='nearest',
+                                                       scale_factor=self.upsample)
+            out = self.reflection_pad(x_in)
+            out = self.conv2d(out)
+            return out
+
+    class TransformerNet(torch.nn.Module):
+        def __init__(self):
+            super(TransformerNet, self).__init__()
+            self.conv1 = ConvLayer(3, 4, kernel_size=9, stride=1)
+            self.in1 = torch.nn.InstanceNorm2d(4, affine=True)
+            self.conv2 = ConvLayer(4, 8, kernel_size=3, stride=2)
+            self.in2 = torch.nn.InstanceNorm2d(8, affine=True)
+            self.conv3 = ConvLayer(8, 16, kernel_size=3, stride=2)
+            self.in3 = torch.nn.InstanceNorm2d(16, affine=True)
+            self.res1 = ResidualBlock(16)
+            self.res2 = ResidualBlock(16)
+            self.deconv1 = UpsampleConvLayer(16, 8, kernel_size=3, stride=1, upsample=2)
+            self.in4 = torch.nn.InstanceNorm2d(8, affine=True)
+            self.deconv2 = UpsampleConvLayer(8, 4, kernel_size=3, stride=1, upsample=2)
+            self.in5 = torch.nn.InstanceNorm2d(4, affine=True)
+            self.deconv3 = ConvLayer(4, 3, kernel_size=9, stride=1)
+            self.relu = torch.nn.ReLU()
+
+        def forward(self, X):
+            y = self.relu(self.in1(self.conv1(X)))
+            y = self.relu(self.in2(self.conv2(y)))
+            y = self.relu(self.in3(self.conv3(y)))
+            y = self.res1(y)
+            y = self.res2(y)
+            y = self.relu(self.in4(self.deconv1(y)))
+            y = self.relu(self.in5(self.deconv2(y)))
+            y = self.deconv3(y)
+            return y
+
+    def gram_matrix(y):
+        (b, ch, h, w) = y.size()
+        features = y.view(b, ch, w * h)
+        features_t = features.transpose(1, 2)
+        gram = features.bmm(features_t) / (ch * h * w)
+        return gram
+
+    def normalize_batch(batch):
+        mean = batch.new_tensor([0.485, 0.456, 0.406]).view(-1, 1, 1)
+        std = batch.new_tensor([0.229, 0.224, 0.225]).view(-1, 1, 1)
+        batch = batch.div_(255.0)
+        return (batch - mean) / std
+
+    torch.manual_seed(42)
+    transformer = TransformerNet()
+    optimizer = torch.optim.Adam(transformer.parameters(), 1e-3)
+    mse_loss = torch.nn.MSELoss()
+    style = normalize_batch(torch.rand(1, 3, 32, 32) * 255)
+    features_style = [style, nn.functional.avg_pool2d(style, 2)]
+    gram_style = [gram_matrix(y) for y in features_style]
+    content_weight, style_weight = 1e5, 1e10
+    history = []
+    for batch_id in range(3):
+        x = torch.rand(2, 3, 32, 32) * 255
+        n_batch = len(x)
+        optimizer.zero_grad()
+        y = transformer(x)
+        y = normalize_batch(y)
+        x = normalize_batch(x)
+        features_y = [y, nn.functional.avg_pool2d(y, 2)]
+        features_x = [x, nn.functional.avg_pool2d(x, 2)]
+        content_loss = content_weight * mse_loss(features_y[1], features_x[1])
+        style_loss = 0.
+        for ft_y, gm_s in zip(features_y, gram_style):
+            gm_y = gram_matrix(ft_y)
+            style_loss += mse_loss(gm_y, gm_s[:n_batch, :, :])
+        style_loss *= style_weight
+        total_loss = content_loss + style_loss
+        total_loss.backward()
+        optimizer.step()
+        history.append((content_loss.item(), style_loss.item()))
+    transformer.eval()
+    with torch.no_grad():
+        output = transformer(torch.rand(1, 3, 32, 32) * 255).clamp(0, 255)
+    return {"history": history, "output": output, "in1": transformer.in1.weight.detach()}
+
+
 @pytest.mark.parametrize("size, align_corners", [((3, 1, 28, 28), False), ((2, 1, 5, 7), True),
                                                  ((2, 1, 3, 4, 5), False), ((1, 1, 1, 1), True)])
 def test_affine_grid_is_torchs_to_the_bit(size, align_corners):
@@ -582,7 +711,8 @@ def test_a_unary_op_given_a_float_raises_torchs_type_error():
 
 
 PROGRAMS = [mnist_example, transfer_learning, spatial_transformer, super_resolution,
-            augmentation_pipeline, fgsm_adversarial_examples, knowledge_distillation]
+            augmentation_pipeline, fgsm_adversarial_examples, knowledge_distillation,
+            fast_neural_style]
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.__name__)
