@@ -1,4 +1,5 @@
 """Automatic differentiation: the graph (``function``), the engine, grad modes and checks."""
+from . import forward_ad  # noqa: F401
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .engine import backward, enforce_grad_layout_policy, grad, set_multithreading_enabled
 from .function import Function, once_differentiable

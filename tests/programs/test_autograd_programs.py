@@ -314,16 +314,95 @@ def state_dict_recipes(torch, tmp_path):
             "num_batches": checkpoint['modelA_state_dict']['bn.num_batches_tracked']}
 
 
-PROGRAMS = [per_sample_gradients, jacobians_and_hessians, model_ensembling_cpu_base,
-            double_backward_custom_function, state_dict_recipes]
+def neural_tangent_kernels(torch):
+    """"Neural Tangent Kernels" (torch.func): a small CNN made functional with
+    functional_call, per-example Jacobians with vmap(jacrev), the empirical NTK by contracting
+    them with einsum (full and trace), and the same NTK from vmap'd vjp/jvp products."""
+    import torch.nn as nn
+    from torch.func import functional_call, vmap, vjp, jvp, jacrev
+
+    class CNN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 4, (3, 3))
+            self.conv2 = nn.Conv2d(4, 4, (3, 3))
+            self.conv3 = nn.Conv2d(4, 4, (3, 3))
+            self.fc = nn.Linear(4, 5)
+
+        def forward(self, x):
+            x = self.conv1(x)
+            x = x.relu()
+            x = self.conv2(x)
+            x = x.relu()
+            x = self.conv3(x)
+            x = x.mean((2, 3))
+            x = self.fc(x)
+            return x
+
+    torch.manual_seed(0)
+    x_train = torch.randn(4, 3, 8, 8)
+    x_test = torch.randn(3, 3, 8, 8)
+    net = CNN()
+    params = {k: v.detach() for k, v in net.named_parameters()}
+
+    def fnet_single(params, x):
+        return functional_call(net, params, (x.unsqueeze(0),)).squeeze(0)
+
+    def empirical_ntk_jacobian_contraction(fnet_single, params, x1, x2, compute='full'):
+        jac1 = vmap(jacrev(fnet_single), (None, 0))(params, x1)
+        jac1 = jac1.values()
+        jac1 = [j.flatten(2) for j in jac1]
+        jac2 = vmap(jacrev(fnet_single), (None, 0))(params, x2)
+        jac2 = jac2.values()
+        jac2 = [j.flatten(2) for j in jac2]
+        einsum_expr = None
+        if compute == 'full':
+            einsum_expr = 'Naf,Mbf->NMab'
+        elif compute == 'trace':
+            einsum_expr = 'Naf,Maf->NM'
+        result = torch.stack([torch.einsum(einsum_expr, j1, j2) for j1, j2 in zip(jac1, jac2)])
+        result = result.sum(0)
+        return result
+
+    def empirical_ntk_ntk_vps(func, params, x1, x2, compute='full'):
+        def get_ntk(x1, x2):
+            def func_x1(params):
+                return func(params, x1)
+
+            def func_x2(params):
+                return func(params, x2)
+
+            output, vjp_fn = vjp(func_x1, params)
+
+            def get_ntk_slice(vec):
+                vjps = vjp_fn(vec)
+                _, jvps = jvp(func_x2, (params,), vjps)
+                return jvps
+
+            basis = torch.eye(output.numel(), dtype=output.dtype,
+                              device=output.device).view(output.numel(), -1)
+            return vmap(get_ntk_slice)(basis)
+
+        result = vmap(vmap(get_ntk, (None, 0)), (0, None))(x1, x2)
+        if compute == 'full':
+            return result
+        if compute == 'trace':
+            return torch.einsum('NMKK->NM', result)
+
+    full = empirical_ntk_jacobian_contraction(fnet_single, params, x_train, x_test)
+    trace = empirical_ntk_jacobian_contraction(fnet_single, params, x_train, x_test, 'trace')
+    vps = empirical_ntk_ntk_vps(fnet_single, params, x_train, x_test)
+    return {"full": full, "trace": trace, "vps": vps,
+            "agree": bool(torch.allclose(full, vps, atol=1e-5))}
+
+
+PROGRAMS = [neural_tangent_kernels, per_sample_gradients, jacobians_and_hessians, model_ensembling_cpu_base,
+            double_backward_custom_function, state_dict_recipes, forward_mode_ad]
 MISSING = [
     pytest.param(model_ensembling, marks=pytest.mark.xfail(
         strict=True, reason="learntorch has no 'meta' device: module.to('meta') raises "
                             "'Expected one of cpu, cuda device type at start of device string: "
                             "meta'")),
-    pytest.param(forward_mode_ad, marks=pytest.mark.xfail(
-        strict=True, reason="learntorch has no torch.autograd.forward_ad (dual_level, make_dual, "
-                            "unpack_dual): the forward-mode AD tutorial cannot import it")),
 ]
 
 
