@@ -70,7 +70,8 @@ WORKLOADS = [
         learntorch=partial(_tensor_step, learntorch),
         numpy=_numpy_step,
         torch=partial(_tensor_step, torch),
+        target=Target("numpy", 1.2),   # issue 15
         note=f"batch {BATCH}, {IN}->{HIDDEN}->{OUT}, relu, MSE, backward, SGD "
-             "(p -= lr * p.grad; p.grad = None under no_grad); no target yet",
+             "(p -= lr * p.grad; p.grad = None under no_grad)",
     ),
 ]

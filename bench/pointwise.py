@@ -52,7 +52,7 @@ WORKLOADS = [
         learntorch=partial(_tensor_step, learntorch, tensor_op),
         numpy=partial(_numpy_step, numpy_op),
         torch=partial(_tensor_step, torch, tensor_op),
-        target=Target("numpy", 1.3),
+        target=Target("numpy", 1.1),   # issue 15
         note=note,
     )
     for label, tensor_op, numpy_op, note in OPS
