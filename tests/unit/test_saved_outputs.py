@@ -110,3 +110,16 @@ def test_changing_a_saved_output_in_place_is_still_caught(keep_output):
     with pytest.raises(RuntimeError) as ours:
         loss.backward()
     assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_relu_gradient_follows_torchs_threshold_rule(dtype):
+    """A NaN output passes its gradient; a dead unit gives +0 even for an inf or NaN gradient."""
+    values, grads = [float("nan"), -1.0, 0.0, 2.0, -3.0], [5.0, float("inf"), float("nan"), 1.0, -2.0]
+    x = lt.tensor(values, dtype=getattr(lt, dtype), requires_grad=True)
+    tx = torch.tensor(values, dtype=getattr(torch, dtype), requires_grad=True)
+    x.relu().backward(lt.tensor(grads, dtype=getattr(lt, dtype)))
+    tx.relu().backward(torch.tensor(grads, dtype=getattr(torch, dtype)))
+    assert x.grad.dtype is getattr(lt, dtype)
+    assert x.grad.tolist() == tx.grad.tolist()
+    assert [str(v) for v in x.grad.tolist()] == [str(v) for v in tx.grad.tolist()]  # +0.0, not -0.0
