@@ -315,21 +315,25 @@ def _pool_argmax(values, rois, spatial_scale, pooled_height, pooled_width):
     in_y, in_x = ys < he[:, :, None], xs < we[:, :, None]
     ys, xs = np.minimum(ys, h - 1), np.minimum(xs, w - 1)
     batch = rois[:, 0].astype(np.int64)
-    # [K, C, PH, PW, span_h, span_w]: every bin's window (a crop of each RoI, not the image)
-    window = values[batch[:, None, None, None, None, None], np.arange(c)[None, :, None, None,
-                    None, None], ys[:, None, :, None, :, None], xs[:, None, None, :, None, :]]
-    inside = in_y[:, None, :, None, :, None] & in_x[:, None, None, :, None, :]
+    k = len(rois)
+    # every bin's window as pixel rows of a channels-last copy: [K, PH, PW, span_h*span_w, C]
+    # (a row gather copies C values at a time; a crop of each RoI, never a copy per RoI)
+    spot = (batch[:, None, None, None, None] * h + ys[:, :, None, :, None]) * w \
+        + xs[:, None, :, None, :]
+    spot = spot.reshape(k, pooled_height, pooled_width, -1)
+    pixels = np.ascontiguousarray(values.transpose(0, 2, 3, 1)).reshape(-1, c)
+    window = pixels[spot.reshape(-1)].reshape(*spot.shape, c)
+    inside = (in_y[:, :, None, :, None] & in_x[:, None, :, None, :]).reshape(*spot.shape, 1)
     window = np.where(inside & ~np.isnan(window), window, -np.inf)
-    flat = window.reshape(*window.shape[:4], -1)
-    best = flat.argmax(-1)
-    top = np.take_along_axis(flat, best[..., None], -1)[..., 0]
-    by, bx = np.divmod(best, span_w)
-    k_, _, ph_, pw_ = np.indices(best.shape, sparse=True)
-    pos = ys[k_, ph_, by] * w + xs[k_, pw_, bx] + (batch[:, None, None, None] * c + np.arange(c)
-                                                   [None, :, None, None]) * h * w
-    empty = ((he <= hs)[:, :, None] | (we <= ws)[:, None, :])[:, None]
+    best = window.argmax(3)  # [K, PH, PW, C]: the first maximum in row-major order
+    top = np.take_along_axis(window, best[:, :, :, None], 3)[:, :, :, 0]
+    # flat NCHW index of the winner: its pixel in the image plus the channel's plane
+    plane = (batch[:, None, None, None] * (c - 1) + np.arange(c)) * h * w
+    pos = np.take_along_axis(spot, best, 3) + plane
+    empty = ((he <= hs)[:, :, None] | (we <= ws)[:, None, :])[..., None]
     found = (top > -np.finfo(np.float32).max) & ~empty
-    return np.where(found, pos, -1), np.broadcast_to(empty, best.shape)
+    winner = np.where(found, pos, -1).transpose(0, 3, 1, 2)
+    return winner, np.broadcast_to(empty, found.shape).transpose(0, 3, 1, 2)
 
 
 def roi_pool(input, boxes, output_size, spatial_scale=1.0):
