@@ -17,6 +17,7 @@ from .regnet import *  # noqa: F401,F403
 from .convnext import *  # noqa: F401,F403
 from .vision_transformer import *  # noqa: F401,F403
 from .swin_transformer import *  # noqa: F401,F403
+from .maxvit import *  # noqa: F401,F403
 from .squeezenet import *  # noqa: F401,F403
 from .densenet import *  # noqa: F401,F403
 from .shufflenetv2 import *  # noqa: F401,F403
