@@ -73,3 +73,19 @@ def test_in_place_activations_are_torchs_overloads(call):
         return (y is x, y.grad_fn.name(), x._version, y.detach().numpy().round(5).tolist(),
                 leaf.grad.numpy().round(5).tolist())
     same(case)
+
+
+@pytest.mark.parametrize("stat", ["running_mean", "running_var"])
+@pytest.mark.parametrize("training", [True, False])
+def test_running_statistics_that_require_grad_are_refused_in_grad_mode(stat, training):
+    def case(lib):
+        x = lib.ones(2, 3, 4)
+        stats = {"running_mean": lib.zeros(3), "running_var": lib.ones(3)}
+        stats[stat].requires_grad_()
+        refused = outcome(lambda: lib.nn.functional.batch_norm(x, **stats, training=training))
+        with lib.no_grad():
+            quiet = lib.nn.functional.batch_norm(x, **stats, training=training).shape
+        instance = outcome(lambda: lib.nn.functional.instance_norm(
+            x, stats["running_mean"], stats["running_var"]))
+        return refused, tuple(quiet), instance
+    same(case)

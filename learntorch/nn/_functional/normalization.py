@@ -183,6 +183,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     """
     if training:
         _verify_batch_size(input.shape)
+    _check_stats_need_no_grad(running_mean, running_var)
     if training and eps <= 0.0:
         raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
     if eps < 0.0:
@@ -230,12 +231,22 @@ def _verify_spatial_size(size):
                          f"{size}")
 
 
+def _check_stats_need_no_grad(running_mean, running_var):
+    """torch refuses running statistics that require grad while grad mode is on."""
+    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+        if _State.enabled and t is not None and t._requires_grad:
+            raise RuntimeError(f"The function 'native_batch_norm' is not differentiable with "
+                               f"respect to argument '{name}'. This input cannot have "
+                               "requires_grad True.")
+
+
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
                   use_input_stats=True, momentum=0.1, eps=1e-5):
     """Normalize each (sample, channel) over its spatial positions; the running statistics
     move towards the batch-average of the per-instance ones."""
     if use_input_stats:
         _verify_spatial_size(input.shape)
+    _check_stats_need_no_grad(running_mean, running_var)
     _check_channel_vectors(input, (("weight", weight), ("bias", bias)))
     spatial = tuple(range(2, input.dim()))
     layout = _channel_layout(input.dim(), stats_axes=spatial)
