@@ -6,7 +6,7 @@ import torch
 
 import learntorch
 
-from .core import Workload
+from .core import Target, Workload
 
 BATCH, IN, HIDDEN, OUT = 64, 784, 128, 10
 LR = 0.01
