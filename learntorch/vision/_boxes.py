@@ -154,18 +154,87 @@ def _box_inter_union(boxes1, boxes2, fmt="xyxy"):
 
 
 def box_iou(boxes1, boxes2, fmt="xyxy"):
-    """Pairwise intersection over union: ``[..., N, 4]`` × ``[..., M, 4]`` → ``[..., N, M]``.
-
-    Rotated formats need torchvision's compiled ``box_iou_rotated`` kernel (polygon clipping),
-    which learntorch does not have: they raise NotImplementedError."""
+    """Pairwise intersection over union: ``[..., N, 4]`` × ``[..., M, 4]`` → ``[..., N, M]``;
+    rotated boxes (``[N, 5]`` or ``[N, 8]``) through polygon clipping, without a gradient."""
     if fmt in _AXIS_ALIGNED:
         inter, union = _box_inter_union(boxes1, boxes2, fmt=fmt)
         return inter / union
     if fmt in _ROTATED:
-        raise NotImplementedError("box_iou of rotated boxes (torchvision's compiled "
-                                  "box_iou_rotated) is not available in learntorch")
+        if fmt != "cxcywhr":
+            boxes1 = box_convert(boxes1, in_fmt=fmt, out_fmt="cxcywhr")
+            boxes2 = box_convert(boxes2, in_fmt=fmt, out_fmt="cxcywhr")
+        return _box_iou_rotated(boxes1, boxes2)
     raise ValueError(f"Unsupported format '{fmt}'. Supported axis-aligned formats: "
                      f"{_AXIS_ALIGNED}. Supported rotated formats: {_ROTATED}.")
+
+
+def _cross(a, b):
+    return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+
+
+def _rectangle_corners(boxes):
+    """``[N, 4, 2]`` corners, in order, of ``(cx, cy, w, h, degrees)`` boxes."""
+    theta = np.deg2rad(boxes[:, 4])
+    cos, sin = np.cos(theta), np.sin(theta)
+    half = np.array([[-0.5, -0.5], [0.5, -0.5], [0.5, 0.5], [-0.5, 0.5]])
+    dx, dy = half[:, 0] * boxes[:, 2:3], half[:, 1] * boxes[:, 3:4]
+    return np.stack([boxes[:, :1] + dx * cos[:, None] + dy * sin[:, None],
+                     boxes[:, 1:2] - dx * sin[:, None] + dy * cos[:, None]], -1)
+
+
+def _inside_rectangle(points, corners):
+    """Whether each point ``[..., P, 2]`` lies in (or on) the rectangle ``[..., 4, 2]``."""
+    origin = corners[..., None, 0, :]
+    side1, side2 = corners[..., None, 1, :] - origin, corners[..., None, 3, :] - origin
+    rel = points - origin
+    along1, along2 = (rel * side1).sum(-1), (rel * side2).sum(-1)
+    eps = 1e-6 * ((side1 ** 2).sum(-1) + (side2 ** 2).sum(-1))
+    return ((along1 >= -eps) & (along1 <= (side1 ** 2).sum(-1) + eps)
+            & (along2 >= -eps) & (along2 <= (side2 ** 2).sum(-1) + eps))
+
+
+def _rotated_intersection(a, b):
+    """Area of the intersection of rectangles ``a, b [N, M, 4, 2]``: its vertices are the
+    edge crossings and the corners of each inside the other; convex, so sorting them by angle
+    around their mean and the shoelace formula give its area."""
+    pa, pb = a[..., :, None, :], b[..., None, :, :]  # every edge of a against every edge of b
+    da = np.roll(a, -1, -2)[..., :, None, :] - pa
+    db = np.roll(b, -1, -2)[..., None, :, :] - pb
+    denom = _cross(da, db)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = _cross(pb - pa, db) / denom
+        u = _cross(pb - pa, da) / denom
+    crossing = (denom != 0) & (t >= 0) & (t <= 1) & (u >= 0) & (u <= 1)
+    crossings = pa + np.where(crossing, t, 0)[..., None] * da
+    points = np.concatenate([crossings.reshape(*a.shape[:-2], 16, 2), a, b], -2)
+    valid = np.concatenate([crossing.reshape(*a.shape[:-2], 16), _inside_rectangle(a, b),
+                            _inside_rectangle(b, a)], -1)
+    count = valid.sum(-1, keepdims=True)
+    centre = (points * valid[..., None]).sum(-2) / np.maximum(count, 1)
+    rel = points - centre[..., None, :]
+    angle = np.where(valid, np.arctan2(rel[..., 1], rel[..., 0]), np.inf)
+    order = np.argsort(angle, -1)
+    rel = np.take_along_axis(rel, order[..., None], -2)
+    valid = np.take_along_axis(valid, order, -1)
+    rel = np.where(valid[..., None], rel, rel[..., :1, :])  # unused slots repeat the first vertex
+    area = 0.5 * np.abs(_cross(rel, np.roll(rel, -1, -2)).sum(-1))
+    return np.where(count[..., 0] >= 3, area, 0.0)
+
+
+def _box_iou_rotated(boxes1, boxes2):
+    """IoU of ``(cx, cy, w, h, degrees)`` boxes ``[N, 5] x [M, 5] → [N, M]``, computed in
+    float64 about the pair's mid-centre (as torchvision's kernel, for precision); boxes of area
+    below 1e-14 give 0."""
+    b1 = boxes1.detach().cpu().numpy().astype(np.float64)
+    b2 = boxes2.detach().cpu().numpy().astype(np.float64)
+    c1, c2 = _rectangle_corners(b1)[:, None], _rectangle_corners(b2)[None, :]
+    shift = (b1[:, None, :2] + b2[None, :, :2])[..., None, :] / 2
+    inter = _rotated_intersection(c1 - shift, c2 - shift)
+    area1, area2 = (b1[:, 2] * b1[:, 3])[:, None], (b2[:, 2] * b2[:, 3])[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        iou = np.where((area1 < 1e-14) | (area2 < 1e-14), 0.0, inter / (area1 + area2 - inter))
+    dtype = boxes1.dtype if boxes1.is_floating_point() else float32
+    return tensor(iou, device=boxes1.device).to(dtype)
 
 
 def _enclosing_wh(boxes1, boxes2):

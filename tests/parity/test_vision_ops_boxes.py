@@ -92,8 +92,6 @@ def test_box_errors_match_torchvision():
                  lambda: tv_ops.box_area(tv_b, fmt="xywhr"))
     check_raises(lambda: lt_ops.box_iou(lt_b, lt_b, fmt="abc"),
                  lambda: tv_ops.box_iou(tv_b, tv_b, fmt="abc"))
-    with pytest.raises(NotImplementedError, match="rotated"):
-        lt_ops.box_iou(lt.zeros(2, 5), lt.zeros(2, 5), fmt="cxcywhr")
 
 
 def test_clip_and_remove_small_boxes_match_torchvision():
@@ -202,3 +200,39 @@ def test_every_public_name_of_torchvision_ops_exists():
         for name in names:
             assert hasattr(getattr(tv_ops, module), name)
             assert hasattr(getattr(lt_ops, module), name), f"{module}.{name}"
+
+
+# -- rotated IoU (torchvision's box_iou_rotated is compiled: checked by geometry) ---------------
+def test_rotated_iou_hand_computed_and_corner_convention():
+    from learntorch.vision._boxes import _rectangle_corners
+    square = lt.tensor([[0.0, 0.0, 2.0, 2.0, 0.0]])
+    turned = lt.tensor([[0.0, 0.0, 2.0, 2.0, 45.0]])
+    # a square and itself turned by 45 degrees overlap in a regular octagon: IoU = 1/sqrt(2)
+    assert abs(lt_ops.box_iou(square, turned, fmt="cxcywhr").item() - 2 ** -0.5) < 1e-7  # float32
+    far = lt.tensor([[10.0, 0.0, 2.0, 2.0, 30.0], [0.0, 0.0, 0.0, 2.0, 10.0]])  # disjoint, empty
+    assert lt_ops.box_iou(square, far, fmt="cxcywhr").tolist() == [[0.0, 0.0]]
+    boxes = np.random.default_rng(8).uniform(1, 9, (6, 5))
+    ours = _rectangle_corners(boxes).reshape(6, 8)
+    theirs = tv_ops.box_convert(torch.tensor(boxes), "cxcywhr", "xyxyxyxy").numpy()
+    np.testing.assert_allclose(ours, theirs, atol=1e-12)
+
+
+@pytest.mark.parametrize("fmt", ["cxcywhr", "xywhr", "xyxyxyxy"])
+def test_rotated_iou_is_box_iou_turned_about_the_origin(fmt):
+    """Axis-aligned boxes keep their IoUs when the whole scene turns by any angle."""
+    rng = np.random.default_rng(9)
+    a, b = random_boxes(rng, (20,)), random_boxes(rng, (25,))
+    b[:3] = a[:3]  # identical boxes: IoU 1
+    expected = lt_ops.box_iou(lt.tensor(a), lt.tensor(b)).numpy()
+    for degrees in (0.0, 37.0, 90.0, -120.0):
+        turn = np.deg2rad(degrees)
+        rotation = np.array([[np.cos(turn), np.sin(turn)], [-np.sin(turn), np.cos(turn)]])
+
+        def turned(boxes):
+            cxcywh = tv_ops.box_convert(torch.tensor(boxes), "xyxy", "cxcywh").numpy()
+            out = np.concatenate([cxcywh, np.full((len(boxes), 1), degrees)], 1)
+            out[:, :2] = cxcywh[:, :2] @ rotation.T
+            return tv_ops.box_convert(torch.tensor(out), "cxcywhr", fmt)
+        got = lt_ops.box_iou(lt.tensor(turned(a).numpy()), lt.tensor(turned(b).numpy()), fmt=fmt)
+        assert got.dtype == lt.float64 and not got.requires_grad
+        np.testing.assert_allclose(got.numpy(), expected, atol=1e-9)
