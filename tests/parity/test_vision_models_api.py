@@ -14,7 +14,7 @@ import torchvision.ops as tvo  # noqa: E402
 def test_list_models_names_torchvisions_classification_builders_we_have():
     ours = ltm.list_models(ltm)
     assert ours == sorted(ours) and len(ours) == len(set(ours))
-    assert set(ours) <= set(tvm.list_models(tvm))
+    assert ours == tvm.list_models(tvm)  # every classification model torchvision has
     assert ltm.list_models() == ours
     for include, exclude in [("resnet*", None), (["vgg1?", "alex*"], "*_bn"),
                              ("*", ["dense*", "resne*"]), (None, "*net*")]:
@@ -32,13 +32,16 @@ def test_get_model_builds_the_registered_builder_with_config():
         ltm.get_model("nope")
 
 
-@pytest.mark.parametrize("name", ["alexnet", "resnet50", "vgg11_bn", "densenet121",
-                                  "mobilenet_v2", "squeezenet1_0", "shufflenet_v2_x0_5"])
-def test_get_model_weights_finds_the_enum_of_a_builder(name):
-    ours = ltm.get_model_weights(name)
-    assert ours is ltm.get_model_weights(getattr(ltm, name))
-    assert ours.__name__ == tvm.get_model_weights(name).__name__
-    assert [w.url for w in ours] == [w.url for w in tvm.get_model_weights(name)]
+def test_get_model_weights_finds_the_enum_of_every_builder():
+    for name in ltm.list_models():
+        ours, theirs = ltm.get_model_weights(name), tvm.get_model_weights(name)
+        assert ours is ltm.get_model_weights(getattr(ltm, name))
+        assert ours.__name__ == theirs.__name__
+        assert [(w.name, w.url) for w in ours] == [(w.name, w.url) for w in theirs], name
+        assert repr(ours.DEFAULT) == repr(theirs.DEFAULT)
+        for w, t in zip(ours, theirs):  # VGG16's IMAGENET1K_FEATURES has no categories
+            categories = t.meta["categories"]
+            assert w.meta["num_classes"] == (None if categories is None else len(categories))
 
 
 def test_get_weight_by_full_name():
