@@ -163,7 +163,8 @@ def model_ensembling(torch, base_device="meta"):
     data = torch.randn(8, 1, 28, 28)
     minibatches = data[:4].unsqueeze(0).expand(num_models, -1, -1, -1, -1)
     models = [SimpleMLP() for _ in range(num_models)]
-    predictions_diff_minibatch_loop = [model(minibatch) for model, minibatch in zip(models, data.view(num_models, 2, 1, 28, 28))]
+    predictions_diff_minibatch_loop = [model(minibatch) for model, minibatch
+                                       in zip(models, data.view(num_models, 2, 1, 28, 28))]
     params, buffers = stack_module_state(models)
     base_model = copy.deepcopy(models[0])
     base_model = base_model.to(base_device)
@@ -396,7 +397,8 @@ def neural_tangent_kernels(torch):
             "agree": bool(torch.allclose(full, vps, atol=1e-5))}
 
 
-PROGRAMS = [neural_tangent_kernels, per_sample_gradients, jacobians_and_hessians, model_ensembling_cpu_base,
+PROGRAMS = [neural_tangent_kernels, per_sample_gradients, jacobians_and_hessians,
+            model_ensembling_cpu_base,
             double_backward_custom_function, state_dict_recipes, forward_mode_ad]
 MISSING = [
     pytest.param(model_ensembling, marks=pytest.mark.xfail(

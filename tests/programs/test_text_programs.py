@@ -621,7 +621,8 @@ def word_language_model_transformer(torch):
             self.dropout = nn.Dropout(p=dropout)
             pe = torch.zeros(max_len, d_model)
             position = torch.arange(0, max_len, dtype=torch.float).unsqueeze(1)
-            div_term = torch.exp(torch.arange(0, d_model, 2).float() * (-math.log(10000.0) / d_model))
+            div_term = torch.exp(torch.arange(0, d_model, 2).float() *
+                                 (-math.log(10000.0) / d_model))
             pe[:, 0::2] = torch.sin(position * div_term)
             pe[:, 1::2] = torch.cos(position * div_term)
             pe = pe.unsqueeze(0).transpose(0, 1)
@@ -1192,7 +1193,8 @@ def bilstm_crf(torch):
             "transitions": model.transitions.detach()}
 
 
-PROGRAMS = [bilstm_crf, transformer_translation, char_rnn_classification, chatbot_encoder_with_packed_sequences, seq2seq_attention, bag_of_words_classifier,
+PROGRAMS = [bilstm_crf, transformer_translation, char_rnn_classification,
+            chatbot_encoder_with_packed_sequences, seq2seq_attention, bag_of_words_classifier,
             ngram_language_model, lstm_part_of_speech_tagger, text_classification_embedding_bag,
             word_language_model_lstm, word_language_model_transformer, attention_from_scratch,
             time_sequence_prediction]

@@ -549,7 +549,8 @@ def knowledge_distillation(torch):
                                            train_loader=train_loader, epochs=2,
                                            learning_rate=0.001, T=2, soft_target_loss_weight=0.25,
                                            ce_loss_weight=0.75)
-    return {"teacher_loss": teacher_loss, "history": history, "correct": [test(teacher), test(student)],
+    return {"teacher_loss": teacher_loss, "history": history,
+            "correct": [test(teacher), test(student)],
             "teacher_params": sum(p.numel() for p in teacher.parameters()),
             "student_params": sum(p.numel() for p in student.parameters())}
 
