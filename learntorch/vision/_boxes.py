@@ -19,7 +19,7 @@ _ROTATED = ("cxcywhr", "xywhr", "xyxyxyxy")
 
 
 def _upcast(t):
-    """float16/bfloat16 → float32, small ints → int32: products of coordinates must not overflow."""
+    """float16/bfloat16 → float32, small ints → int32: coordinate products must not overflow."""
     if t.is_floating_point():
         return t if t.dtype in (float32, float64) else t.float()
     return t if t.dtype in (int32, int64) else t.int()

@@ -96,7 +96,8 @@ def deform_conv2d(input, offset, weight, bias=None, stride=(1, 1), padding=(0, 0
     # where each tap of each output pixel would sample without an offset: [K, L]
     base_y = (arange(kh).repeat_interleave(kw) * dh)[:, None] \
         + (arange(out_h) * sh - ph).repeat_interleave(out_w)[None, :]
-    base_x = (arange(kw).repeat(kh) * dw)[:, None] + (arange(out_w) * sw - pw).repeat(out_h)[None, :]
+    base_x = (arange(kw).repeat(kh) * dw)[:, None] \
+        + (arange(out_w) * sw - pw).repeat(out_h)[None, :]
     pairs = offset.reshape(n, offset_groups, taps, 2, pixels)
     y = pairs[:, :, :, 0] + base_y.to(offset.dtype)
     x = pairs[:, :, :, 1] + base_x.to(offset.dtype)

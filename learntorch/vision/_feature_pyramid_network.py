@@ -45,7 +45,8 @@ class FeaturePyramidNetwork(nn.Module):
                 if m.bias is not None:
                     nn.init.constant_(m.bias, 0)
         if extra_blocks is not None and not isinstance(extra_blocks, ExtraFPNBlock):
-            raise TypeError(f"extra_blocks should be of type ExtraFPNBlock not {type(extra_blocks)}")
+            raise TypeError("extra_blocks should be of type ExtraFPNBlock not "
+                            f"{type(extra_blocks)}")
         self.extra_blocks = extra_blocks
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,

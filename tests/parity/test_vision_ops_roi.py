@@ -152,7 +152,8 @@ def test_roi_align_hand_computed():
 def test_roi_align_gradcheck_boxes_list_and_module():
     rng = np.random.default_rng(2)
     x = lt.tensor(rng.standard_normal((2, 2, 6, 5)), requires_grad=True)
-    boxes = [lt.tensor(random_rois(rng, 3, 1, -1, 4)[:, 1:]), lt.tensor(random_rois(rng, 2, 1)[:, 1:])]
+    boxes = [lt.tensor(random_rois(rng, 3, 1, -1, 4)[:, 1:]),
+             lt.tensor(random_rois(rng, 2, 1)[:, 1:])]
     assert lt.autograd.gradcheck(lambda v: lt_ops.roi_align(v, boxes, (2, 3), 0.8, -1), (x,))
     rois = lt.cat([lt.cat([lt.full((len(b), 1), float(i), dtype=lt.float64), b], 1)
                    for i, b in enumerate(boxes)])
@@ -183,7 +184,8 @@ def test_roi_pool_matches_the_kernel_loop(dtype):
         expected_grad = np.zeros_like(x)
         for (k, c, i, j), a in np.ndenumerate(argmax):
             if a >= 0:
-                expected_grad[int(rois[k, 0]), c, a // x.shape[3], a % x.shape[3]] += grad[k, c, i, j]
+                row, col = divmod(a, x.shape[3])
+                expected_grad[int(rois[k, 0]), c, row, col] += grad[k, c, i, j]
         np.testing.assert_allclose(xl.grad.numpy(), expected_grad, rtol=1e-6, atol=1e-6)
 
 
