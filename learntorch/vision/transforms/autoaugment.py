@@ -7,6 +7,7 @@ gives torchvision's images.
 import math
 from enum import Enum
 
+from ...nn import Module
 from . import functional as F
 from .functional import InterpolationMode, _is_tensor
 
@@ -179,12 +180,13 @@ _POLICIES = {
 }
 
 
-class AutoAugment:
+class AutoAugment(Module):
     """One of the policy's 25 sub-policies (``randint``), each of its two operations applied
     with its probability (``rand(2)``) and a random sign (``randint(2, (2,))``)."""
 
     def __init__(self, policy=AutoAugmentPolicy.IMAGENET,
                  interpolation=InterpolationMode.NEAREST, fill=None):
+        super().__init__()
         self.policy, self.interpolation, self.fill = policy, interpolation, fill
         self.policies = self._get_policies(policy)
 
@@ -205,7 +207,7 @@ class AutoAugment:
         signs = lt.randint(2, (2,))
         return policy_id, probs, signs
 
-    def __call__(self, img):
+    def forward(self, img):
         fill = _tensor_fill(img, self.fill)
         _, height, width = F.get_dimensions(img)
         transform_id, probs, signs = self.get_params(len(self.policies))
@@ -236,11 +238,12 @@ def _signed(magnitude, signed):
     return magnitude
 
 
-class RandAugment:
+class RandAugment(Module):
     """``num_ops`` operations, each drawn uniformly, all at bin ``magnitude``."""
 
     def __init__(self, num_ops=2, magnitude=9, num_magnitude_bins=31,
                  interpolation=InterpolationMode.NEAREST, fill=None):
+        super().__init__()
         self.num_ops, self.magnitude = num_ops, magnitude
         self.num_magnitude_bins, self.interpolation, self.fill = \
             num_magnitude_bins, interpolation, fill
@@ -249,7 +252,7 @@ class RandAugment:
         return {"Identity": (_lt().tensor(0.0), False),
                 **_rand_augment_space(num_bins, image_size)}
 
-    def __call__(self, img):
+    def forward(self, img):
         fill = _tensor_fill(img, self.fill)
         _, height, width = F.get_dimensions(img)
         op_meta = self._augmentation_space(self.num_magnitude_bins, (height, width))
@@ -266,11 +269,12 @@ class RandAugment:
                 f", interpolation={self.interpolation}, fill={self.fill})")
 
 
-class TrivialAugmentWide:
+class TrivialAugmentWide(Module):
     """One operation drawn uniformly, at a magnitude bin drawn uniformly (wide ranges)."""
 
     def __init__(self, num_magnitude_bins=31, interpolation=InterpolationMode.NEAREST,
                  fill=None):
+        super().__init__()
         self.num_magnitude_bins, self.interpolation, self.fill = \
             num_magnitude_bins, interpolation, fill
 
@@ -278,7 +282,7 @@ class TrivialAugmentWide:
         return {"Identity": (_lt().tensor(0.0), False),
                 **_space(num_bins, (32.0, 32.0), 135.0, 0.99, 0.99, 8, 6)}
 
-    def __call__(self, img):
+    def forward(self, img):
         lt = _lt()
         fill = _tensor_fill(img, self.fill)
         op_meta = self._augmentation_space(self.num_magnitude_bins)
@@ -293,7 +297,7 @@ class TrivialAugmentWide:
                 f", interpolation={self.interpolation}, fill={self.fill})")
 
 
-class AugMix:
+class AugMix(Module):
     """``mixture_width`` chains of 1–3 random operations, mixed with Dirichlet weights and then
     with the original image (Beta-like weight ``m``), in float and truncated back."""
 
@@ -301,6 +305,7 @@ class AugMix:
 
     def __init__(self, severity=3, mixture_width=3, chain_depth=-1, alpha=1.0, all_ops=True,
                  interpolation=InterpolationMode.BILINEAR, fill=None):
+        super().__init__()
         if not 1 <= severity <= self._PARAMETER_MAX:
             raise ValueError(f"The severity must be between [1, {self._PARAMETER_MAX}]. Got "
                              f"{severity} instead.")
@@ -317,7 +322,7 @@ class AugMix:
         from ...ops.sampling_serial import _sample_dirichlet
         return _sample_dirichlet(params)
 
-    def __call__(self, orig_img):
+    def forward(self, orig_img):
         lt = _lt()
         fill = _tensor_fill(orig_img, self.fill)
         _, height, width = F.get_dimensions(orig_img)

@@ -10,6 +10,7 @@ import random
 import warnings
 from collections.abc import Sequence
 
+from ...nn import Module
 from . import functional as F
 from .functional import InterpolationMode, _interpolation, _is_tensor, _setup_size
 
@@ -129,33 +130,35 @@ class ToPILImage:
             f"{self.__class__.__name__}(mode={self.mode})"
 
 
-class ConvertImageDtype:
+class ConvertImageDtype(Module):
     """Float ↔ integer images with rescaling (uint8 255 ↔ 1.0)."""
 
     def __init__(self, dtype):
+        super().__init__()
         self.dtype = dtype
 
-    def __call__(self, image):
+    def forward(self, image):
         return F.convert_image_dtype(image, self.dtype)
 
     def __repr__(self):
         return f"{self.__class__.__name__}()"
 
 
-class Normalize:
+class Normalize(Module):
     """(image − mean) / std per channel, on a float tensor C×H×W."""
 
     def __init__(self, mean, std, inplace=False):
+        super().__init__()
         self.mean, self.std, self.inplace = mean, std, inplace
 
-    def __call__(self, tensor):
+    def forward(self, tensor):
         return F.normalize(tensor, self.mean, self.std, self.inplace)
 
     def __repr__(self):
         return f"{self.__class__.__name__}(mean={self.mean}, std={self.std})"
 
 
-class Resize:
+class Resize(Module):
     """Resize to ``size`` (h, w), or the shorter side to ``size`` keeping the aspect ratio.
 
     PIL images go through PIL's resampling (as torchvision's do); tensors through
@@ -164,10 +167,11 @@ class Resize:
 
     def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None,
                  antialias=True):
+        super().__init__()
         self.size, self.interpolation = size, _interpolation(interpolation)
         self.max_size, self.antialias = max_size, antialias
 
-    def __call__(self, img):
+    def forward(self, img):
         return F.resize(img, self.size, self.interpolation, self.max_size, self.antialias)
 
     def __repr__(self):
@@ -176,22 +180,24 @@ class Resize:
                 f"antialias={self.antialias})")
 
 
-class CenterCrop:
+class CenterCrop(Module):
     def __init__(self, size):
+        super().__init__()
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
 
-    def __call__(self, img):
+    def forward(self, img):
         return F.center_crop(img, self.size)
 
     def __repr__(self):
         return f"{self.__class__.__name__}(size={self.size})"
 
 
-class Pad:
+class Pad(Module):
     def __init__(self, padding, fill=0, padding_mode="constant"):
+        super().__init__()
         self.padding, self.fill, self.padding_mode = padding, fill, padding_mode
 
-    def __call__(self, img):
+    def forward(self, img):
         return F.pad(img, self.padding, self.fill, self.padding_mode)
 
     def __repr__(self):
@@ -199,10 +205,11 @@ class Pad:
                 f"padding_mode={self.padding_mode})")
 
 
-class RandomCrop:
+class RandomCrop(Module):
     """A random (h, w) crop after optional ``padding``: two ``randint`` draws, as torchvision."""
 
     def __init__(self, size, padding=None, pad_if_needed=False, fill=0, padding_mode="constant"):
+        super().__init__()
         self.size = tuple(_setup_size(size, "Please provide only two dimensions (h, w) for size."))
         self.padding, self.pad_if_needed = padding, pad_if_needed
         self.fill, self.padding_mode = fill, padding_mode
@@ -221,7 +228,7 @@ class RandomCrop:
         j = lt.randint(0, w - tw + 1, size=(1,)).item()
         return i, j, th, tw
 
-    def __call__(self, img):
+    def forward(self, img):
         if self.padding is not None:
             img = F.pad(img, self.padding, self.fill, self.padding_mode)
         _, height, width = F.get_dimensions(img)
@@ -236,13 +243,14 @@ class RandomCrop:
         return f"{self.__class__.__name__}(size={self.size}, padding={self.padding})"
 
 
-class RandomHorizontalFlip:
+class RandomHorizontalFlip(Module):
     """Mirror left-right when ``rand(1) < p``."""
 
     def __init__(self, p=0.5):
+        super().__init__()
         self.p = p
 
-    def __call__(self, img):
+    def forward(self, img):
         if _lt().rand(1) < self.p:
             return F.hflip(img)
         return img
@@ -254,19 +262,20 @@ class RandomHorizontalFlip:
 class RandomVerticalFlip(RandomHorizontalFlip):
     """Flip upside down when ``rand(1) < p``."""
 
-    def __call__(self, img):
+    def forward(self, img):
         if _lt().rand(1) < self.p:
             return F.vflip(img)
         return img
 
 
-class RandomApply:
+class RandomApply(Module):
     """Apply all ``transforms`` with probability ``p`` (skipped when ``p < rand(1)``)."""
 
     def __init__(self, transforms, p=0.5):
+        super().__init__()
         self.transforms, self.p = transforms, p
 
-    def __call__(self, img):
+    def forward(self, img):
         if self.p < _lt().rand(1):
             return img
         for t in self.transforms:
@@ -278,11 +287,12 @@ class RandomApply:
         return f"{self.__class__.__name__}(\n    p={self.p}{body}\n)"
 
 
-class RandomRotation:
+class RandomRotation(Module):
     """Rotate by an angle drawn with ``empty(1).uniform_(lo, hi)`` (``F.rotate``)."""
 
     def __init__(self, degrees, interpolation=InterpolationMode.NEAREST, expand=False,
                  center=None, fill=0):
+        super().__init__()
         self.interpolation = _interpolation(interpolation)
         self.degrees = _setup_angle(degrees, name="degrees", req_sizes=(2,))
         if center is not None:
@@ -294,7 +304,7 @@ class RandomRotation:
     def get_params(degrees):
         return float(_lt().empty(1).uniform_(float(degrees[0]), float(degrees[1])).item())
 
-    def __call__(self, img):
+    def forward(self, img):
         fill = _fill_for(img, self.fill)
         angle = self.get_params(self.degrees)
         return F.rotate(img, angle, self.interpolation, self.expand, self.center, fill)
@@ -307,12 +317,13 @@ class RandomRotation:
         return s + ")"
 
 
-class RandomResizedCrop:
+class RandomResizedCrop(Module):
     """A crop of random area (``scale``) and aspect ratio (``ratio``), resized to ``size``:
     up to ten tries drawing (area, log-ratio) then the corner, as torchvision, else the centre."""
 
     def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
                  interpolation=InterpolationMode.BILINEAR, antialias=True):
+        super().__init__()
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
         self.scale, self.ratio = scale, ratio
         self.interpolation, self.antialias = _interpolation(interpolation), antialias
@@ -342,7 +353,7 @@ class RandomResizedCrop:
             w, h = width, height
         return (height - h) // 2, (width - w) // 2, h, w
 
-    def __call__(self, img):
+    def forward(self, img):
         i, j, h, w = self.get_params(img, self.scale, self.ratio)
         return F.resized_crop(img, i, j, h, w, list(self.size), self.interpolation,
                               antialias=self.antialias)
@@ -363,36 +374,39 @@ class RandomSizedCrop(RandomResizedCrop):
         super().__init__(*args, **kwargs)
 
 
-class FiveCrop:
+class FiveCrop(Module):
     def __init__(self, size):
+        super().__init__()
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
 
-    def __call__(self, img):
+    def forward(self, img):
         return F.five_crop(img, self.size)
 
     def __repr__(self):
         return f"{self.__class__.__name__}(size={self.size})"
 
 
-class TenCrop:
+class TenCrop(Module):
     def __init__(self, size, vertical_flip=False):
+        super().__init__()
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
         self.vertical_flip = vertical_flip
 
-    def __call__(self, img):
+    def forward(self, img):
         return F.ten_crop(img, self.size, self.vertical_flip)
 
     def __repr__(self):
         return f"{self.__class__.__name__}(size={self.size}, vertical_flip={self.vertical_flip})"
 
 
-class Grayscale:
+class Grayscale(Module):
     """Luminance, 1 channel or repeated to 3 (``F.rgb_to_grayscale``)."""
 
     def __init__(self, num_output_channels=1):
+        super().__init__()
         self.num_output_channels = num_output_channels
 
-    def __call__(self, img):
+    def forward(self, img):
         return F.rgb_to_grayscale(img, num_output_channels=self.num_output_channels)
 
     def __repr__(self):
@@ -437,13 +451,14 @@ class RandomOrder:
         return f"{self.__class__.__name__}({lines}\n)"
 
 
-class RandomGrayscale:
+class RandomGrayscale(Module):
     """``Grayscale`` keeping the channel count, when ``rand(1) < p``."""
 
     def __init__(self, p=0.1):
+        super().__init__()
         self.p = p
 
-    def __call__(self, img):
+    def forward(self, img):
         channels = F.get_dimensions(img)[0]
         if _lt().rand(1) < self.p:
             return F.rgb_to_grayscale(img, num_output_channels=channels)
@@ -453,11 +468,12 @@ class RandomGrayscale:
         return f"{self.__class__.__name__}(p={self.p})"
 
 
-class RandomErasing:
+class RandomErasing(Module):
     """With probability ``p``, overwrite a random box of a tensor image C×H×W with ``value``
     (a number, one per channel, or ``"random"`` normals): torchvision's draws, in its order."""
 
     def __init__(self, p=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=0, inplace=False):
+        super().__init__()
         if not isinstance(value, (numbers.Number, str, tuple, list)):
             raise TypeError("Argument value should be either a number or str or a sequence")
         if isinstance(value, str) and value != "random":
@@ -497,7 +513,7 @@ class RandomErasing:
             return i, j, h, w, v
         return 0, 0, img_h, img_w, img
 
-    def __call__(self, img):
+    def forward(self, img):
         if not _lt().rand(1) < self.p:
             return img
         if isinstance(self.value, (int, float)):
@@ -539,11 +555,12 @@ def _check_range(value, name, center=1.0, bound=(0.0, float("inf")), clip_first_
     return None if value[0] == value[1] == center else tuple(value)
 
 
-class ColorJitter:
+class ColorJitter(Module):
     """Change brightness, contrast, saturation and hue by random factors, in a random order:
     ``randperm(4)``, then one ``uniform_`` per adjustment that is on (torchvision's draws)."""
 
     def __init__(self, brightness=0, contrast=0, saturation=0, hue=0):
+        super().__init__()
         self.brightness = _check_range(brightness, "brightness")
         self.contrast = _check_range(contrast, "contrast")
         self.saturation = _check_range(saturation, "saturation")
@@ -557,7 +574,7 @@ class ColorJitter:
                       for r in (brightness, contrast, saturation, hue))
         return fn_idx, b, c, s, h
 
-    def __call__(self, img):
+    def forward(self, img):
         fn_idx, *factors = self.get_params(self.brightness, self.contrast, self.saturation,
                                            self.hue)
         adjust = (F.adjust_brightness, F.adjust_contrast, F.adjust_saturation, F.adjust_hue)
@@ -574,10 +591,11 @@ class ColorJitter:
 # -- blur -------------------------------------------------------------------------------------
 
 
-class GaussianBlur:
+class GaussianBlur(Module):
     """Blur with a Gaussian whose sigma is drawn with ``empty(1).uniform_(min, max)``."""
 
     def __init__(self, kernel_size, sigma=(0.1, 2.0)):
+        super().__init__()
         self.kernel_size = _setup_size(kernel_size, "Kernel size should be a tuple/list of two "
                                                     "integers")
         if any(k <= 0 or k % 2 == 0 for k in self.kernel_size):
@@ -597,7 +615,7 @@ class GaussianBlur:
     def get_params(sigma_min, sigma_max):
         return _lt().empty(1).uniform_(sigma_min, sigma_max).item()
 
-    def __call__(self, img):
+    def forward(self, img):
         sigma = self.get_params(self.sigma[0], self.sigma[1])
         return F.gaussian_blur(img, list(self.kernel_size), [sigma, sigma])
 
@@ -605,7 +623,7 @@ class GaussianBlur:
         return f"{self.__class__.__name__}(kernel_size={self.kernel_size}, sigma={self.sigma})"
 
 
-class RandomAffine:
+class RandomAffine(Module):
     """A random rotation, translation, scale and shear about the centre, drawn as torchvision
     draws them (one ``uniform_`` each for the angle, dx, dy, the scale and each shear that is on).
 
@@ -615,6 +633,7 @@ class RandomAffine:
 
     def __init__(self, degrees, translate=None, scale=None, shear=None,
                  interpolation=InterpolationMode.NEAREST, fill=0, center=None):
+        super().__init__()
         self.degrees = _setup_angle(degrees, name="degrees", req_sizes=(2,))
         if translate is not None:
             _check_sequence(translate, "translate", req_sizes=(2,))
@@ -651,7 +670,7 @@ class RandomAffine:
                 shear_y = uniform(shears[2], shears[3])
         return angle, translations, scale, (shear_x, shear_y)
 
-    def __call__(self, img):
+    def forward(self, img):
         fill = _fill_for(img, self.fill)
         _, height, width = F.get_dimensions(img)
         params = self.get_params(self.degrees, self.translate, self.scale, self.shear,
@@ -671,17 +690,18 @@ class RandomAffine:
         return s + ")"
 
 
-class RandomPerspective:
+class RandomPerspective(Module):
     """With probability ``p`` (``rand(1) < p``), move each corner inwards by up to
     ``distortion_scale`` of half the image: eight ``randint`` draws, as torchvision."""
 
     def __init__(self, distortion_scale=0.5, p=0.5, interpolation=InterpolationMode.BILINEAR,
                  fill=0):
+        super().__init__()
         self.p, self.distortion_scale = p, distortion_scale
         self.interpolation = _interpolation(interpolation)
         self.fill = _check_fill(fill)
 
-    def __call__(self, img):
+    def forward(self, img):
         fill = _fill_for(img, self.fill)
         _, height, width = F.get_dimensions(img)
         if _lt().rand(1) < self.p:
@@ -707,11 +727,12 @@ class RandomPerspective:
         return f"{self.__class__.__name__}(p={self.p})"
 
 
-class LinearTransformation:
+class LinearTransformation(Module):
     """Flatten each image [..., C, H, W], subtract ``mean_vector`` and multiply by the square
     ``transformation_matrix`` (e.g. ZCA whitening), then restore the shape."""
 
     def __init__(self, transformation_matrix, mean_vector):
+        super().__init__()
         matrix, mean = transformation_matrix, mean_vector
         if matrix.size(0) != matrix.size(1):
             raise ValueError("transformation_matrix should be square. Got "
@@ -728,7 +749,7 @@ class LinearTransformation:
                              f"{mean.dtype}")
         self.transformation_matrix, self.mean_vector = matrix, mean
 
-    def __call__(self, tensor):
+    def forward(self, tensor):
         shape = tensor.shape
         n = shape[-3] * shape[-2] * shape[-1]
         if n != self.transformation_matrix.shape[0]:
@@ -744,13 +765,13 @@ class LinearTransformation:
                 f"mean_vector={self.mean_vector.tolist()})")
 
 
-class _RandomlyApplied:
+class _RandomlyApplied(Module):
     """A ``functional`` function applied when ``rand(1).item() < p``; the subclasses name it
     and its arguments (the repr lists them as torchvision does, without spaces)."""
     _fn = None
     _args = ()
 
-    def __call__(self, img):
+    def forward(self, img):
         if _lt().rand(1).item() < self.p:
             return type(self)._fn(img, *(getattr(self, a) for a in self._args))
         return img
@@ -764,6 +785,7 @@ class RandomInvert(_RandomlyApplied):
     _fn = F.invert
 
     def __init__(self, p=0.5):
+        super().__init__()
         self.p = p
 
 
@@ -771,6 +793,7 @@ class RandomPosterize(_RandomlyApplied):
     _fn, _args = F.posterize, ("bits",)
 
     def __init__(self, bits, p=0.5):
+        super().__init__()
         self.bits, self.p = bits, p
 
 
@@ -778,6 +801,7 @@ class RandomSolarize(_RandomlyApplied):
     _fn, _args = F.solarize, ("threshold",)
 
     def __init__(self, threshold, p=0.5):
+        super().__init__()
         self.threshold, self.p = threshold, p
 
 
@@ -785,6 +809,7 @@ class RandomAdjustSharpness(_RandomlyApplied):
     _fn, _args = F.adjust_sharpness, ("sharpness_factor",)
 
     def __init__(self, sharpness_factor, p=0.5):
+        super().__init__()
         self.sharpness_factor, self.p = sharpness_factor, p
 
 
@@ -792,6 +817,7 @@ class RandomAutocontrast(_RandomlyApplied):
     _fn = F.autocontrast
 
     def __init__(self, p=0.5):
+        super().__init__()
         self.p = p
 
 
@@ -799,6 +825,7 @@ class RandomEqualize(_RandomlyApplied):
     _fn = F.equalize
 
     def __init__(self, p=0.5):
+        super().__init__()
         self.p = p
 
 
@@ -815,11 +842,12 @@ def _float_pair(value, name):
     return [float(value), float(value)] if isinstance(value, float) else value
 
 
-class ElasticTransform:
+class ElasticTransform(Module):
     """Displace every pixel by smoothed random noise: ``rand`` fields for x then y, each blurred
     by a Gaussian of ``sigma`` and scaled by ``alpha`` (torchvision's draws, in its order)."""
 
     def __init__(self, alpha=50.0, sigma=5.0, interpolation=InterpolationMode.BILINEAR, fill=0):
+        super().__init__()
         self.alpha = _float_pair(alpha, "alpha")
         self.sigma = _float_pair(sigma, "sigma")
         self.interpolation = _interpolation(interpolation)
@@ -847,7 +875,7 @@ class ElasticTransform:
         dy = field(1)
         return lt.concat([dx, dy], 1).permute([0, 2, 3, 1])
 
-    def __call__(self, tensor):
+    def forward(self, tensor):
         _, height, width = F.get_dimensions(tensor)
         displacement = self.get_params(self.alpha, self.sigma, [height, width])
         return F.elastic_transform(tensor, displacement, self.interpolation, self.fill)
