@@ -89,3 +89,20 @@ def test_running_statistics_that_require_grad_are_refused_in_grad_mode(stat, tra
             x, stats["running_mean"], stats["running_var"]))
         return refused, tuple(quiet), instance
     same(case)
+
+
+@pytest.mark.parametrize("dims", [2, 3])
+def test_nearest_grid_sample_gives_the_grid_a_zero_gradient(dims):
+    rng = np.random.default_rng(dims)
+    x = rng.normal(size=(2, 3) + (4,) * dims).astype(np.float32)
+    grid = rng.uniform(-1.2, 1.2, size=(2,) + (3,) * dims + (dims,)).astype(np.float32)
+
+    def case(lib):
+        inp = lib.tensor(x, requires_grad=True)
+        g = lib.tensor(grid, requires_grad=True)
+        out = lib.nn.functional.grid_sample(inp, g, mode="nearest", align_corners=False)
+        (out * lib.tensor(np.linspace(-1, 1, out.numel(), dtype=np.float32)).reshape(
+            out.shape)).sum().backward()
+        return (out.detach().numpy().round(5).tolist(), inp.grad.numpy().round(5).tolist(),
+                g.grad.numpy().tolist())
+    same(case)

@@ -406,6 +406,20 @@ def _padded_coords(coord, size, padding_mode, align_corners):
     return coord
 
 
+class _FlatInGrid(Op):
+    """Nearest sampling's output, as a function of the grid too: its gradient there is zero
+    (piecewise constant), which torch gives the grid rather than none."""
+
+    @staticmethod
+    def forward(ctx, sampled, grid):
+        ctx.grid_shape = grid.shape
+        return sampled
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad.new_zeros(ctx.grid_shape)
+
+
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
     """Sample ``input (N, C, *spatial)`` at ``grid (N, *out, n)`` locations in ``[-1, 1]``."""
     if mode not in ("bilinear", "nearest", "bicubic"):
@@ -450,7 +464,7 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     if mode == "nearest":
         corner = [np.rint(c._array).astype(np.int64) for c in coords]
         values, inside = sample(corner)
-        return values * inside
+        return _FlatInGrid.apply(values * inside, grid)
     if mode == "bicubic":
         return _bicubic_sample(grid, spatial, padding_mode, align_corners, sample)
     low = [c.detach().floor() for c in coords]
