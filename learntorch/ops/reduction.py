@@ -129,11 +129,15 @@ def _type_word(dt):
 class _EvenExtreme(Op):
     """Full ``max()``/``amax``: ties share the gradient evenly, as in torch."""
 
-    reduce = None  # the array method: "max" or "min" (x.max() skips np.max's Python wrappers)
+    # the array method "max"/"min" (x.max() skips np.max's Python wrappers), or a function
+    # ``reduce(x, axis, keepdims)`` (median, nanmedian)
+    reduce = None
 
     @classmethod
     def forward(cls, ctx, x, axes, keepdim):
-        out = getattr(x, cls.reduce)(axis=axes, keepdims=keepdim)
+        reduce = cls.reduce
+        out = (getattr(x, reduce)(axis=axes, keepdims=keepdim) if isinstance(reduce, str)
+               else reduce(x, axis=axes, keepdims=keepdim))
         ctx.save_for_backward(x, out)
         ctx.axes, ctx.keepdim = axes, keepdim
         return out
