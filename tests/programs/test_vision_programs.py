@@ -92,8 +92,8 @@ def mnist_example(torch, vision):
         transforms.ToTensor(),
         transforms.Normalize((0.1307,), (0.3081,))
     ])
-    dataset1 = datasets.FakeData(24, (1, 28, 28), 10, transform=transform)
-    dataset2 = datasets.FakeData(16, (1, 28, 28), 10, transform=transform, random_offset=100)
+    dataset1 = datasets.FakeData(16, (1, 28, 28), 10, transform=transform)
+    dataset2 = datasets.FakeData(8, (1, 28, 28), 10, transform=transform, random_offset=100)
     train_loader = torch.utils.data.DataLoader(dataset1, **train_kwargs)
     test_loader = torch.utils.data.DataLoader(dataset2, **test_kwargs)
     model = Net().to(device)
