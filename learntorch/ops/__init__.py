@@ -68,8 +68,8 @@ Tensor.where = _where_method
 
 
 def _new(fill):
-    def method(self, *size, dtype=None, device=None, requires_grad=False):
-        return fill(*size, dtype=dtype or self.dtype, device=device or self.device,
+    def method(self, *sizes, size=None, dtype=None, device=None, requires_grad=False):
+        return fill(*sizes, size=size, dtype=dtype or self.dtype, device=device or self.device,
                     requires_grad=requires_grad)
     method.__name__ = f"new_{fill.__name__}"
     method.__doc__ = f"``{fill.__name__}`` with this tensor's dtype and device by default."

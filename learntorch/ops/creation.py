@@ -142,18 +142,28 @@ def _filled(fill, size, dtype, device, requires_grad):
     return _finish(fill(_shape_arg(size), dtype=dtype.np), None, device, requires_grad)
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    return _filled(np.zeros, size, dtype, device, requires_grad)
+def _sizes(positional, size):
+    """The size given as ``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))``."""
+    if size is None:
+        return positional
+    if positional:
+        raise TypeError(f"size given both as positional arguments {positional} and by keyword")
+    return (size,)
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    return _filled(np.ones, size, dtype, device, requires_grad)
+def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False):
+    return _filled(np.zeros, _sizes(sizes, size), dtype, device, requires_grad)
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          memory_format=None):
+def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    return _filled(np.ones, _sizes(sizes, size), dtype, device, requires_grad)
+
+
+def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False, memory_format=None):
     """Uninitialised in torch; we return zeros so results never depend on leftover memory."""
-    return _filled(np.zeros, size, dtype, device, requires_grad)
+    return _filled(np.zeros, _sizes(sizes, size), dtype, device, requires_grad)
 
 
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,

@@ -27,7 +27,7 @@ from .. import random as _random
 from .._cpu_math import fma, libm
 from .._tensor import Tensor, _shape_arg
 from ._mutation import apply_inplace
-from .creation import _default, _finish, memory_order, zeros_in_layout_of
+from .creation import _default, _finish, _sizes, memory_order, zeros_in_layout_of
 from ._op import Op
 from ._promote import broadcast_shape
 
@@ -260,17 +260,17 @@ def _new_like(input, dtype, device, requires_grad, fill):
     return _finish(array, None, input.device if device is None else device, requires_grad)
 
 
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     """Uniform on [0, 1)."""
-    return _new(size, _default(dtype), device, requires_grad,
+    return _new(_sizes(sizes, size), _default(dtype), device, requires_grad,
                 lambda t: uniform_(t, generator=generator))
 
 
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
     """Standard normal."""
-    return _new(size, _default(dtype), device, requires_grad,
+    return _new(_sizes(sizes, size), _default(dtype), device, requires_grad,
                 lambda t: normal_(t, generator=generator))
 
 

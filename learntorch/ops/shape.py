@@ -62,8 +62,12 @@ def _fmt(shape):
     return "[" + ", ".join(str(s) for s in shape) + "]"
 
 
-def _size_args(args):
-    """``view(2, 3)``, ``view((2, 3))``, and -1 entries."""
+def _size_args(args, named=None):
+    """``view(2, 3)``, ``view((2, 3))``, ``view(size=(2, 3))`` (``named``), and -1 entries."""
+    if named is not None:
+        if args:
+            raise TypeError(f"sizes given both as positional arguments {args} and by keyword")
+        args = (named,)
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
     if all(type(a) is int for a in args):
@@ -116,8 +120,8 @@ def _alias(input):
     return as_view(Alias.apply(input), input)
 
 
-def view(input, *shape):
-    shape = _infer_shape(_size_args(shape), input.numel())
+def view(input, *sizes, size=None):
+    shape = _infer_shape(_size_args(sizes, size), input.numel())
     return as_view(View.apply(input, shape=shape), input)
 
 
@@ -125,9 +129,9 @@ def view_as(input, other):
     return view(input, other.shape)
 
 
-def reshape(input, *shape):
+def reshape(input, *sizes, shape=None):
     """A view when the memory layout allows it, otherwise a copy (like torch)."""
-    shape = _infer_shape(_size_args(shape), input.numel())
+    shape = _infer_shape(_size_args(sizes, shape), input.numel())
     if _viewable(input._array, shape):
         return as_view(View.apply(input, shape=shape), input)
     return UnsafeView.apply(input, shape=shape)
@@ -193,8 +197,8 @@ class Permute(Op):
         return grad.permute(tuple(np.argsort(ctx.dims)))
 
 
-def permute(input, *dims):
-    dims = _size_args(dims)
+def permute(input, *order, dims=None):
+    dims = _size_args(order, dims)
     ndim = input.dim()
     if len(dims) != ndim:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not "
@@ -331,8 +335,8 @@ def broadcast_view(x, shape):
     return out
 
 
-def expand(input, *sizes):
-    sizes = _size_args(sizes)
+def expand(input, *sizes, size=None):
+    sizes = _size_args(sizes, size)
     shape = input.shape
     if len(sizes) < len(shape):
         raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the "
@@ -492,10 +496,10 @@ class Flip(Op):
         return Flip.apply(grad, dims=ctx.dims)
 
 
-def flip(input, *dims):
+def flip(input, *order, dims=None):
     """Reverse the order of elements along ``dims`` (a copy)."""
     ndim = input.dim()
-    dims = _size_args(dims)
+    dims = _size_args(order, dims)
     wrapped = tuple(_wrap_dim(d, ndim) for d in dims)
     for d in wrapped:
         if wrapped.count(d) > 1:
@@ -565,9 +569,9 @@ class Repeat(Op):
         return summed.reshape(ctx.in_shape)
 
 
-def repeat(input, *sizes):
+def repeat(input, *sizes, repeats=None):
     """Tile the tensor ``sizes[i]`` times along dim i (leading new dims allowed)."""
-    sizes = _size_args(sizes)
+    sizes = _size_args(sizes, repeats)
     if len(sizes) < input.dim():
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
                            "dimensions of tensor")
@@ -579,9 +583,9 @@ def repeat(input, *sizes):
     return Repeat.apply(input, repeats=sizes)
 
 
-def tile(input, *dims):
+def tile(input, *order, dims=None):
     """``repeat`` with missing leading repeats taken as 1."""
-    dims = _size_args(dims)
+    dims = _size_args(order, dims)
     return repeat(input, (1,) * (input.dim() - len(dims)) + dims)
 
 
