@@ -6,7 +6,7 @@ import torch
 
 import learntorch as lt
 import learntorch.vision.ops as lto
-from vision_model_parity import check_seeded, ltm, tv, tvm
+from vision_model_parity import check_seeded, ltm, tvm
 
 import torchvision.ops as tvo  # noqa: E402
 

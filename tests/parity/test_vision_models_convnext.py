@@ -41,4 +41,5 @@ def test_bad_arguments_and_config_repr():
         ltm.ConvNeXt([1])
     assert repr(ltm.convnext.CNBlockConfig(96, None, 3)) == \
         repr(tvm.convnext.CNBlockConfig(96, None, 3))
-    assert [w.url for w in ltm.ConvNeXt_Large_Weights] == [w.url for w in tvm.ConvNeXt_Large_Weights]
+    assert [w.url for w in ltm.ConvNeXt_Large_Weights] == \
+        [w.url for w in tvm.ConvNeXt_Large_Weights]
