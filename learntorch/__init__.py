@@ -90,6 +90,11 @@ def is_nonzero(input):
 
 
 
+from ._arg_check import guard_tensor_functions  # noqa: E402
+
+guard_tensor_functions(globals(), Tensor)   # torch.exp(2.0): torch's TypeError, not ours
+
+
 def __getattr__(name):
     """``learntorch.sparse_coo_tensor`` and the like: an AttributeError naming the family that
     learntorch leaves out (README, 'What learntorch leaves out'), not only the name."""
