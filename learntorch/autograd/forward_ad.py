@@ -5,8 +5,9 @@ torch propagates tangents forward, op by op. learntorch has one differentiation 
 reverse-mode engine, so it gets the same numbers the way ``func.jvp`` does: a dual is a
 tensor that records its graph, and ``unpack_dual(y)`` differentiates ``y`` twice (``Jᵀu`` for a
 dummy ``u``, then that with respect to ``u`` along the tangents). What a program sees
-differs in one way: a dual (and what is computed from it) has ``requires_grad=True`` and a
-``grad_fn`` while the level is open.
+differs where the graph shows: a dual (and what is computed from it) has
+``requires_grad=True`` while the level is open; what is computed under ``no_grad`` has no
+tangent; and ``y.backward()`` inside the level frees the graph ``unpack_dual(y)`` needs.
 """
 from collections import namedtuple
 
@@ -33,6 +34,8 @@ def enter_dual_level():
 def exit_dual_level(*, level=None):
     """Close the level: every dual made in it loses its tangent."""
     global _level
+    if _level is None:
+        raise RuntimeError("Dual level must be a positive number.")
     _level = None
 
 
@@ -63,9 +66,12 @@ def make_dual(tensor, tangent, *, level=None):
                            f"of the original Tensor, this is not supported. Tensor is of size "
                            f"{list(tensor.shape)} while the given forward gradient is of size "
                            f"{list(tangent.shape)}.")
-    base = tensor if tensor.requires_grad else tensor.detach().requires_grad_(True)
-    _level.append((base, tangent, tensor.requires_grad))
     with enable_grad():
+        # a node of its own, so only what is computed from the dual carries its tangent (a
+        # primal that requires grad still gets gradients through it)
+        base = tensor.view_as(tensor) if tensor.requires_grad else \
+            tensor.detach().requires_grad_(True)
+        _level.append((base, tangent, tensor.requires_grad))
         return base.clone()   # not a leaf, so in-place ops on the dual are allowed, as in torch
 
 

@@ -99,3 +99,23 @@ def test_errors_match_torch(bad):
 def _in_level(fwad, fn):
     with fwad.dual_level():
         return fn()
+
+
+def test_a_primal_that_requires_grad_carries_a_tangent_only_through_its_dual():
+    def build(lib, fwad):
+        w, t = lib.tensor([1., 2.], requires_grad=True), lib.ones(2)
+        with fwad.dual_level():
+            d = fwad.make_dual(w, t)
+            y = d + w * 2
+            first = fwad.unpack_dual(y).tangent
+            fwad.make_dual(w, 2 * t)
+            return first, fwad.unpack_dual(d).tangent, fwad.unpack_dual(w).tangent
+    ours, theirs = run(build)
+    for a, b in zip(ours, theirs):
+        close(a, b)
+
+
+def test_closing_a_level_that_is_not_open_raises_torchs_error():
+    for _, fwad in LIBS:
+        with pytest.raises(RuntimeError, match="Dual level must be a positive number"):
+            fwad.exit_dual_level()
