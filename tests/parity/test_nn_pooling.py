@@ -353,3 +353,14 @@ ERRORS = [
 @pytest.mark.parametrize("index", range(len(ERRORS)))
 def test_errors_match_torch(index):
     check_raises(lambda: ERRORS[index](lt), lambda: ERRORS[index](torch))
+
+
+@pytest.mark.parametrize("shape", [(1, 0, 5), (0, 5), (0, 1, 5)])
+def test_avg_pool1d_on_empty_planes_raises_or_returns_as_torch(shape):
+    outcomes = []
+    for lib in (lt, torch):
+        try:
+            outcomes.append(tuple(lib.nn.functional.avg_pool1d(lib.zeros(*shape), 2).shape))
+        except RuntimeError as e:
+            outcomes.append(str(e))
+    assert outcomes[0] == outcomes[1]

@@ -527,6 +527,9 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     if input.dim() not in (2, 3):
         raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor "
                            "for argument #1 'self' (while checking arguments for avg_pool1d)")
+    if 0 in input.shape[-2:]:   # torch checks the one-row image it pools
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size "
+                           f"for input, but got:{list(input.unsqueeze(-2).shape)}")
     return _avg_pool(1, "avg_pool1d", "", input, kernel_size, stride, padding, ceil_mode,
                      count_include_pad)
 
