@@ -73,18 +73,30 @@ def _unchanged(picture):
         return picture.convert("RGBA" if "transparency" in picture.info else "RGB")
     if picture.mode == "1":
         return picture.convert("L")
-    if picture.mode in ("L", "LA", "RGB", "RGBA", "I;16", "I;16B"):
+    if picture.mode in ("L", "LA", "RGB", "RGBA"):
         return picture
     return picture.convert("RGB")
 
 
+def _deep_grey(picture, mode):
+    """A 16-bit grey image in ``mode``'s channels, kept uint16 (Pillow's convert would clip it
+    to 8 bits; torchvision's libpng path keeps the depth)."""
+    grey = np.array(picture).astype(np.uint16)
+    opaque = np.full_like(grey, np.iinfo(np.uint16).max)
+    channels = {ImageReadMode.UNCHANGED: [grey], ImageReadMode.GRAY: [grey],
+                ImageReadMode.GRAY_ALPHA: [grey, opaque], ImageReadMode.RGB: [grey] * 3,
+                ImageReadMode.RGB_ALPHA: [grey] * 3 + [opaque]}[mode]
+    return np.stack(channels, axis=-1)
+
+
 def _to_tensor(picture, mode):
     mode = _mode(mode)
-    picture = _unchanged(picture) if mode is ImageReadMode.UNCHANGED else \
-        picture.convert(_PIL_MODES[mode])
-    array = np.array(picture)
-    if array.dtype != np.uint8:   # 16-bit PNG greys
-        array = array.astype(np.uint16)
+    if picture.mode.startswith("I;16"):
+        array = _deep_grey(picture, mode)
+    else:
+        picture = _unchanged(picture) if mode is ImageReadMode.UNCHANGED else \
+            picture.convert(_PIL_MODES[mode])
+        array = np.array(picture)
     array = array[:, :, None] if array.ndim == 2 else array
     return learntorch.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1)))
 

@@ -62,11 +62,17 @@ def test_a_palette_png_with_transparency_decodes_to_rgba():
     assert tuple(image.shape) == (4, 6, 7)
 
 
-def test_sixteen_bit_png_stays_uint16(tmp_path):
+@pytest.mark.parametrize("mode,channels", [("UNCHANGED", 1), ("GRAY", 1), ("RGB", 3),
+                                           ("RGBA", 4)])
+def test_sixteen_bit_png_stays_uint16_in_every_mode(tmp_path, mode, channels):
     deep = RNG.integers(0, 65536, (5, 4), dtype=np.uint16)
     Image.fromarray(deep).save(tmp_path / "d.png")
-    image = vio.read_image(tmp_path / "d.png")
-    assert image.dtype == lt.uint16 and image.numpy()[0].tolist() == deep.tolist()
+    image = vio.read_image(tmp_path / "d.png", mode=mode)
+    assert image.dtype == lt.uint16 and tuple(image.shape) == (channels, 5, 4)
+    for c in range(min(channels, 3)):
+        assert image.numpy()[c].tolist() == deep.tolist()
+    if channels == 4:
+        assert (image.numpy()[3] == 65535).all()
 
 
 @pytest.mark.parametrize("channels", [1, 3])
