@@ -5,6 +5,7 @@ Views share the array's memory and a version counter with their base, so a write
 through one is seen by the other, and autograd can tell when a saved value changed.
 Math lives in ``learntorch.ops``; the methods here only forward to it.
 """
+import numbers
 import warnings
 import weakref
 
@@ -484,28 +485,46 @@ class Tensor:
 
     # -- operators (the math is in learntorch.ops) ---------------------------------------------
     # x + y, x - y, x * y, x / y and x @ y are the ops themselves: see the end of this file.
+    # The others answer NotImplemented for an operand no op takes (``x == "a"`` is then False,
+    # ``x != None`` True, and ``x ** "a"`` Python's own TypeError), as torch's do.
     def __rtruediv__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.div(other, self)
 
     def __floordiv__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.floor_divide(other, self)
 
     def __mod__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.remainder(self, other)
 
     def __rmod__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.remainder(other, self)
 
     def __pow__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.pow(self, other)
 
     def __rpow__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.pow(other, self)
 
     def __rmatmul__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.matmul(other, self)
 
     def __neg__(self):
@@ -521,12 +540,18 @@ class Tensor:
         return _ops.bitwise_not(self)
 
     def __and__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.logical_and(self, other) if self.dtype is _dtype.bool else _ops.bitwise_and(self, other)
 
     def __or__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.logical_or(self, other) if self.dtype is _dtype.bool else _ops.bitwise_or(self, other)
 
     def __xor__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.logical_xor(self, other) if self.dtype is _dtype.bool else _ops.bitwise_xor(self, other)
 
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
@@ -544,21 +569,33 @@ class Tensor:
         return self.div_(other)
 
     def __eq__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.eq(self, other)
 
     def __ne__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.ne(self, other)
 
     def __lt__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.lt(self, other)
 
     def __le__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.le(self, other)
 
     def __gt__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.gt(self, other)
 
     def __ge__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.ge(self, other)
 
     def __getitem__(self, index):
@@ -667,6 +704,11 @@ def _dtype_from_type_name(name):
         return _dtype.to_dtype(name.replace("torch.", ""))
     except TypeError:
         raise ValueError(f"invalid type: '{name}'") from None
+
+
+def _is_operand(value):
+    """What an operator computes with: a tensor, a number or a NumPy array."""
+    return isinstance(value, (Tensor, numbers.Number, np.ndarray, np.generic))
 
 
 def _host(array):
