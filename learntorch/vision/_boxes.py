@@ -8,7 +8,9 @@ import math
 
 import numpy as np
 
-from .. import argsort, float32, float64, int32, int64, no_grad, stack, tensor, where, zeros
+from .. import (argsort, float32, float64, int32, int64, no_grad, stack, tensor, unique, where,
+                zeros, zeros_like)
+from .. import bool as bool_
 
 __all__ = ["batched_nms", "box_area", "box_convert", "box_iou", "clip_boxes_to_image",
            "complete_box_iou", "distance_box_iou", "generalized_box_iou", "masks_to_boxes", "nms",
@@ -365,10 +367,23 @@ def nms(boxes, scores, iou_threshold):
 
 
 def batched_nms(boxes, scores, idxs, iou_threshold):
-    """NMS within each category ``idxs``: boxes are shifted apart by category (torchvision's
-    coordinate trick) so that boxes of different categories never overlap."""
+    """NMS within each category ``idxs``. Like torchvision on the CPU: up to 1,000 boxes are
+    shifted apart by category (the coordinate trick) so that boxes of different categories
+    never overlap, more go through one ``nms`` per category (large offsets would cost float32
+    precision there)."""
+    if boxes.numel() > 4000:
+        return _batched_nms_per_category(boxes, scores, idxs, iou_threshold)
     if boxes.numel() == 0:
         return zeros((0,), dtype=int64, device=boxes.device)
     max_coordinate = boxes.max()
     offsets = idxs.to(boxes) * (max_coordinate + tensor(1).to(boxes))
     return nms(boxes + offsets[:, None], scores, iou_threshold)
+
+
+def _batched_nms_per_category(boxes, scores, idxs, iou_threshold):
+    keep = zeros_like(scores, dtype=bool_)
+    for category in unique(idxs):
+        members = where(idxs == category)[0]
+        keep[members[nms(boxes[members], scores[members], iou_threshold)]] = True
+    kept = where(keep)[0]
+    return kept[scores[kept].sort(descending=True)[1]]

@@ -173,11 +173,12 @@ def test_nms_errors():
         lt_ops.nms(good, lt.zeros(3, dtype=lt.float64), 0.5)
 
 
-def test_batched_nms_is_nms_per_category():
+@pytest.mark.parametrize("n", [80, 1200])   # torchvision loops per category above 1,000 boxes
+def test_batched_nms_is_nms_per_category(n):
     rng = np.random.default_rng(7)
-    boxes = random_boxes(rng, (80,), "float32")
-    scores = rng.random(80).astype(np.float32)
-    idxs = rng.integers(0, 4, 80)
+    boxes = random_boxes(rng, (n,), "float32")
+    scores = rng.random(n).astype(np.float32)
+    idxs = rng.integers(0, 4, n)
     keep = lt_ops.batched_nms(lt.tensor(boxes), lt.tensor(scores), lt.tensor(idxs), 0.4).tolist()
     expected = []
     for c in range(4):
