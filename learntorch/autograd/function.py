@@ -9,6 +9,7 @@
 import functools
 import inspect
 import warnings
+import weakref
 
 from .._dtype import from_numpy_dtype, legacy_type_name
 from .grad_mode import _State
@@ -26,7 +27,7 @@ class Node:
     # Class-level defaults: a node only stores what it actually has (nodes are made per op).
     next_functions = ()
     needs_input_grad = ()
-    _saved = None          # tuple of saved_entry(tensor), or _FREED
+    _saved = None          # tuple of saved_entry(tensor, node), or _FREED
     _input_meta = None     # per input: (shape, numpy dtype) its gradient must have
     _num_outputs = 1
     _hooks = None
@@ -40,15 +41,21 @@ class Node:
 
     @property
     def saved_tensors(self):
+        """What forward saved, version-checked; this node's own outputs are re-attached to it
+        (see ``_SavedOutput``)."""
         saved = self._saved
         if saved is _FREED:
             raise RuntimeError(_FREED_MESSAGE)
         if saved is None:
             return ()
         out = []
-        for tensor, version, _ in saved:
+        for tensor, version in saved:
+            output_of = None
+            if type(tensor) is _SavedOutput:
+                output_of = (self, tensor.output_nr)
+                tensor = tensor.unpack(self)
             if tensor is not None and tensor._version_counter[0] != version:
-                raise RuntimeError(_modified_message(tensor, None, version))
+                raise RuntimeError(_modified_message(tensor, version, output_of))
             out.append(tensor)
         return tuple(out)
 
@@ -90,11 +97,44 @@ class Node:
 _FREED = object()
 
 
-def saved_entry(tensor):
-    """What a node keeps of a saved tensor: the tensor, its version and its grad_fn right now."""
+def saved_entry(tensor, node):
+    """What ``node`` keeps of a saved tensor: the tensor (an output of ``node`` itself as a
+    ``_SavedOutput``) and its version right now."""
     if tensor is None:
-        return (None, 0, None)
-    return (tensor, tensor._version_counter[0], tensor._grad_fn)
+        return (None, 0)
+    if tensor._grad_fn is node:
+        return (_SavedOutput(tensor), tensor._version_counter[0])
+    return (tensor, tensor._version_counter[0])
+
+
+class _SavedOutput:
+    """How a node keeps an output it saved: its array and version counter, and only a weak
+    reference to the output tensor itself.
+
+    The simple version saves the tensor, but the tensor's ``grad_fn`` is this node: the two
+    would form a cycle that only the garbage collector frees, keeping every activation of a
+    dropped graph alive until it runs.  torch breaks the cycle the same way (SavedVariable
+    stores an output without its grad_fn and re-attaches the node when unpacked).
+    """
+
+    __slots__ = ("ref", "array", "version_counter", "output_nr")
+
+    def __init__(self, out):
+        self.ref = weakref.ref(out)
+        self.array, self.version_counter, self.output_nr = (
+            out._array, out._version_counter, out._output_nr)
+
+    def unpack(self, node):
+        """The output while it lives; after that a new tensor with the same data and history."""
+        out = self.ref()
+        if out is None:
+            from .._tensor import Tensor
+            out = Tensor._make(self.array)
+            out._version_counter, out._grad_fn, out._requires_grad = (
+                self.version_counter, node, True)
+            if self.output_nr:
+                out._output_nr = self.output_nr
+        return out
 
 
 def forward_name(node):
@@ -102,18 +142,21 @@ def forward_name(node):
     return node.name().rstrip("0123456789").removesuffix("Backward")
 
 
-def _modified_message(tensor, grad_fn, version):
-    """torch's error for a saved tensor changed in place since; ``grad_fn``: the node that saved
-    it as its own output, else None (torch then names the tensor's grad_fn as it is now)."""
-    if grad_fn is not None:
-        name = forward_name(grad_fn)
+def _modified_message(tensor, version, output_of=None):
+    """torch's error for a saved tensor changed in place since.  ``output_of``: ``(node,
+    output_nr)`` when the node saved it as its own output (torch names that node); otherwise
+    torch names the tensor's grad_fn as it is now."""
+    output_nr = tensor._output_nr
+    if output_of is not None:
+        node, output_nr = output_of
+        name = forward_name(node)
     elif tensor._base is not None and tensor._view_version != tensor._version_counter[0] \
             and tensor._base._requires_grad and tensor._view_kind is None:
         name = "AsStrided"  # the history torch rebuilds for a view whose base changed
     else:
         name = tensor._grad_fn and forward_name(tensor._grad_fn)
     shape = "[" + ", ".join(str(s) for s in tensor.shape) + "]"
-    where = f", which is output {tensor._output_nr} of {name}," if name else ""
+    where = f", which is output {output_nr} of {name}," if name else ""
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [{legacy_type_name(tensor.dtype)} {shape}]{where} is at version "
@@ -304,7 +347,7 @@ class Function:
         outs = _wrap_outputs(node, [a for t, a in zip(is_tensor, args) if t],
                              (outputs,) if single else outputs, executable)
         if executable and node._to_save is not None:
-            node._saved = _saved_entries(node._to_save)
+            node._saved = _saved_entries(node, node._to_save)
         node._to_save = None
         return outs[0] if single else outs
 
@@ -384,13 +427,14 @@ def _wrap_outputs(node, inputs, outs, executable):
     return tuple(wired)
 
 
-def _saved_entries(tensors):
+def _saved_entries(node, tensors):
+    """``saved_entry`` of each tensor forward saved, once its outputs are attached to ``node``."""
     from .._tensor import Tensor
     for i, t in enumerate(tensors):
         if t is not None and not isinstance(t, Tensor):
             raise TypeError(f"save_for_backward can only save variables, but argument {i} is of "
                             f"type {type(t).__name__}")
-    return tuple(saved_entry(t) for t in tensors)
+    return tuple(saved_entry(t, node) for t in tensors)
 
 
 def _view_of_self(tensor):

@@ -6,12 +6,10 @@ formula is itself differentiable and ``create_graph=True`` gives higher-order gr
 Recording is the slow path: when grad mode is off or no input requires grad,
 ``Op.run`` calls ``forward`` and wraps the array, nothing more.
 """
-import weakref
-
 import numpy as np
 
 from .._tensor import Tensor
-from ..autograd.function import _FREED, Node, _modified_message, edge_of, fit_gradient
+from ..autograd.function import Node, _SavedOutput, edge_of, fit_gradient
 from ..autograd.grad_mode import _State
 
 _wrap = Tensor._make
@@ -54,55 +52,11 @@ class OpNode(Node):
                 fitted.append(g if g._array.dtype is meta[1] else fit_gradient(g, meta))
         return tuple(fitted)
 
-    @property
-    def saved_tensors(self):
-        """``Node.saved_tensors``, with this node's own output unpacked (see ``_SavedOutput``)."""
-        saved = self._saved
-        if saved is None or saved is _FREED:
-            return Node.saved_tensors.fget(self)  # () or torch's error
-        tensors = []
-        for tensor, version, grad_fn in saved:
-            if type(tensor) is _SavedOutput:
-                tensor, grad_fn = tensor.unpack(self), self
-            if tensor is not None and tensor._version_counter[0] != version:
-                raise RuntimeError(_modified_message(tensor, grad_fn, version))
-            tensors.append(tensor)
-        return tuple(tensors)
-
 
 def _sum_to_size(grad, shape):
     """``grad.sum_to_size(shape)`` without its argument checks: broadcasting made the shapes
     (``fit_gradient`` is the general version; this one runs for every bias gradient)."""
     return SumToSize.run((grad,), (grad._array,), {"shape": shape})
-
-
-class _SavedOutput:
-    """How a node keeps an output it saved: its array and version counter, and only a weak
-    reference to the output tensor itself.
-
-    The simple version saves the tensor, but the tensor's ``grad_fn`` is this node: the two
-    would form a cycle that only the garbage collector frees, keeping every activation of a
-    dropped graph alive until it runs.  torch breaks the cycle the same way (SavedVariable
-    stores an output without its grad_fn and re-attaches the node when unpacked).
-    """
-
-    __slots__ = ("ref", "array", "version_counter", "output_nr")
-
-    def __init__(self, out):
-        self.ref = weakref.ref(out)
-        self.array, self.version_counter, self.output_nr = (
-            out._array, out._version_counter, out._output_nr)
-
-    def unpack(self, node):
-        """The output while it lives; after that a new tensor with the same data and history."""
-        out = self.ref()
-        if out is None:
-            out = _wrap(self.array)
-            out._version_counter, out._grad_fn, out._requires_grad = (
-                self.version_counter, node, True)
-            if self.output_nr:
-                out._output_nr = self.output_nr
-        return out
 
 
 class Op:
@@ -156,24 +110,24 @@ class Op:
 
 
 def _saved_entry(array, inputs, arrays, result, out):
-    """What a node keeps of an array forward saved: ``(tensor, its version now, its grad_fn)``
+    """What a node keeps of an array forward saved: ``(tensor, its version now)``
     (``autograd.function.saved_entry``), the tensor found by the array's identity.
 
     ``result`` is what forward returned: for 0-d inputs NumPy returns a scalar, which
     ``_wrap`` turns into a new array, so the saved output is recognised by ``result``.
     """
     if array is None:
-        return (None, 0, None)
+        return (None, 0)
     if type(array) in (int, float, bool):  # a Python-number operand (see _promote.binary)
-        return (_wrap(np.asarray(array)), 0, None)
+        return (_wrap(np.asarray(array)), 0)
     for t, a in zip(inputs, arrays):
         if array is a:
-            return (t, t._version_counter[0], t._grad_fn)
+            return (t, t._version_counter[0])
     if array is result or array is out._array:
         if out._grad_fn is None:  # not differentiable (an integer output): no cycle to break
-            return (out, out._version_counter[0], None)
-        return (_SavedOutput(out), out._version_counter[0], None)
-    return (_wrap(array), 0, None)
+            return (out, out._version_counter[0])
+        return (_SavedOutput(out), out._version_counter[0])
+    return (_wrap(array), 0)
 
 
 from .shape import SumToSize  # noqa: E402  (shape.py builds on Op: import it once Op exists)
