@@ -587,6 +587,170 @@ def test_cross_entropy_graph_names_and_repeated_backward_like_torch():
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6, atol=1e-7)
 
 
+# -- the losses torch computes in one kernel: one node each, named as torch's --------------------
+def _probabilities(r, shape):
+    return r.uniform(0.05, 0.95, shape)
+
+
+# name -> (input maker, options); the target is a second float array of the input's shape
+ONE_NODE = [
+    ("mse_loss", {}), ("mse_loss", {"weight": True}), ("smooth_l1_loss", {}),
+    ("smooth_l1_loss", {"beta": 0.5}), ("smooth_l1_loss", {"beta": 0.0}), ("huber_loss", {}),
+    ("huber_loss", {"delta": 2.0}), ("huber_loss", {"weight": True}),
+    ("binary_cross_entropy", {}), ("binary_cross_entropy", {"weight": True}),
+    ("binary_cross_entropy_with_logits", {}),
+    ("binary_cross_entropy_with_logits", {"weight": True, "pos_weight": True}),
+]
+ONE_NODE_IDS = [f"{n}{''.join(f'-{k}' for k in kw)}" for n, kw in ONE_NODE]
+
+
+def _one_node_call(lib, fns, name, kw, reduction, target_grad, dtype="float64", shape=(4, 3)):
+    """(loss, input, target) of ``lib`` on fixed values (probabilities for bce)."""
+    r = np.random.default_rng(7)
+    make = _probabilities if name == "binary_cross_entropy" else (
+        lambda r, s: 2 * r.standard_normal(s))
+    x = lib.tensor(make(r, shape).astype(dtype), requires_grad=True)
+    t = lib.tensor(_probabilities(r, shape).astype(dtype), requires_grad=target_grad)
+    options = {k: lib.tensor(r.uniform(0.5, 2, shape[-1:] if k == "pos_weight" else shape)
+                             .astype(dtype)) for k in kw if kw[k] is True}
+    options.update({k: v for k, v in kw.items() if v is not True})
+    return getattr(fns, name)(x, t, reduction=reduction, **options), x, t
+
+
+def _graph(node, depth=2):
+    """The node's class name and, ``depth`` levels down, its next_functions' (None: no edge)."""
+    if node is None:
+        return None
+    return (type(node).__name__, node.name(),
+            [(_graph(n, depth - 1) if depth > 1 else type(n).__name__ if n is not None else None,
+              i) for n, i in node.next_functions])
+
+
+@pytest.mark.parametrize("name, kw", ONE_NODE, ids=ONE_NODE_IDS)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("target_grad", [False, True])
+def test_loss_grad_fn_and_next_functions_are_torchs(name, kw, reduction, target_grad):
+    """mse/smooth_l1/huber/bce/bce_with_logits end in torch's own node (MseLossBackward0 …)
+    whose next_functions lead to the input's and the target's AccumulateGrad (None for a
+    target without grad); with weight=, beta=0 the graph is torch's composition."""
+    ours, _, _ = _one_node_call(lt, F, name, kw, reduction, target_grad)
+    theirs, _, _ = _one_node_call(torch, TF, name, kw, reduction, target_grad)
+    assert _graph(ours.grad_fn, 3) == _graph(theirs.grad_fn, 3)
+
+
+def test_the_tutorial_graph_mse_after_linear_is_torchs():
+    """The blitz walks MSELoss -> Linear -> ReLU through next_functions; a broadcast target
+    reaches the node through ExpandBackward0, as torch's broadcast_tensors."""
+    graphs = []
+    for lib in (lt, torch):
+        lib.manual_seed(0)
+        z = lib.rand(3, requires_grad=True)
+        out = lib.nn.Linear(3, 3)(lib.relu(z).unsqueeze(0))
+        loss = lib.nn.MSELoss()(out, lib.zeros(1, 3))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the size warning, checked elsewhere
+            broadcast = lib.nn.functional.mse_loss(z, lib.zeros(2, 1, requires_grad=True))
+        graphs.append((_graph(loss.grad_fn, 1), _graph(broadcast.grad_fn, 2)))
+    assert graphs[0] == graphs[1]
+
+
+@pytest.mark.parametrize("name, kw", ONE_NODE, ids=ONE_NODE_IDS)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+def test_one_node_losses_values_and_grads_of_input_and_target_match_torch(name, kw, reduction,
+                                                                          dtype):
+    results = []
+    for lib, fns in ((lt, F), (torch, TF)):
+        loss, x, t = _one_node_call(lib, fns, name, kw, reduction, True, dtype)
+        upstream = lib.tensor(np.random.default_rng(1).uniform(-2, 2, tuple(loss.shape))
+                              .astype(dtype))
+        gx, gt = lib.autograd.grad(loss, (x, t), upstream)
+        results.append([v.detach().numpy() for v in (loss, gx, gt)])
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    for ours, theirs in zip(*results):
+        assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+        np.testing.assert_allclose(ours, theirs, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("name, kw", ONE_NODE, ids=ONE_NODE_IDS)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_one_node_losses_gradcheck_and_gradgradcheck_in_input_and_target(name, kw, reduction):
+    """First and second derivatives in input and target (the backward is written in tensor
+    ops), against finite differences in float64, and torch's second derivatives."""
+    _, x, t = _one_node_call(lt, F, name, kw, reduction, True, shape=(3, 2))
+    extra = {}
+    if kw:
+        loss_kw = dict(kw)
+        r = np.random.default_rng(5)
+        for k in [k for k in kw if kw[k] is True]:
+            extra[k] = lt.tensor(r.uniform(0.5, 2, (2,) if k == "pos_weight" else (3, 2)))
+            loss_kw.pop(k)
+        extra.update(loss_kw)
+
+    def fn(a, b):
+        return getattr(F, name)(a, b, reduction=reduction, **extra)
+
+    inputs = (x.detach().requires_grad_(), t.detach().requires_grad_())
+    assert gradcheck(fn, inputs)
+    assert gradgradcheck(fn, inputs)
+    hessians = []
+    for lib, fns, (a, b) in ((lt, F, inputs), (torch, TF, [torch.tensor(v.detach().numpy(),
+                                                           requires_grad=True) for v in inputs])):
+        options = {k: (torch.tensor(v.numpy()) if lib is torch and isinstance(v, lt.Tensor) else v)
+                   for k, v in extra.items()}
+        loss = getattr(fns, name)(a, b, reduction=reduction, **options)
+        ga, gb = lib.autograd.grad(loss.sum(), (a, b), create_graph=True)
+        second = lib.autograd.grad((ga * ga).sum() + (gb * ga).sum(), (a, b), allow_unused=True)
+        hessians.append([np.zeros(a.shape) if g is None else g.detach().numpy(force=True)
+                         for g in second])  # force: torch may give a ZeroTensor
+    for ours, theirs in zip(*hessians):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+def test_one_node_losses_equal_the_tensor_op_compositions_bit_for_bit():
+    """The chapters' stored losses were computed with the compositions: the ops give the
+    same float32 numbers (forward and gradient), not just close ones."""
+    r = np.random.default_rng(11)
+    x = lt.tensor(r.standard_normal((64, 10)).astype(np.float32), requires_grad=True)
+    y = lt.tensor(r.standard_normal((64, 10)).astype(np.float32))
+    for reduction in REDUCTIONS:
+        d = x - y
+        composed = {"none": d * d, "mean": (d * d).mean(), "sum": (d * d).sum()}[reduction]
+        loss = F.mse_loss(x, y, reduction=reduction)
+        assert np.array_equal(loss.detach().numpy(), composed.detach().numpy())
+        upstream = lt.ones(loss.shape)
+        g1, = lt.autograd.grad(loss, x, upstream)
+        g2, = lt.autograd.grad(composed, x, upstream)
+        assert np.array_equal(g1.numpy(), g2.numpy())
+    for beta in (1.0, 0.5):
+        d = x - y
+        a = d.abs()
+        huber = lt.where(a < beta, 0.5 * d * d, beta * (a - 0.5 * beta))
+        assert np.array_equal(F.huber_loss(x, y, delta=beta).detach().numpy(),
+                              huber.mean().detach().numpy())
+        assert np.array_equal(F.smooth_l1_loss(x, y, beta=beta).detach().numpy(),
+                              (huber / beta).mean().detach().numpy())
+    t = lt.tensor((r.random((64, 10)) < 0.5).astype(np.float32))
+    logits = 5 * x
+    composed = ((1 - t) * logits - F.logsigmoid(logits)).mean()
+    assert np.array_equal(F.binary_cross_entropy_with_logits(logits, t).detach().numpy(),
+                          composed.detach().numpy())
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, lib: F.binary_cross_entropy(lib.full((3,), 0.5, requires_grad=True), lib.ones(3),
+                                          weight=lib.ones(3, requires_grad=True)),
+    lambda F, lib: F.binary_cross_entropy_with_logits(lib.zeros(3, requires_grad=True),
+                                                      lib.ones(3),
+                                                      weight=lib.ones(3, requires_grad=True)),
+    lambda F, lib: F.binary_cross_entropy_with_logits(lib.zeros(3, requires_grad=True),
+                                                      lib.ones(3),
+                                                      pos_weight=lib.ones(3, requires_grad=True)),
+])
+def test_bce_weights_that_require_grad_are_refused_like_torch(call):
+    check_raises(lambda: call(F, lt), lambda: call(TF, torch))
+
+
 # -- linear_cross_entropy (torch 2.13) ------------------------------------------------------------
 @pytest.mark.parametrize("x_shape, w_shape, t_shape, kw", [
     ((5, 4), (3, 4), (5,), {}),

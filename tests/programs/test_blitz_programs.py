@@ -303,11 +303,6 @@ def autograd_basics(torch):
             "b_grad": b.grad, "flags": flags, "jvp": [first, second, inp.grad]}
 
 
-LOSSES_AS_COMPOSITES = "the loss is composed of other ops in nn/_functional/loss.py, so its " \
-    "grad_fn is MeanBackward0/SumBackward0/MulBackward0, not torch's own loss node"
-
-
-@pytest.mark.xfail(strict=True, reason=LOSSES_AS_COMPOSITES)
 @pytest.mark.parametrize("loss, expected", [
     ("mse_loss", "MseLossBackward0"), ("smooth_l1_loss", "SmoothL1LossBackward0"),
     ("huber_loss", "HuberLossBackward0"),

@@ -1,11 +1,12 @@
 """Loss functions (torch.nn.functional), written as torch computes them.
 
-The classification losses that training loops call on every step are single ops:
-``nll_loss`` picks ``-w[t]·logp[n, t]`` with one gather, and ``cross_entropy`` is
-``log_softmax`` (one op) followed by it.  ``binary_cross_entropy`` is an op too, for torch's
-gradient at probabilities of exactly 0 or 1.  The other losses are short compositions of
-tensor ops, the formulas of torch's ATen kernels, so their gradients (first and second
-order) come from autograd.
+The losses torch computes in one kernel are single ops here too, so their ``grad_fn`` is
+torch's (``MseLossBackward0`` …): ``nll_loss`` picks ``-w[t]·logp[n, t]`` with one gather,
+``cross_entropy`` is ``log_softmax`` (one op) followed by it, and mse, smooth_l1, huber and
+the two binary cross entropies compute the pointwise loss and its reduction in one forward,
+with a backward in tensor ops (differentiable again).  The other losses are short
+compositions of tensor ops, as torch's Python code writes them, so their gradients (first and
+second order) come from autograd.
 
 ``size_average``/``reduce`` are torch's deprecated pair: either one given overrides
 ``reduction`` by torch's legacy rule, with torch's warning.
@@ -93,38 +94,121 @@ def _broadcast(input, target):
 
 
 def _regression(input, target, kernel):
-    """Broadcast input and target (torch's warning when they differ) in a common float dtype."""
+    """Broadcast input and target (torch's warning when they differ); their common dtype."""
     _warn_size(input, target)
     input, target = _broadcast(input, target)
-    if not input.is_floating_point() and not target.is_floating_point():
+    return input, target, _float_dtype(input, target, kernel)
+
+
+def _float_dtype(input, target, kernel):
+    """The NumPy dtype input and target are computed in (torch's promotion); floats only."""
+    dt = _dtype.result_type(input, target)
+    if not dt.is_floating_point:
         raise _not_implemented(kernel, input)
-    return input, target
+    return dt.np
+
+
+# -- the losses torch computes in one kernel: pointwise loss and reduction in one op ------------
+def _reduced(ctx, loss, reduction):
+    """``loss`` (an array) reduced as ``ops.reduction``'s Mean and Sum do (the mean of nothing
+    is NaN, without NumPy's warning); ctx keeps how, for the backward."""
+    ctx.reduction, ctx.count = reduction, loss.size
+    if reduction == "mean":
+        return np.true_divide(loss.sum(), loss.size, dtype=loss.dtype)
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _per_element(ctx, grad):
+    """The gradient reaching each element of the pointwise loss: ``grad / count`` for 'mean'."""
+    return grad / ctx.count if ctx.reduction == "mean" else grad
+
+
+def _as(array, dtype):
+    return array if array.dtype == dtype else array.astype(dtype)
+
+
+class MseLoss(Op):
+    """``(x − y)²`` reduced; the gradient is ``2(x − y)`` (÷ count for 'mean'), and its
+    negative for y."""
+
+    @staticmethod
+    def forward(ctx, x, y, reduction, dtype):
+        ctx.save_for_backward(x, y)
+        difference = _as(x, dtype) - _as(y, dtype)
+        return _reduced(ctx, difference * difference, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        grad_x = _per_element(ctx, grad) * (x - y) * 2
+        return grad_x, -grad_x if ctx.needs_input_grad[1] else None
+
+
+def _huber(difference, delta):
+    """``½z²`` for ``|z| < delta``, else ``delta·(|z| − ½delta)`` (arrays)."""
+    z = np.abs(difference)
+    return np.where(z < delta, 0.5 * difference * difference, delta * (z - 0.5 * delta))
+
+
+class SmoothL1Loss(Op):
+    """``huber(x − y, beta) / beta`` reduced; the gradient is ``(x − y)/beta`` inside
+    ``|x − y| < beta``, ``sign(x − y)`` outside."""
+
+    @staticmethod
+    def forward(ctx, x, y, reduction, beta, dtype):
+        ctx.save_for_backward(x, y)
+        ctx.beta = beta
+        return _reduced(ctx, _huber(_as(x, dtype) - _as(y, dtype), beta) / beta, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        difference = x - y
+        slope = ops.where(difference.abs() < ctx.beta, difference / ctx.beta, difference.sign())
+        grad_x = _per_element(ctx, grad) * slope
+        return grad_x, -grad_x if ctx.needs_input_grad[1] else None
+
+
+class HuberLoss(Op):
+    """``huber(x − y, delta)`` reduced; the gradient is ``x − y`` inside ``|x − y| < delta``,
+    ``delta·sign(x − y)`` outside."""
+
+    @staticmethod
+    def forward(ctx, x, y, reduction, delta, dtype):
+        ctx.save_for_backward(x, y)
+        ctx.delta = delta
+        return _reduced(ctx, _huber(_as(x, dtype) - _as(y, dtype), delta), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        difference = x - y
+        slope = ops.where(difference.abs() < ctx.delta, difference,
+                          difference.sign() * ctx.delta)
+        grad_x = _per_element(ctx, grad) * slope
+        return grad_x, -grad_x if ctx.needs_input_grad[1] else None
 
 
 # -- regression losses --------------------------------------------------------------------------
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """``|input − target|``, reduced."""
     reduction = _reduction(size_average, reduce, reduction)
-    input, target = _regression(input, target, "abs_cpu")
+    input, target, _ = _regression(input, target, "abs_cpu")
     _check_weight_size(weight, input)
     loss = (input - target).abs()
     return _weighted(loss, weight, reduction) if weight is not None else _reduce(loss, reduction)
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
-    """``(input − target)²``, reduced."""
+    """``(input − target)²``, reduced (one op; with ``weight``, torch's composition)."""
     reduction = _reduction(size_average, reduce, reduction)
-    input, target = _regression(input, target, "mse_cpu")
+    input, target, dtype = _regression(input, target, "mse_cpu")
     _check_weight_size(weight, input)
-    difference = input - target
-    loss = difference * difference
-    return _weighted(loss, weight, reduction) if weight is not None else _reduce(loss, reduction)
-
-
-def _huber(difference, delta):
-    """``½z²`` for ``|z| < delta``, else ``delta·(|z| − ½delta)``."""
-    z = difference.abs()
-    return ops.where(z < delta, 0.5 * difference * difference, delta * (z - 0.5 * delta))
+    if weight is not None:
+        return _weighted((input - target) ** 2, weight, reduction)
+    return MseLoss.apply(input, target, reduction=reduction, dtype=dtype)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
@@ -134,9 +218,10 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     input, target = _broadcast(input, target)
-    if beta == 0.0:
+    if beta == 0.0:  # torch's l1_loss: abs of the difference
         return _reduce((input - target).abs(), reduction)
-    return _reduce(_huber(input - target, beta) / beta, reduction)
+    dtype = _float_dtype(input, target, "smooth_l1_cpu")
+    return SmoothL1Loss.apply(input, target, reduction=reduction, beta=beta, dtype=dtype)
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
@@ -147,8 +232,11 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     input, target = _broadcast(input, target)
     _check_weight_size(weight, input)
-    loss = _huber(input - target, delta)
-    return _reduce(loss * weight if weight is not None else loss, reduction)
+    dtype = _float_dtype(input, target, "huber_cpu")
+    if weight is None:
+        return HuberLoss.apply(input, target, reduction=reduction, delta=delta, dtype=dtype)
+    loss = HuberLoss.apply(input, target, reduction="none", delta=delta, dtype=dtype)
+    return _reduce(loss * weight, reduction)
 
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
@@ -519,26 +607,39 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
 
 # -- binary classification ----------------------------------------------------------------------
 class BinaryCrossEntropy(Op):
-    """``-w·(t·log x + (1 − t)·log(1 − x))`` with each log clamped at −100, as torch does;
+    """``-w·(t·log x + (1 − t)·log(1 − x))`` reduced, each log clamped at −100 as torch does;
     the x-gradient is torch's ``w·(x − t) / max(x(1 − x), 1e-12)``, finite at 0 and 1."""
 
     @staticmethod
-    def forward(ctx, x, t, w):
-        ctx.save_for_backward(x, t, w)
-        log_x = np.maximum(np.log(x), -100)
-        log_1mx = np.maximum(np.log1p(-x), -100)
-        return -(t * log_x + (1 - t) * log_1mx) * w
+    def forward(ctx, x, t, weight, reduction):
+        ctx.save_for_backward(x, t)
+        ctx.weight = weight
+        with np.errstate(divide="ignore"):  # log 0 = -inf, clamped: no warning
+            log_x = np.maximum(np.log(x), -100)
+            log_1mx = np.maximum(np.log1p(-x), -100)
+        loss = -(t * log_x + (1 - t) * log_1mx)
+        return _reduced(ctx, loss if weight is None else loss * weight, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        x, t, w = ctx.saved_tensors
-        scale = grad * w
+        x, t = ctx.saved_tensors
+        scale = _weigh(ctx, _per_element(ctx, grad))
         grad_x = grad_t = None
         if ctx.needs_input_grad[0]:
             grad_x = scale * (x - t) / (x * (1 - x)).clamp(min=1e-12)
         if ctx.needs_input_grad[1]:
             grad_t = scale * ((1 - x).log() - x.log())  # unclamped, as torch's
-        return grad_x, grad_t, None
+        return grad_x, grad_t
+
+
+def _weigh(ctx, scale):
+    return scale if ctx.weight is None else scale * _wrap(ctx.weight)
+
+
+def _no_grad_for(function, argument, tensor):
+    if tensor is not None and tensor.requires_grad and is_grad_enabled():
+        raise RuntimeError(f"The function '{function}' is not differentiable with respect to "
+                           f"argument '{argument}'. This input cannot have requires_grad True.")
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
@@ -551,11 +652,45 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          "size.")
     if bool(((input._array < 0) | (input._array > 1)).any()):
         raise RuntimeError("all elements of input should be between 0 and 1")
-    if weight is None:
-        weight = _wrap(np.ones((), input._array.dtype))
-    else:
-        weight = weight.expand(broadcast_shape(tuple(target.shape), tuple(weight.shape)))
-    return _reduce(BinaryCrossEntropy.apply(input, target, weight), reduction)
+    _no_grad_for("binary_cross_entropy", "weight", weight)
+    return BinaryCrossEntropy.apply(input, target, weight=None if weight is None else weight._array,
+                                    reduction=reduction)
+
+
+class BinaryCrossEntropyWithLogits(Op):
+    """``w·((1 − t)·x − (1 + (p − 1)·t)·log σ(x))`` reduced (p: pos_weight), with
+    ``log σ(x) = −log(1 + e^−x)`` stable for any logit; torch's gradients
+    ``w·((1 + (p − 1)·t)·σ(x) − p·t)`` for x and ``w·(log σ(−x) − p·log σ(x))`` for t."""
+
+    @staticmethod
+    def forward(ctx, x, t, weight, pos_weight, reduction, dtype):
+        ctx.save_for_backward(x, t)
+        ctx.weight, ctx.pos_weight = weight, pos_weight
+        x, t = _as(x, dtype), _as(t, dtype)
+        log_sigmoid = -np.logaddexp(0, -x)
+        if pos_weight is not None:
+            log_sigmoid = log_sigmoid * ((pos_weight - 1) * t + 1)
+        loss = (1 - t) * x - log_sigmoid
+        return _reduced(ctx, loss if weight is None else loss * weight, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t = ctx.saved_tensors
+        scale = _weigh(ctx, _per_element(ctx, grad))
+        pos_weight = None if ctx.pos_weight is None else _wrap(ctx.pos_weight)
+        grad_x = grad_t = None
+        if ctx.needs_input_grad[0]:
+            if pos_weight is None:
+                grad_x = scale * (x.sigmoid() - t)
+            else:
+                positive = pos_weight * t
+                grad_x = scale * ((positive + 1 - t) * x.sigmoid() - positive)
+        if ctx.needs_input_grad[1]:
+            if pos_weight is None:
+                grad_t = scale * -x
+            else:
+                grad_t = scale * (logsigmoid(-x) - logsigmoid(x) * pos_weight)
+        return grad_x, grad_t
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
@@ -566,13 +701,15 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
-    log_sigmoid = logsigmoid(input)
-    if pos_weight is not None:
-        log_sigmoid = log_sigmoid * ((pos_weight - 1) * target + 1)
-    loss = (1 - target) * input - log_sigmoid
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    if not input.is_floating_point():
+        raise _not_implemented("log_sigmoid_cpu", input)
+    _no_grad_for("binary_cross_entropy_with_logits", "weight", weight)
+    _no_grad_for("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
+    dt = _dtype.result_type(*[t for t in (input, target, weight, pos_weight) if t is not None])
+    return BinaryCrossEntropyWithLogits.apply(
+        input, target, weight=None if weight is None else _as(weight._array, dt.np),
+        pos_weight=None if pos_weight is None else _as(pos_weight._array, dt.np),
+        reduction=reduction, dtype=dt.np)
 
 
 # -- margin and embedding losses ----------------------------------------------------------------
