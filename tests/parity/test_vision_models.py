@@ -14,27 +14,11 @@ import torch
 import learntorch as lt
 import learntorch.vision.models as ltm
 from torchvision_oracle import import_torchvision
+from vision_model_parity import assert_same_weights, built_pair
 
 tv = import_torchvision()
 import torchvision.models as tvm  # noqa: E402
 import torchvision.models.vgg  # noqa: E402,F401
-
-
-def built_pair(name, seed=0, **kwargs):
-    torch.manual_seed(seed)
-    theirs = getattr(tvm, name)(**kwargs)
-    lt.manual_seed(seed)
-    ours = getattr(ltm, name)(**kwargs)
-    return theirs, ours
-
-
-def assert_same_weights(theirs, ours):
-    a, b = theirs.state_dict(), ours.state_dict()
-    assert list(a) == list(b)
-    for key in a:
-        assert tuple(a[key].shape) == tuple(b[key].shape), key
-        assert str(a[key].dtype) == str(b[key].dtype).replace("learntorch", "torch"), key
-        np.testing.assert_array_equal(b[key].numpy(), a[key].numpy(), err_msg=key)
 
 
 def load_theirs(theirs, ours):
