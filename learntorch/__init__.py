@@ -92,7 +92,8 @@ def is_nonzero(input):
 
 from ._arg_check import guard_tensor_functions  # noqa: E402
 
-guard_tensor_functions(globals(), Tensor)   # torch.exp(2.0): torch's TypeError, not ours
+for _namespace in (globals(), vars(special), vars(linalg)):   # torch.exp(2.0): torch's TypeError
+    guard_tensor_functions(_namespace, Tensor)
 
 
 def __getattr__(name):

@@ -35,9 +35,16 @@ def _guarded(fn, tensor_type):
     return call
 
 
+_guards = {}   # function -> its guarded twin: aliases (arccosh, acosh) stay one object
+
+
 def guard_tensor_functions(namespace, tensor_type):
     """Wrap each function of ``namespace`` that is also a Tensor method (so takes a tensor
-    first) with torch's TypeError for a non-tensor first argument."""
+    first) with torch's TypeError for a non-tensor first argument. ``special.expit`` and
+    ``sigmoid`` are the same function, so guarding both namespaces keeps them one object."""
+    methods = {id(f) for f in vars(tensor_type).values() if inspect.isfunction(f)}
     for name, value in list(namespace.items()):
-        if inspect.isfunction(value) and getattr(tensor_type, name, None) is value:
-            namespace[name] = _guarded(value, tensor_type)
+        if inspect.isfunction(value) and id(value) in methods:
+            if value not in _guards:
+                _guards[value] = _guarded(value, tensor_type)
+            namespace[name] = _guards[value]

@@ -700,8 +700,6 @@ def test_affine_grid_is_torchs_to_the_bit(size, align_corners):
     assert np.array_equal(ours.numpy(), theirs.numpy())
 
 
-@pytest.mark.xfail(strict=True, reason="unary ops read input._array without checking the type: "
-                   "torch.log10(2.0) raises AttributeError instead of torch's TypeError")
 def test_a_unary_op_given_a_float_raises_torchs_type_error():
     """super_resolution's PSNR is ``10 * log10(1 / mse.item())`` with math.log10; a reader who
     writes torch.log10 there gets torch's TypeError, naming the argument."""
