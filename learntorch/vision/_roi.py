@@ -152,8 +152,25 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
     return _per_image(input, batch, compute)
 
 
-class RoIAlign(nn.Module):
+class _RoIModule(nn.Module):
+    """The RoI pooling modules: they keep their arguments by name (``_arguments``, in the
+    function's order), pass them to ``_function`` and list them in their repr."""
+
+    _arguments = ()
+
+    def forward(self, input, rois):
+        return self._function(input, rois, *[getattr(self, name) for name in self._arguments])
+
+    def __repr__(self):
+        listed = ", ".join(f"{name}={getattr(self, name)}" for name in self._arguments)
+        return f"{self.__class__.__name__}({listed})"
+
+
+class RoIAlign(_RoIModule):
     """See :func:`roi_align`."""
+
+    _function = staticmethod(roi_align)
+    _arguments = ("output_size", "spatial_scale", "sampling_ratio", "aligned")
 
     def __init__(self, output_size, spatial_scale, sampling_ratio, aligned=False):
         super().__init__()
@@ -161,15 +178,6 @@ class RoIAlign(nn.Module):
         self.spatial_scale = spatial_scale
         self.sampling_ratio = sampling_ratio
         self.aligned = aligned
-
-    def forward(self, input, rois):
-        return roi_align(input, rois, self.output_size, self.spatial_scale, self.sampling_ratio,
-                         self.aligned)
-
-    def __repr__(self):
-        return (f"{self.__class__.__name__}(output_size={self.output_size}, "
-                f"spatial_scale={self.spatial_scale}, sampling_ratio={self.sampling_ratio}, "
-                f"aligned={self.aligned})")
 
 
 # -- position-sensitive pooling (R-FCN) ------------------------------------------------------
@@ -249,8 +257,11 @@ def ps_roi_pool(input, boxes, output_size, spatial_scale=1.0):
     return _ps_pool(input, r, ay, ax, pooled_height, pooled_width)
 
 
-class PSRoIAlign(nn.Module):
+class PSRoIAlign(_RoIModule):
     """See :func:`ps_roi_align`."""
+
+    _function = staticmethod(ps_roi_align)
+    _arguments = ("output_size", "spatial_scale", "sampling_ratio")
 
     def __init__(self, output_size, spatial_scale, sampling_ratio):
         super().__init__()
@@ -258,29 +269,17 @@ class PSRoIAlign(nn.Module):
         self.spatial_scale = spatial_scale
         self.sampling_ratio = sampling_ratio
 
-    def forward(self, input, rois):
-        return ps_roi_align(input, rois, self.output_size, self.spatial_scale,
-                            self.sampling_ratio)
 
-    def __repr__(self):
-        return (f"{self.__class__.__name__}(output_size={self.output_size}, "
-                f"spatial_scale={self.spatial_scale}, sampling_ratio={self.sampling_ratio})")
-
-
-class PSRoIPool(nn.Module):
+class PSRoIPool(_RoIModule):
     """See :func:`ps_roi_pool`."""
+
+    _function = staticmethod(ps_roi_pool)
+    _arguments = ("output_size", "spatial_scale")
 
     def __init__(self, output_size, spatial_scale):
         super().__init__()
         self.output_size = output_size
         self.spatial_scale = spatial_scale
-
-    def forward(self, input, rois):
-        return ps_roi_pool(input, rois, self.output_size, self.spatial_scale)
-
-    def __repr__(self):
-        return (f"{self.__class__.__name__}(output_size={self.output_size}, "
-                f"spatial_scale={self.spatial_scale})")
 
 
 # -- roi_pool --------------------------------------------------------------------------------
@@ -355,17 +354,13 @@ def roi_pool(input, boxes, output_size, spatial_scale=1.0):
     return picked.where(keep, tensor(fill, device=input.device))
 
 
-class RoIPool(nn.Module):
+class RoIPool(_RoIModule):
     """See :func:`roi_pool`."""
+
+    _function = staticmethod(roi_pool)
+    _arguments = ("output_size", "spatial_scale")
 
     def __init__(self, output_size, spatial_scale):
         super().__init__()
         self.output_size = output_size
         self.spatial_scale = spatial_scale
-
-    def forward(self, input, rois):
-        return roi_pool(input, rois, self.output_size, self.spatial_scale)
-
-    def __repr__(self):
-        return (f"{self.__class__.__name__}(output_size={self.output_size}, "
-                f"spatial_scale={self.spatial_scale})")
