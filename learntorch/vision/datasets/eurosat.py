@@ -2,6 +2,7 @@
 import os
 
 from .folder import ImageFolder, default_loader
+from .utils import dataset_not_found
 
 __all__ = ["EuroSAT"]
 
@@ -15,9 +16,8 @@ class EuroSAT(ImageFolder):
         self._base_folder = os.path.join(root, "eurosat")
         self._data_folder = os.path.join(self._base_folder, "2750")
         if not os.path.exists(self._data_folder):
-            raise RuntimeError(f"Dataset not found: unpack EuroSAT.zip so that "
-                               f"{self._data_folder} holds its class folders. learntorch never "
-                               "downloads.")
+            raise dataset_not_found(f"unpack EuroSAT.zip so that {self._data_folder} holds "
+                                    "its class folders")
         super().__init__(self._data_folder, transform=transform,
                          target_transform=target_transform, loader=loader)
         self.root = root

@@ -7,16 +7,11 @@ import os
 from pathlib import Path
 
 from .folder import ImageFolder, default_loader, find_classes, make_dataset
-from .utils import verify_str_arg
+from .utils import dataset_not_found, verify_str_arg
 from .vision import VisionDataset
 
 __all__ = ["Country211", "RenderedSST2", "DTD", "Food101", "Imagenette", "GTSRB",
            "OxfordIIITPet", "Caltech256"]
-
-
-def _missing(where, what):
-    return RuntimeError(f"Dataset not found: {where} should hold {what}. learntorch never "
-                        "downloads.")
 
 
 class _Listed(VisionDataset):
@@ -44,7 +39,7 @@ class Country211(ImageFolder):
         root = Path(root).expanduser()
         self._base_folder = root / "country211"
         if not self._base_folder.is_dir():
-            raise _missing(self._base_folder, "the unpacked country211.tgz")
+            raise dataset_not_found(f"{self._base_folder} should hold the unpacked country211.tgz")
         super().__init__(str(self._base_folder / self._split), transform=transform,
                          target_transform=target_transform, loader=loader)
         self.root = str(root)
@@ -63,7 +58,7 @@ class RenderedSST2(_Listed):
         self.class_to_idx = {"negative": 0, "positive": 1}
         folder = self._base_folder / self._split_to_folder[self._split]
         if not all((folder / c).is_dir() for c in self.classes):
-            raise _missing(folder, "the folders negative/ and positive/")
+            raise dataset_not_found(f"{folder} should hold the folders negative/ and positive/")
         self._samples = make_dataset(str(folder), extensions=("png",))
         self.loader = loader
 
@@ -83,7 +78,8 @@ class DTD(_Listed):
         self._base_folder = Path(self.root) / type(self).__name__.lower()
         self._data_folder = self._base_folder / "dtd"
         if not self._data_folder.is_dir():
-            raise _missing(self._data_folder, "the unpacked dtd-r1.0.1.tar.gz")
+            raise dataset_not_found(f"{self._data_folder} should hold "
+                                    "the unpacked dtd-r1.0.1.tar.gz")
         with open(self._data_folder / "labels" / f"{split}{partition}.txt") as f:
             names = [line.strip().split("/") for line in f]
         self.classes = sorted({cls for cls, _ in names})
@@ -106,7 +102,8 @@ class Food101(_Listed):
         self._base_folder = Path(self.root) / "food-101"
         meta, images = self._base_folder / "meta", self._base_folder / "images"
         if not (meta.is_dir() and images.is_dir()):
-            raise _missing(self._base_folder, "meta/ and images/ (the unpacked food-101.tar.gz)")
+            raise dataset_not_found(f"{self._base_folder} should hold "
+                                    "meta/ and images/ (the unpacked food-101.tar.gz)")
         with open(meta / f"{split}.json") as f:
             listing = json.load(f)
         self.classes = sorted(listing)
@@ -140,7 +137,8 @@ class Imagenette(_Listed):
         self._size = verify_str_arg(size, "size", ["full", "320px", "160px"])
         self._size_root = Path(self.root) / self._FOLDERS[self._size]
         if not self._size_root.exists():
-            raise _missing(self._size_root, f"the unpacked {self._size_root.name}.tgz")
+            raise dataset_not_found(f"{self._size_root} should hold "
+                                    f"the unpacked {self._size_root.name}.tgz")
         image_root = str(self._size_root / self._split)
         self.wnids, self.wnid_to_idx = find_classes(image_root)
         self.classes = [self._WNID_TO_CLASS[wnid] for wnid in self.wnids]
@@ -165,7 +163,8 @@ class GTSRB(_Listed):
         self._target_folder = self._base_folder / "GTSRB" / (
             "Training" if self._split == "train" else "Final_Test/Images")
         if not self._target_folder.is_dir():
-            raise _missing(self._target_folder, "the unpacked GTSRB archives")
+            raise dataset_not_found(f"{self._target_folder} should hold "
+                                    "the unpacked GTSRB archives")
         if self._split == "train":
             self._samples = make_dataset(str(self._target_folder), extensions=(".ppm",))
         else:
@@ -196,7 +195,7 @@ class OxfordIIITPet(VisionDataset):
         base = Path(self.root) / "oxford-iiit-pet"
         images, annotations = base / "images", base / "annotations"
         if not (images.is_dir() and annotations.is_dir()):
-            raise _missing(base, "images/ and annotations/")
+            raise dataset_not_found(f"{base} should hold images/ and annotations/")
         with open(annotations / f"{self._split}.txt") as f:
             rows = [line.strip().split() for line in f]
         ids = [row[0] for row in rows]
@@ -235,7 +234,7 @@ class Caltech256(_Listed):
                          target_transform=target_transform)
         folder = Path(self.root) / "256_ObjectCategories"
         if not folder.exists():
-            raise _missing(folder, "the unpacked 256_ObjectCategories.tar")
+            raise dataset_not_found(f"{folder} should hold the unpacked 256_ObjectCategories.tar")
         self.categories = sorted(os.listdir(folder))
         self.index, self.y = [], []
         for i, category in enumerate(self.categories):

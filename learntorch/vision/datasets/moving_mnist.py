@@ -5,7 +5,7 @@ import numpy as np
 
 import learntorch
 
-from .utils import verify_str_arg
+from .utils import dataset_not_found, verify_str_arg
 from .vision import VisionDataset
 
 __all__ = ["MovingMNIST"]
@@ -31,8 +31,7 @@ class MovingMNIST(VisionDataset):
         self.split_ratio = split_ratio
         path = os.path.join(self._base_folder, self._filename)
         if not os.path.exists(path):
-            raise RuntimeError(f"Dataset not found: put {self._filename} in {self._base_folder}. "
-                               "learntorch never downloads.")
+            raise dataset_not_found(f"put {self._filename} in {self._base_folder}")
         frames = np.load(path, allow_pickle=False)   # (20 frames, clips, 64, 64)
         frames = {"train": frames[:split_ratio], "test": frames[split_ratio:]}.get(split, frames)
         clips = np.ascontiguousarray(frames.transpose(1, 0, 2, 3)[:, :, None])

@@ -57,12 +57,17 @@ def list_files(root, suffix, prefix=False):
     return [os.path.join(root, d) for d in names] if prefix else names
 
 
+def dataset_not_found(what):
+    """The error a dataset raises when its files are not there: ``what`` says where to put
+    which files."""
+    return RuntimeError(f"Dataset not found: {what}. learntorch never downloads.")
+
+
 def require_files(folder, names, how):
     """``folder``'s path; a RuntimeError naming what is missing and ``how`` to get it, if any
     of ``names`` is not in it."""
     folder = Path(folder)
     missing = [n for n in names if not (folder / n).exists()]
     if missing:
-        raise RuntimeError(f"Dataset not found: put {', '.join(missing)} in {folder} ({how}). "
-                           "learntorch never downloads.")
+        raise dataset_not_found(f"put {', '.join(missing)} in {folder} ({how})")
     return folder
