@@ -195,29 +195,20 @@ def _fisher_yates(n, words):
     the last earlier step that targeted it (or its own index); steps targeting the same
     position form a chain, and following chains back is pointer jumping: log2(n) gathers.
     """
-    steps = np.arange(n)
-    j = np.empty(n, dtype=np.intp)              # step i swaps positions i and j[i] >= i
-    j[:-1] = words % np.arange(n, 1, -1, dtype=np.uint32)
-    j[:-1] += steps[:-1]
-    j[-1] = n - 1
-    order, targets = _by_target(j, steps)
+    order, targets = _by_target(n, words)
     first = np.empty(n, dtype=bool)             # in that order: the first step of its group
     first[0] = True
     np.not_equal(targets[1:], targets[:-1], out=first[1:])
     # held[i]: the step whose value position i holds when step i comes (or i itself), i.e.
     # the last step before i that targeted i: the last of i's group, unless that is step i
     # swapping i with itself (about log(n) steps do), when it is the one before it.
-    held = steps.copy()
+    held = np.arange(n)
     ends = np.flatnonzero(first[1:])            # the last step of every group but the final one
     held[targets[ends]] = order[ends]
     held[targets[-1]] = order[-1]
     stay = np.flatnonzero(order == targets)
     held[targets[stay]] = np.where(first[stay], targets[stay], order[stay - 1])
-    while True:
-        jumped = held[held]
-        if np.array_equal(jumped, held):
-            break
-        held = jumped
+    _follow_to_roots(held)
     # held[i] is now the step whose *own index* started the chain, i.e. the value step i
     # hands on. A group's first step takes its target's own value; each later step the value
     # the step before it in the group handed on.
@@ -227,19 +218,36 @@ def _fisher_yates(n, words):
     return perm
 
 
-def _by_target(j, steps):
+def _by_target(n, words):
     """The steps sorted by target, then by step, and their targets: one sort of packed keys
     ``target << bits | step`` (unique, so any sort is stable; 32-bit keys while n <= 2**16,
-    3x faster than a stable argsort of the targets)."""
-    n = j.size
+    3x faster than a stable argsort of the targets), built in place in the keys' dtype."""
     half, whole = (np.uint16, np.uint32) if n <= 2 ** 16 else (np.uint32, np.uint64)
-    keys = j.astype(whole)
+    steps = np.arange(n, dtype=whole)
+    keys = np.empty(n, dtype=whole)             # step i swaps i and i + words[i] % (n - i)
+    np.remainder(words, np.arange(n, 1, -1, dtype=np.uint32), out=keys[:-1])
+    keys[-1] = 0                                # the last step swaps n-1 with itself
+    keys += steps
     keys <<= 8 * np.dtype(half).itemsize
-    keys |= steps.astype(whole)
+    keys |= steps
     keys.sort()
     low, high = (0, 1) if sys.byteorder == "little" else (1, 0)
     pairs = keys.view(half).reshape(n, 2)       # each key as (step, target) halves
     return pairs[:, low].astype(np.intp), pairs[:, high].astype(np.intp)
+
+
+def _follow_to_roots(parent):
+    """Point every entry of a forest's ``parent`` array (a root is its own parent) at its root,
+    in place: pointer jumping, each round only over the entries whose parent is no root yet.
+
+    (The simple loop, ``parent = parent[parent]`` until nothing changes, gathers all n entries
+    every round; here most are settled after one, which makes randperm about 15% faster.)
+    """
+    active = np.flatnonzero(parent[parent] != parent)
+    while active.size:
+        grandparents = parent[parent[active]]
+        parent[active] = grandparents
+        active = active[parent[grandparents] != grandparents]
 
 
 # -- the public functions ------------------------------------------------------------------------
