@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
+from ..autograd.function import Node, edge_of
 from ..autograd.grad_mode import _State
 from ._mutation import apply_inplace, check_inplace, inplace_of, take_history, view_inplace_error
 from ._op import Op
@@ -202,24 +203,63 @@ def narrow(input, dim, start, length):
     return getitem(input, (slice(None),) * d + (slice(start, start + length),))
 
 
-class Unbind(Select):
-    """One piece of ``unbind`` (a view)."""
+class _JointViews(Node):
+    """The one ``grad_fn`` of all the views ``unbind``/``split`` return, as in torch: piece
+    ``i`` is output ``i`` of it, so the pieces' gradients meet here and are joined back into
+    the input's gradient in one step (a piece that got none counts as zeros)."""
+
+    def __init__(self, input, pieces, dim):
+        self.next_functions = (edge_of(input),)
+        self.needs_input_grad = (True,)
+        self._input_meta = ((input._array.shape, input._array.dtype),)
+        self._num_outputs = len(pieces)
+        self._output_meta = [(p.shape, p.dtype) for p in pieces]
+        self._dim = dim
+        for i, p in enumerate(pieces):
+            p._grad_fn, p._output_nr, p._requires_grad = self, i, True
+
+
+class UnbindBackward0(_JointViews):
+    def apply(self, *grads):
+        return (stack(grads, self._dim),)
+
+
+class SplitBackward0(_JointViews):
+    def __init__(self, input, pieces, dim):
+        super().__init__(input, pieces, dim)
+        self._saved_self_sym_sizes = tuple(input.shape)
+
+    def apply(self, *grads):
+        return (cat(grads, self._dim),)
+
+
+class SplitWithSizesBackward0(SplitBackward0):
+    pass
+
+
+def _views_together(input, d, indices, node_class, **saved):
+    """The views ``input[index]`` one op returns together: one shared grad_fn when recorded,
+    and torch forbids changing them in place under grad mode.  ``saved``: what the node shows
+    as ``_saved_<name>``; torch keeps the dim as it was given, a negative one read unsigned."""
+    array = input._array
+    pieces = tuple(as_view(Tensor._make(array[index]), input) for index in indices)
+    if _State.enabled:
+        for p in pieces:
+            if p._view_kind != "inference":
+                p._view_kind = "multi"
+        if input._requires_grad and array.dtype.kind in "fc":
+            node = node_class(input, pieces, d)
+            saved["dim"] = saved["dim"] % 2 ** 64
+            for name, value in saved.items():
+                setattr(node, "_saved_" + name, value)
+    return pieces
 
 
 def unbind(input, dim=0):
     d = _wrap_dim(dim, input.dim())
     lead = (slice(None),) * d
-    return _several_views(tuple(as_view(Unbind.apply(input, index=lead + (i, Ellipsis)), input)
-                                for i in range(input.shape[d])))
-
-
-def _several_views(views):
-    """Views one op returned together: torch forbids changing them in place under grad mode."""
-    if _State.enabled:
-        for v in views:
-            if v._view_kind != "inference":
-                v._view_kind = "multi"
-    return views
+    return _views_together(input, d, [lead + (i, Ellipsis) for i in range(input.shape[d])],
+                           UnbindBackward0, dim=dim)
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -491,22 +531,13 @@ def column_stack(tensors, *, out=None):
 
 
 # -- splitting ---------------------------------------------------------------------------------
-class Split(Slice):
-    """One piece of ``split`` by a size (a view)."""
-
-
-class SplitWithSizes(Slice):
-    """One piece of ``split`` by a list of sizes (a view)."""
-
-
-def _pieces(input, d, sizes, op):
-    """Views of consecutive lengths ``sizes`` along dim ``d``."""
-    pieces, start = [], 0
+def _windows(d, sizes):
+    """Indices of consecutive lengths ``sizes`` along dim ``d``."""
+    indices, start = [], 0
     for size in sizes:
-        index = (slice(None),) * d + (slice(start, start + size), Ellipsis)
-        pieces.append(as_view(op.apply(input, index=index), input))
+        indices.append((slice(None),) * d + (slice(start, start + size), Ellipsis))
         start += size
-    return tuple(pieces) if op is Slice else _several_views(tuple(pieces))
+    return indices
 
 
 def _split_dim(input, dim):
@@ -529,7 +560,9 @@ def split(tensor, split_size_or_sections, dim=0):
         raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension "
                            f"size of {length}")
     count = max(-(-length // size), 1) if size else 1
-    return _pieces(tensor, d, [size] * (count - 1) + [length - size * (count - 1)], Split)
+    sizes = [size] * (count - 1) + [length - size * (count - 1)]
+    return _views_together(tensor, d, _windows(d, sizes), SplitBackward0, dim=dim,
+                           split_size=size)
 
 
 def split_with_sizes(input, split_sizes, dim=0):
@@ -541,7 +574,8 @@ def split_with_sizes(input, split_sizes, dim=0):
     if sum(sizes) != input.shape[d]:
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {input.shape[d]} "
                            f"(input tensor's size at dimension {d}), but got split_sizes={sizes}")
-    return _pieces(input, d, sizes, SplitWithSizes)
+    return _views_together(input, d, _windows(d, sizes), SplitWithSizesBackward0, dim=dim,
+                           split_sizes=tuple(sizes))
 
 
 def chunk(input, chunks, dim=0):
@@ -550,11 +584,10 @@ def chunk(input, chunks, dim=0):
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-    d = _wrap_dim(dim, input.dim())
-    length = input.shape[d]
+    length = input.shape[_wrap_dim(dim, input.dim())]
     if length == 0:  # split(0) would give one piece; torch keeps the number of chunks
-        return split_with_sizes(input, [0] * chunks, d)
-    return split(input, -(-length // chunks), d)
+        return split_with_sizes(input, [0] * chunks, dim)
+    return split(input, -(-length // chunks), dim)
 
 
 def tensor_split(input, indices_or_sections, dim=0):
@@ -579,7 +612,7 @@ def tensor_split(input, indices_or_sections, dim=0):
             raise RuntimeError(f"number of sections must be larger than 0, got {arg}")
         small, extra = divmod(input.shape[d], arg)
         sizes = [small + 1] * extra + [small] * (arg - extra)
-        return _pieces(input, d, sizes, Slice)
+        return tuple(as_view(Slice.apply(input, index=i), input) for i in _windows(d, sizes))
     bounds = [int(i) for i in arg]
     return tuple(getitem(input, (slice(None),) * d + (slice(a, b),))
                  for a, b in zip([0] + bounds, bounds + [None]))
