@@ -1,8 +1,12 @@
 """The model registry (get_model, list_models, get_model_weights, get_weight) and the
-torchvision.ops blocks the models are made of, against torchvision's."""
+torchvision.ops blocks the models are made of, and what each checkpoint says about itself
+(transforms, meta), against torchvision's."""
+import json
+
 import numpy as np
 import pytest
 import torch
+from PIL import Image
 
 import learntorch as lt
 import learntorch.vision.ops as lto
@@ -39,9 +43,41 @@ def test_get_model_weights_finds_the_enum_of_every_builder():
         assert ours.__name__ == theirs.__name__
         assert [(w.name, w.url) for w in ours] == [(w.name, w.url) for w in theirs], name
         assert repr(ours.DEFAULT) == repr(theirs.DEFAULT)
-        for w, t in zip(ours, theirs):  # VGG16's IMAGENET1K_FEATURES has no categories
-            categories = t.meta["categories"]
-            assert w.meta["num_classes"] == (None if categories is None else len(categories))
+        for w, t in zip(ours, theirs):
+            assert described(w) == described(t), f"{name}: {w}"
+
+
+def described(weights):
+    """What a checkpoint's entry says, comparable across the libraries (their enums differ;
+    JSON writes NaN accuracies, which compare unequal, as the same word)."""
+    preset = weights.transforms
+    keywords = {k: getattr(v, "value", v) for k, v in preset.keywords.items()}
+    return (preset.func.__name__, json.dumps(keywords), repr(preset()), preset().describe(),
+            json.dumps(weights.meta))
+
+
+def test_weights_transforms_prepare_an_image_as_torchvisions():
+    image = np.random.default_rng(0).integers(0, 256, (300, 260, 3), dtype=np.uint8)
+    for name in ["ResNet50_Weights.IMAGENET1K_V2", "ViT_B_16_Weights.IMAGENET1K_SWAG_E2E_V1",
+                 "Inception_V3_Weights.IMAGENET1K_V1", "VGG16_Weights.IMAGENET1K_FEATURES"]:
+        ours, theirs = ltm.get_weight(name).transforms(), tvm.get_weight(name).transforms()
+        assert isinstance(ours, lt.nn.Module)
+        # Pillow resizes a PIL image for both; a uint8 tensor's antialiased resize may round
+        # a pixel one level apart from torchvision's integer kernel: 1/255 before normalizing.
+        one_level = 1 / 255 / min(ours.std)
+        for make, wrap, atol in [(Image.fromarray, Image.fromarray, 1e-5),
+                                 (lambda a: lt.tensor(a).permute(2, 0, 1),
+                                  lambda a: torch.tensor(a).permute(2, 0, 1), one_level + 1e-5)]:
+            got, want = ours(make(image)), theirs(wrap(image))
+            assert got.dtype == lt.float32 and tuple(got.shape) == tuple(want.shape), name
+            np.testing.assert_allclose(got.numpy(), want.numpy(), atol=atol, err_msg=name)
+
+
+def test_a_builder_takes_its_class_count_from_the_weights_categories():
+    for library in (ltm, tvm):
+        with pytest.raises(ValueError, match="The parameter 'num_classes' expected value 1000 "
+                                             "but got 10 instead."):
+            library.resnet18(weights=library.ResNet18_Weights.DEFAULT, num_classes=10)
 
 
 def test_get_weight_by_full_name():
@@ -60,7 +96,7 @@ def test_weights_entries_carry_url_and_meta():
     w = ltm.ResNet18_Weights.IMAGENET1K_V1
     assert isinstance(w, ltm.WeightsEnum) and isinstance(w.value, ltm.Weights)
     assert w.url == tvm.ResNet18_Weights.IMAGENET1K_V1.url
-    assert w.meta["num_classes"] == len(tvm.ResNet18_Weights.IMAGENET1K_V1.meta["categories"])
+    assert w.meta["categories"][:2] == ["tench", "goldfish"] and len(w.meta["categories"]) == 1000
 
 
 # -- torchvision.ops blocks ------------------------------------------------------------------

@@ -1,20 +1,25 @@
 """torchvision's model-builder plumbing: weight enums, the model registry (``get_model``,
 ``list_models``) and the legacy ``pretrained=`` interface.
 
-A ``Weights`` entry records where torchvision publishes a checkpoint; ``get_state_dict``
-fetches it with ``learntorch.hub.load_state_dict_from_url`` (cached, so an offline machine
-works once the file sits in ``hub.get_dir()/checkpoints``).
+A ``Weights`` entry records where torchvision publishes a checkpoint, the preset transforms
+it was trained with and torchvision's ``meta`` for it (both read from
+``vision/data/weights_meta.json``, written by ``tools/vision_weights_meta.py``);
+``get_state_dict`` fetches it with ``learntorch.hub.load_state_dict_from_url`` (cached, so an
+offline machine works once the file sits in ``hub.get_dir()/checkpoints``).
 """
 import enum
 import fnmatch
 import functools
 import importlib
 import inspect
+import json
+import pathlib
 import typing
 import warnings
 from dataclasses import dataclass, field
 
 from ... import hub
+from ..transforms import _presets
 
 __all__ = ["WeightsEnum", "Weights", "get_model", "get_model_builder", "get_model_weights",
            "get_weight", "list_models"]
@@ -22,7 +27,8 @@ __all__ = ["WeightsEnum", "Weights", "get_model", "get_model_builder", "get_mode
 
 @dataclass
 class Weights:
-    """Where a checkpoint lives and what it is (``transforms`` is None: no preset transforms)."""
+    """Where a checkpoint lives, the transforms that prepare its input (a callable that builds
+    the preset) and what it is (``meta``: categories, parameter count, accuracy …)."""
     url: str
     transforms: object = None
     meta: dict = field(default_factory=dict)
@@ -61,13 +67,32 @@ class WeightsEnum(enum.Enum):
 
 
 def weights_enum(name, checkpoints, default):
-    """A ``WeightsEnum`` subclass from ``{member: (url, number of categories or None)}``; a
-    third item, a dict, adds meta entries (e.g. ``min_size``)."""
-    members = {key: Weights(entry[0], meta={"num_classes": entry[1], **dict(entry[2:3] and
-                                                                          entry[2])})
-               for key, entry in checkpoints.items()}
+    """A ``WeightsEnum`` subclass from ``{member: url}``, each checkpoint described as
+    torchvision describes it; ``default`` names the member ``DEFAULT`` stands for."""
+    members = {key: _weights(f"{name}.{key}", url) for key, url in checkpoints.items()}
     members["DEFAULT"] = members[default]
     return WeightsEnum(name, members, module=__name__.rsplit(".", 1)[0])
+
+
+@functools.cache
+def _described():
+    path = pathlib.Path(__file__).resolve().parent.parent / "data" / "weights_meta.json"
+    return json.loads(path.read_text())
+
+
+def _weights(key, url):
+    """``key``'s (e.g. ``"ResNet18_Weights.IMAGENET1K_V1"``) entry of weights_meta.json."""
+    described = _described()
+    entry = described["checkpoints"][key]
+    (preset, keywords), = entry["transforms"].items()
+    keywords = {k: _presets.InterpolationMode(v) if k == "interpolation" else
+                tuple(v) if type(v) is list else v for k, v in keywords.items()}
+    meta = dict(entry["meta"])
+    if meta.get("categories") is not None:
+        meta["categories"] = described["categories"][meta["categories"]]
+    if "min_size" in meta:
+        meta["min_size"] = tuple(meta["min_size"])
+    return Weights(url, functools.partial(getattr(_presets, preset), **keywords), meta)
 
 
 def _sequence_to_str(seq, separate_last=""):
@@ -147,8 +172,8 @@ def _ovewrite_named_param(kwargs, param, new_value):
 
 def build(model_cls, weights, progress, *args, **kwargs):
     """``model_cls(*args, **kwargs)`` with ``weights`` loaded into it, as every builder does."""
-    if weights is not None and weights.meta["num_classes"] is not None:
-        _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+    if weights is not None and weights.meta["categories"] is not None:
+        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
     model = model_cls(*args, **kwargs)
     if weights is not None:
         model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))

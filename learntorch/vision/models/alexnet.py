@@ -33,7 +33,7 @@ class AlexNet(nn.Module):
 
 
 AlexNet_Weights = weights_enum("AlexNet_Weights", {
-    "IMAGENET1K_V1": ("https://download.pytorch.org/models/alexnet-owt-7be5be79.pth", 1000),
+    "IMAGENET1K_V1": "https://download.pytorch.org/models/alexnet-owt-7be5be79.pth",
 }, "IMAGENET1K_V1")
 
 

@@ -104,7 +104,7 @@ class ConvNeXt(nn.Module):
 
 def _convnext(block_setting, stochastic_depth_prob, weights, progress, **kwargs):
     if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
     model = ConvNeXt(block_setting, stochastic_depth_prob=stochastic_depth_prob, **kwargs)
     if weights is not None:
         model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
@@ -115,7 +115,7 @@ _URL = "https://download.pytorch.org/models/"
 
 
 def _enum(name, file):
-    return weights_enum(name, {"IMAGENET1K_V1": (_URL + file, 1000)}, "IMAGENET1K_V1")
+    return weights_enum(name, {"IMAGENET1K_V1": _URL + file}, "IMAGENET1K_V1")
 
 
 ConvNeXt_Tiny_Weights = _enum("ConvNeXt_Tiny_Weights", "convnext_tiny-983f1562.pth")

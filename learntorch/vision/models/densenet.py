@@ -128,7 +128,7 @@ _URL = "https://download.pytorch.org/models/"
 
 
 def _enum(name, file):
-    return weights_enum(name, {"IMAGENET1K_V1": (_URL + file, 1000)}, "IMAGENET1K_V1")
+    return weights_enum(name, {"IMAGENET1K_V1": _URL + file}, "IMAGENET1K_V1")
 
 
 DenseNet121_Weights = _enum("DenseNet121_Weights", "densenet121-a639ec97.pth")
@@ -142,7 +142,7 @@ def _builder(name, growth_rate, block_config, num_init_features, enum):
     def builder(*, weights=None, progress=True, **kwargs):
         weights = enum.verify(weights)
         if weights is not None:
-            _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+            _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
         model = DenseNet(growth_rate, block_config, num_init_features, **kwargs)
         if weights is not None:
             _load_state_dict(model, weights, progress)

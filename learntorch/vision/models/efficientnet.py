@@ -179,7 +179,7 @@ class EfficientNet(nn.Module):
 
 def _efficientnet(inverted_residual_setting, dropout, last_channel, weights, progress, **kwargs):
     if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
     model = EfficientNet(inverted_residual_setting, dropout, last_channel=last_channel, **kwargs)
     if weights is not None:
         model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
@@ -218,9 +218,9 @@ _URL = "https://download.pytorch.org/models/"
 
 
 def _enum(name, v1, v2=None):
-    checkpoints = {"IMAGENET1K_V1": (_URL + v1, 1000)}
+    checkpoints = {"IMAGENET1K_V1": _URL + v1}
     if v2 is not None:
-        checkpoints["IMAGENET1K_V2"] = (_URL + v2, 1000)
+        checkpoints["IMAGENET1K_V2"] = _URL + v2
     return weights_enum(name, checkpoints, "IMAGENET1K_V1" if v2 is None else "IMAGENET1K_V2")
 
 

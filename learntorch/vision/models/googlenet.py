@@ -161,7 +161,7 @@ def _build_inception(model_cls, weights, progress, aux_default, kwargs):
             _ovewrite_named_param(kwargs, "transform_input", True)
         _ovewrite_named_param(kwargs, "aux_logits", True)
         _ovewrite_named_param(kwargs, "init_weights", False)
-        _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
     model = model_cls(**kwargs)
     if weights is not None:
         model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
@@ -169,7 +169,7 @@ def _build_inception(model_cls, weights, progress, aux_default, kwargs):
 
 
 GoogLeNet_Weights = weights_enum("GoogLeNet_Weights", {
-    "IMAGENET1K_V1": ("https://download.pytorch.org/models/googlenet-1378be20.pth", 1000)},
+    "IMAGENET1K_V1": "https://download.pytorch.org/models/googlenet-1378be20.pth"},
     "IMAGENET1K_V1")
 
 

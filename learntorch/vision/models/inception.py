@@ -219,8 +219,8 @@ class InceptionAux(nn.Module):
 
 
 Inception_V3_Weights = weights_enum("Inception_V3_Weights", {
-    "IMAGENET1K_V1": ("https://download.pytorch.org/models/inception_v3_google-0cc3c7bd.pth",
-                      1000)}, "IMAGENET1K_V1")
+    "IMAGENET1K_V1": "https://download.pytorch.org/models/inception_v3_google-0cc3c7bd.pth"},
+    "IMAGENET1K_V1")
 
 
 @register_model()

@@ -307,8 +307,7 @@ class MaxVit(nn.Module):
 
 
 MaxVit_T_Weights = weights_enum("MaxVit_T_Weights", {
-    "IMAGENET1K_V1": ("https://download.pytorch.org/models/maxvit_t-bc5ab103.pth", 1000,
-                      {"min_size": (224, 224)})}, "IMAGENET1K_V1")
+    "IMAGENET1K_V1": "https://download.pytorch.org/models/maxvit_t-bc5ab103.pth"}, "IMAGENET1K_V1")
 
 
 @register_model()
@@ -317,7 +316,7 @@ def maxvit_t(*, weights: Optional[MaxVit_T_Weights] = None, progress=True, **kwa
     """MaxViT-T; ``weights`` (a ``MaxVit_T_Weights``) loads torchvision's checkpoint."""
     weights = MaxVit_T_Weights.verify(weights)
     if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
         _ovewrite_named_param(kwargs, "input_size", weights.meta["min_size"])
     input_size = kwargs.pop("input_size", (224, 224))
     model = MaxVit(stem_channels=64, block_channels=[64, 128, 256, 512], block_layers=[2, 2, 5, 2],

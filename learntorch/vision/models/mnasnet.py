@@ -126,7 +126,7 @@ _URL = "https://download.pytorch.org/models/"
 
 
 def _enum(name, file):
-    return weights_enum(name, {"IMAGENET1K_V1": (_URL + file, 1000)}, "IMAGENET1K_V1")
+    return weights_enum(name, {"IMAGENET1K_V1": _URL + file}, "IMAGENET1K_V1")
 
 
 MNASNet0_5_Weights = _enum("MNASNet0_5_Weights", "mnasnet0.5_top1_67.823-3ffadce67e.pth")

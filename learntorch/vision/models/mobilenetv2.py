@@ -85,8 +85,8 @@ class MobileNetV2(nn.Module):
 
 _URL = "https://download.pytorch.org/models/"
 MobileNet_V2_Weights = weights_enum("MobileNet_V2_Weights", {
-    "IMAGENET1K_V1": (_URL + "mobilenet_v2-b0353104.pth", 1000),
-    "IMAGENET1K_V2": (_URL + "mobilenet_v2-7ebf99e0.pth", 1000)}, "IMAGENET1K_V2")
+    "IMAGENET1K_V1": _URL + "mobilenet_v2-b0353104.pth",
+    "IMAGENET1K_V2": _URL + "mobilenet_v2-7ebf99e0.pth"}, "IMAGENET1K_V2")
 
 
 @register_model()

@@ -144,7 +144,7 @@ def _mobilenet_v3_conf(arch, width_mult=1.0, reduced_tail=False, dilated=False, 
 
 def _mobilenet_v3(inverted_residual_setting, last_channel, weights, progress, **kwargs):
     if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
     model = MobileNetV3(inverted_residual_setting, last_channel, **kwargs)
     if weights is not None:
         model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
@@ -153,10 +153,10 @@ def _mobilenet_v3(inverted_residual_setting, last_channel, weights, progress, **
 
 _URL = "https://download.pytorch.org/models/"
 MobileNet_V3_Large_Weights = weights_enum("MobileNet_V3_Large_Weights", {
-    "IMAGENET1K_V1": (_URL + "mobilenet_v3_large-8738ca79.pth", 1000),
-    "IMAGENET1K_V2": (_URL + "mobilenet_v3_large-5c1a4163.pth", 1000)}, "IMAGENET1K_V2")
+    "IMAGENET1K_V1": _URL + "mobilenet_v3_large-8738ca79.pth",
+    "IMAGENET1K_V2": _URL + "mobilenet_v3_large-5c1a4163.pth"}, "IMAGENET1K_V2")
 MobileNet_V3_Small_Weights = weights_enum("MobileNet_V3_Small_Weights", {
-    "IMAGENET1K_V1": (_URL + "mobilenet_v3_small-047dcff4.pth", 1000)}, "IMAGENET1K_V1")
+    "IMAGENET1K_V1": _URL + "mobilenet_v3_small-047dcff4.pth"}, "IMAGENET1K_V1")
 
 
 @register_model()

@@ -161,7 +161,7 @@ class RegNet(nn.Module):
 
 def _regnet(block_params, weights, progress, **kwargs):
     if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
     norm_layer = kwargs.pop("norm_layer", partial(nn.BatchNorm2d, eps=1e-05, momentum=0.1))
     model = RegNet(block_params, norm_layer=norm_layer, **kwargs)
     if weights is not None:
@@ -194,7 +194,7 @@ _MEMBERS = ["IMAGENET1K_V1", "IMAGENET1K_V2", "IMAGENET1K_SWAG_E2E_V1",
 
 
 def _enum(size):
-    checkpoints = {member: (f"{_URL}{file}.pth", 1000)
+    checkpoints = {member: f"{_URL}{file}.pth"
                    for member, file in zip(_MEMBERS, _FILES[size]) if file is not None}
     default = "IMAGENET1K_V2" if "IMAGENET1K_V2" in checkpoints else "IMAGENET1K_SWAG_E2E_V1"
     return weights_enum(f"RegNet_{size}_Weights", checkpoints, default)

@@ -147,9 +147,9 @@ _URL = "https://download.pytorch.org/models/"
 
 
 def _enum(name, v1, v2=None):
-    checkpoints = {"IMAGENET1K_V1": (_URL + v1, 1000)}
+    checkpoints = {"IMAGENET1K_V1": _URL + v1}
     if v2 is not None:
-        checkpoints["IMAGENET1K_V2"] = (_URL + v2, 1000)
+        checkpoints["IMAGENET1K_V2"] = _URL + v2
     return weights_enum(name, checkpoints, "IMAGENET1K_V1" if v2 is None else "IMAGENET1K_V2")
 
 

@@ -95,7 +95,7 @@ _URL = "https://download.pytorch.org/models/"
 
 
 def _enum(name, file):
-    return weights_enum(name, {"IMAGENET1K_V1": (_URL + file, 1000)}, "IMAGENET1K_V1")
+    return weights_enum(name, {"IMAGENET1K_V1": _URL + file}, "IMAGENET1K_V1")
 
 
 ShuffleNet_V2_X0_5_Weights = _enum("ShuffleNet_V2_X0_5_Weights", "shufflenetv2_x0.5-f707e7126e.pth")

@@ -68,9 +68,9 @@ class SqueezeNet(nn.Module):
 
 _URL = "https://download.pytorch.org/models/"
 SqueezeNet1_0_Weights = weights_enum("SqueezeNet1_0_Weights", {
-    "IMAGENET1K_V1": (_URL + "squeezenet1_0-b66bff10.pth", 1000)}, "IMAGENET1K_V1")
+    "IMAGENET1K_V1": _URL + "squeezenet1_0-b66bff10.pth"}, "IMAGENET1K_V1")
 SqueezeNet1_1_Weights = weights_enum("SqueezeNet1_1_Weights", {
-    "IMAGENET1K_V1": (_URL + "squeezenet1_1-b8a52dc0.pth", 1000)}, "IMAGENET1K_V1")
+    "IMAGENET1K_V1": _URL + "squeezenet1_1-b8a52dc0.pth"}, "IMAGENET1K_V1")
 
 
 @register_model()

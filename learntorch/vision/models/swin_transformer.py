@@ -302,7 +302,7 @@ class SwinTransformer(nn.Module):
 def _swin_transformer(patch_size, embed_dim, depths, num_heads, window_size,
                       stochastic_depth_prob, weights, progress, **kwargs):
     if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
     model = SwinTransformer(patch_size=patch_size, embed_dim=embed_dim, depths=depths,
                             num_heads=num_heads, window_size=window_size,
                             stochastic_depth_prob=stochastic_depth_prob, **kwargs)
@@ -315,7 +315,7 @@ _URL = "https://download.pytorch.org/models/"
 
 
 def _enum(name, file):
-    return weights_enum(name, {"IMAGENET1K_V1": (_URL + file, 1000)}, "IMAGENET1K_V1")
+    return weights_enum(name, {"IMAGENET1K_V1": _URL + file}, "IMAGENET1K_V1")
 
 
 Swin_T_Weights = _enum("Swin_T_Weights", "swin_t-704ceda3.pth")

@@ -73,15 +73,15 @@ _URL = "https://download.pytorch.org/models/"
 
 
 def _enum(name, file, **extra):
-    return weights_enum(name, {"IMAGENET1K_V1": (_URL + file, 1000), **extra}, "IMAGENET1K_V1")
+    return weights_enum(name, {"IMAGENET1K_V1": _URL + file, **extra}, "IMAGENET1K_V1")
 
 
 VGG11_Weights = _enum("VGG11_Weights", "vgg11-8a719046.pth")
 VGG11_BN_Weights = _enum("VGG11_BN_Weights", "vgg11_bn-6002323d.pth")
 VGG13_Weights = _enum("VGG13_Weights", "vgg13-19584684.pth")
 VGG13_BN_Weights = _enum("VGG13_BN_Weights", "vgg13_bn-abd245e5.pth")
-VGG16_Weights = _enum("VGG16_Weights", "vgg16-397923af.pth", IMAGENET1K_FEATURES=(
-    _URL + "vgg16_features-amdegroot-88682ab5.pth", None))
+VGG16_Weights = _enum("VGG16_Weights", "vgg16-397923af.pth", IMAGENET1K_FEATURES=
+    _URL + "vgg16_features-amdegroot-88682ab5.pth")
 VGG16_BN_Weights = _enum("VGG16_BN_Weights", "vgg16_bn-6c64b313.pth")
 VGG19_Weights = _enum("VGG19_Weights", "vgg19-dcbb9e9d.pth")
 VGG19_BN_Weights = _enum("VGG19_BN_Weights", "vgg19_bn-c79401a0.pth")

@@ -181,7 +181,7 @@ class VisionTransformer(nn.Module):
 def _vision_transformer(patch_size, num_layers, num_heads, hidden_dim, mlp_dim, weights,
                         progress, **kwargs):
     if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
         _ovewrite_named_param(kwargs, "image_size", weights.meta["min_size"][0])
     image_size = kwargs.pop("image_size", 224)
     model = VisionTransformer(image_size=image_size, patch_size=patch_size, num_layers=num_layers,
@@ -195,23 +195,22 @@ def _vision_transformer(patch_size, num_layers, num_heads, hidden_dim, mlp_dim, 
 _URL = "https://download.pytorch.org/models/"
 
 
-def _enum(name, v1=None, e2e=None, e2e_size=None, linear=None):
+def _enum(name, v1=None, e2e=None, linear=None):
     checkpoints = {}
-    for member, file, size in [("IMAGENET1K_V1", v1, 224), ("IMAGENET1K_SWAG_E2E_V1", e2e,
-                                                              e2e_size),
-                               ("IMAGENET1K_SWAG_LINEAR_V1", linear, 224)]:
+    for member, file in [("IMAGENET1K_V1", v1), ("IMAGENET1K_SWAG_E2E_V1", e2e),
+                         ("IMAGENET1K_SWAG_LINEAR_V1", linear)]:
         if file is not None:
-            checkpoints[member] = (_URL + file, 1000, {"min_size": (size, size)})
+            checkpoints[member] = _URL + file
     return weights_enum(name, checkpoints, next(iter(checkpoints)))
 
 
 ViT_B_16_Weights = _enum("ViT_B_16_Weights", "vit_b_16-c867db91.pth", "vit_b_16_swag-9ac1b537.pth",
-                         384, "vit_b_16_lc_swag-4e70ced5.pth")
+                         "vit_b_16_lc_swag-4e70ced5.pth")
 ViT_B_32_Weights = _enum("ViT_B_32_Weights", "vit_b_32-d86f8d99.pth")
 ViT_L_16_Weights = _enum("ViT_L_16_Weights", "vit_l_16-852ce7e3.pth", "vit_l_16_swag-4f3808c9.pth",
-                         512, "vit_l_16_lc_swag-4d563306.pth")
+                         "vit_l_16_lc_swag-4d563306.pth")
 ViT_L_32_Weights = _enum("ViT_L_32_Weights", "vit_l_32-c7638314.pth")
-ViT_H_14_Weights = _enum("ViT_H_14_Weights", None, "vit_h_14_swag-80465313.pth", 518,
+ViT_H_14_Weights = _enum("ViT_H_14_Weights", None, "vit_h_14_swag-80465313.pth",
                          "vit_h_14_lc_swag-c1eb923e.pth")
 
 
