@@ -739,21 +739,58 @@ def _wrap_dim(dim, ndim):
     return dim % ndim if ndim else 0
 
 
-def _shape_arg(args):
-    """``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` and ``f(torch.Size([2, 3]))`` all mean shape (2, 3)."""
+def _shape_arg(args, name=None, keyword=False):
+    """``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` and ``f(torch.Size([2, 3]))`` all mean shape (2, 3).
+
+    ``name``: the function (``"empty"``), for torch's parser's words when a size is not an int
+    (``keyword``: the size came as ``size=``)."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
+    elif name is not None and len(args) >= 1 and not _is_int(args[0]) \
+            and not isinstance(args[0], Tensor):
+        raise _size_type_error(name, args, keyword)
     shape = []
-    for s in args:
+    for i, s in enumerate(args):
         if isinstance(s, Tensor):
+            if name is not None and (s.ndim or s._array.dtype.kind not in "iub"):
+                raise _size_element_error(name, i, "Tensor")
             s = s.item()
-        if not _is_int(s):
+        if not _is_int(s) and not (name is not None and i and isinstance(s, bool)):
+            if name is not None:
+                raise _size_element_error(name, i, _type_name(s), keyword and isinstance(
+                    args, tuple))
             raise TypeError(f"size must be a tuple of ints, but got an element of type "
                             f"{type(s).__name__}")
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(args)}")
         shape.append(int(s))
     return tuple(shape)
+
+
+def _type_name(value):
+    kind = type(value)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+
+
+def _size_type_error(name, args, keyword):
+    """torch's words for a size that is neither an int nor a sequence of them."""
+    if len(args) > 1:
+        return TypeError(f"{name}() takes 1 positional argument but {len(args)} were given")
+    where = "" if keyword else " (position 1)"
+    return TypeError(f"{name}(): argument 'size'{where} must be tuple of ints, not "
+                     f"{_type_name(args[0])}")
+
+
+def _size_element_error(name, i, type_name, keyword_tuple=False):
+    """torch's parser checks the first element when it picks the signature, the rest when it
+    unpacks the sequence (counting from 1); a first bad element by keyword names the tuple."""
+    if i == 0:
+        if keyword_tuple:
+            return TypeError(f"{name}(): argument 'size' must be tuple of ints, not tuple")
+        return TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, but "
+                         f"found element of type {type_name} at pos 0")
+    return TypeError(f"{name}(): argument 'size' failed to unpack the object at pos {i + 1} with "
+                     f"error \"type must be tuple of ints,but got {type_name}\"")
 
 
 def _is_int(s):

@@ -137,9 +137,12 @@ def _default(dtype):
     return _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
 
 
-def _filled(fill, size, dtype, device, requires_grad):
+def _filled(fill, name, positional, size, dtype, device, requires_grad):
+    """``fill`` (``np.zeros`` …) of the size given as ``name(2, 3)``, ``name((2, 3))`` or
+    ``name(size=(2, 3))``; ``name`` for torch's words on a bad size."""
+    shape = _shape_arg(_sizes(positional, size), name, keyword=size is not None)
     dtype = _default(dtype)
-    return _finish(fill(_shape_arg(size), dtype=dtype.np), None, device, requires_grad)
+    return _finish(fill(shape, dtype=dtype.np), None, device, requires_grad)
 
 
 def _sizes(positional, size):
@@ -153,17 +156,17 @@ def _sizes(positional, size):
 
 def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False):
-    return _filled(np.zeros, _sizes(sizes, size), dtype, device, requires_grad)
+    return _filled(np.zeros, "zeros", sizes, size, dtype, device, requires_grad)
 
 
 def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    return _filled(np.ones, _sizes(sizes, size), dtype, device, requires_grad)
+    return _filled(np.ones, "ones", sizes, size, dtype, device, requires_grad)
 
 
 def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, memory_format=None):
     """Uninitialised in torch; we return zeros so results never depend on leftover memory."""
-    return _filled(np.zeros, _sizes(sizes, size), dtype, device, requires_grad)
+    return _filled(np.zeros, "empty", sizes, size, dtype, device, requires_grad)
 
 
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
@@ -191,7 +194,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     if dtype is None:
         dtype = _dtype.scalar_dtype(fill_value)
     dtype = _dtype.to_dtype(dtype)
-    return _finish(np.full(_shape_arg((size,)), fill_value, dtype=dtype.np), None, device,
+    return _finish(np.full(_shape_arg((size,), "full"), fill_value, dtype=dtype.np), None, device,
                    requires_grad)
 
 
