@@ -3,7 +3,8 @@
 The layout is torchinfo's (and close to Keras' ``model.summary()``): one row per layer call,
 indented by nesting, then totals and a memory estimate.  It works by running one forward
 pass with hooks on every submodule, in eval mode and without autograd, so it changes
-neither the model nor the random-number stream (the inputs are zeros).
+neither the model nor the random-number stream (the inputs are zeros).  Without an input,
+as torchinfo, it lists the registered submodules instead: no shapes, no memory estimate.
 
 The result prints as plain text (stable, so nbval can compare it) and shows as an HTML
 table in Jupyter.
@@ -17,6 +18,7 @@ from .autograd.grad_mode import no_grad
 
 __all__ = ["summary", "ModelStatistics"]
 
+_NEEDS_INPUT = ("input_size", "output_size", "mult_adds")
 _COLUMN_TITLES = {"input_size": "Input Shape", "output_size": "Output Shape",
                   "num_params": "Param #", "params_percent": "Param %",
                   "trainable": "Trainable", "mult_adds": "Mult-Adds"}
@@ -59,7 +61,7 @@ class ModelStatistics:
     """What ``summary`` returns: prints as the table; ``_repr_html_`` for Jupyter."""
 
     def __init__(self, rows, input_bytes, total_params, trainable_params, param_bytes,
-                 col_names, col_width, depth):
+                 col_names, col_width, depth, ran=True):
         self.summary_list = rows
         self.total_params = total_params
         self.trainable_params = trainable_params
@@ -70,6 +72,7 @@ class ModelStatistics:
         self.col_names = col_names
         self.col_width = col_width
         self.depth = depth
+        self.ran = ran  # a forward pass was run: shapes, mult-adds and memory are known
 
     # -- cells -------------------------------------------------------------------------------
     def _name_cell(self, row):
@@ -94,7 +97,7 @@ class ModelStatistics:
             return f"{n:,}" if n else "--"
         if column == "params_percent":
             n = self._params_shown(row)
-            return f"{100 * n / self.total_params:.2f}%" if n and self.total_params else "--"
+            return f"{n / self.total_params:>7.2%}" if n and self.total_params else "     --"
         if column == "trainable":
             return row.trainable or "--"
         return f"{row.macs:,}" if row.macs else "--"  # mult_adds
@@ -107,6 +110,10 @@ class ModelStatistics:
         non_trainable = self.total_params - self.trainable_params
         mb = 1e6
         sizes = (self.total_input / mb, self.total_output_bytes / mb, self.total_param_bytes / mb)
+        if not self.ran:
+            return [[f"Total params: {self.total_params:,}",
+                     f"Trainable params: {self.trainable_params:,}",
+                     f"Non-trainable params: {non_trainable:,}"]]
         return [
             [f"Total params: {self.total_params:,}",
              f"Trainable params: {self.trainable_params:,}",
@@ -196,25 +203,34 @@ def _make_inputs(input_size, dtypes, device):
 
 
 def summary(model, input_size=None, input_data=None, *, input_shape=None, batch_dim=None,
-            col_names=("output_size", "num_params"), col_width=25, depth=3, device=None,
-            dtypes=None, verbose=None, **kwargs):
+            col_names=None, col_width=25, depth=3, device=None, dtypes=None, verbose=None,
+            **kwargs):
     """A torchinfo-style summary of ``model`` run on ``input_size`` zeros or on ``input_data``.
 
     ``input_size`` includes the batch dim (``(64, 1, 28, 28)``); ``input_shape`` (Keras'
     habit) leaves it out and a batch of 1 is used.  ``col_names`` picks from ``input_size``,
-    ``output_size``, ``num_params``, ``params_percent``, ``trainable``, ``mult_adds``.
+    ``output_size``, ``num_params``, ``params_percent``, ``trainable``, ``mult_adds``
+    (default: output size and parameters; parameters only without an input, when the rows
+    are the registered submodules and the columns that need a forward pass are refused).
     ``verbose=None`` prints the table outside Jupyter; either way it is returned.
     """
-    for c in col_names:
-        if c not in _COLUMN_TITLES:
-            raise ValueError(f"Column {c} is not a valid column name")
     if input_shape is not None:
         input_size = (1, *input_shape)
     if input_size is not None and batch_dim is not None:
         input_size = tuple(input_size[:batch_dim]) + (1,) + tuple(input_size[batch_dim:])
-    if input_data is None and input_size is None:
-        raise ValueError("You must pass input_data or input_size.")
-    if input_data is None:
+    ran = input_data is not None or input_size is not None
+    if col_names is None:
+        col_names = ("output_size", "num_params") if ran else ("num_params",)
+    for c in col_names:
+        if c not in _COLUMN_TITLES:
+            raise ValueError(f"Column {c} is not a valid column name")
+    refused = [c for c in _NEEDS_INPUT if c in col_names]
+    if not ran and refused:
+        raise ValueError("You must pass input_data or input_size in order to use columns: "
+                         + "{" + ", ".join(repr(c) for c in refused) + "}")
+    if not ran:
+        args, kwargs_in = [], {}
+    elif input_data is None:
         args, kwargs_in = _make_inputs(input_size, dtypes, device), {}
     elif isinstance(input_data, dict):
         args, kwargs_in = [], dict(input_data)
@@ -223,14 +239,14 @@ def summary(model, input_size=None, input_data=None, *, input_shape=None, batch_
     else:
         args, kwargs_in = [input_data], {}
     kwargs_in.update(kwargs)
-    rows = _run_with_hooks(model, args, kwargs_in)
+    rows = _run_with_hooks(model, args, kwargs_in) if ran else _registered_rows(model)
     params = {id(p): p for p in model.parameters()}.values()
     total = sum(p.numel() for p in params)
     trainable = sum(p.numel() for p in params if p.requires_grad)
     param_bytes = sum(p.numel() * p.element_size() for p in params)
     input_bytes = sum(t.numel() * t.element_size() for t in _tensors((args, kwargs_in)))
     stats = ModelStatistics(rows, input_bytes, total, trainable, param_bytes, tuple(col_names),
-                            col_width, depth)
+                            col_width, depth, ran)
     if verbose is None:
         verbose = 0 if _in_notebook() else 1
     if verbose:
@@ -243,6 +259,20 @@ def _in_notebook():
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
     return type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def _registered_rows(model):
+    """A LayerInfo per registered submodule, depth first, numbered as the forward hooks do."""
+    rows, counters = [], {}
+
+    def visit(module, name, depth):
+        counters[depth] = counters.get(depth, 0) + 1
+        rows.append(LayerInfo(module, depth, counters[depth], name))
+        for child_name, child in module.named_children():
+            visit(child, child_name, depth + 1)
+
+    visit(model, "", 0)
+    return rows
 
 
 def _run_with_hooks(model, args, kwargs):

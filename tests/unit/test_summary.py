@@ -113,9 +113,58 @@ def test_prints_outside_jupyter_by_default(capsys):
     assert "Total params: 6" in capsys.readouterr().out
 
 
-def test_needs_an_input():
-    with pytest.raises(ValueError, match="input_data or input_size"):
-        lt.summary(nn.Linear(2, 2))
+NESTED_WITHOUT_INPUT = """\
+=================================================================
+Layer (type:depth-idx)                   Param #
+=================================================================
+Nested                                   --
+├─Sequential: 1-1                        --
+│    └─Linear: 2-1                       320
+│    └─Sequential: 2-2                   --
+│    │    └─Linear: 3-1                  420
+│    │    └─Identity: 3-2                --
+├─Linear: 1-2                            21
+=================================================================
+Total params: 761
+Trainable params: 461
+Non-trainable params: 300
+================================================================="""
+
+
+def _partly_frozen():
+    model = Nested()
+    model.features[0].weight.requires_grad_(False)
+    return model
+
+
+def test_without_an_input_the_rows_are_the_registered_modules_as_torchinfo():
+    """torchinfo 1.8 prints exactly this for the same model (checked when it was written)."""
+    assert repr(lt.summary(_partly_frozen(), verbose=0)) == NESTED_WITHOUT_INPUT
+
+
+def test_without_an_input_depth_folds_and_parameter_columns_work():
+    folded = str(lt.summary(_partly_frozen(), depth=1, verbose=0)).splitlines()
+    assert folded[4] == "├─Sequential: 1-1                        740"
+    rows = str(lt.summary(_partly_frozen(), verbose=0,
+                          col_names=("num_params", "params_percent", "trainable"))).splitlines()
+    assert rows[3].split() == ["Nested", "--", "--", "Partial"]
+    assert rows[5] == ("│    └─Linear: 2-1                       320                        "
+                       "42.05%                   Partial")
+
+
+@pytest.mark.parametrize("column", ["output_size", "input_size", "mult_adds"])
+def test_without_an_input_columns_that_need_a_forward_pass_are_refused(column):
+    with pytest.raises(ValueError, match=f"input_data or input_size in order to use columns: "
+                                         f"{{'{column}'}}"):
+        lt.summary(nn.Linear(2, 2), col_names=("num_params", column), verbose=0)
+
+
+def test_without_an_input_the_model_is_not_called():
+    class NoForward(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 3)
+    assert "Total params: 9" in str(lt.summary(NoForward(), verbose=0))
 
 
 def test_bad_column_name():
