@@ -82,3 +82,31 @@ def test_version_1_mlp_keys_load():
     ours.load_state_dict(old)
     for key, value in ours.state_dict().items():
         np.testing.assert_array_equal(value.numpy(), state[key].numpy(), err_msg=key)
+
+
+@pytest.mark.parametrize("mode", ["bicubic", "bilinear"])
+def test_interpolate_embeddings_resizes_the_position_grid_as_torchvision(mode):
+    theirs, ours = small_pair()
+    state = theirs.state_dict()
+    want = tvm.vision_transformer.interpolate_embeddings(48, 8, dict(state), mode, True)
+    got = ltm.vision_transformer.interpolate_embeddings(
+        48, 8, {k: lt.tensor(v.numpy()) for k, v in state.items()}, mode, True)
+    assert list(got) == list(want) and not any(k.startswith("heads") for k in got)
+    np.testing.assert_allclose(got["encoder.pos_embedding"].numpy(),
+                               want["encoder.pos_embedding"].numpy(), rtol=1e-5, atol=1e-6)
+    bigger = ltm.VisionTransformer(48, 8, 2, 2, 16, 24, num_classes=5)
+    assert bigger.load_state_dict(got, strict=False).unexpected_keys == []
+    same = {"encoder.pos_embedding": got["encoder.pos_embedding"]}
+    assert ltm.vision_transformer.interpolate_embeddings(48, 8, same) is same  # nothing to do
+
+
+def test_interpolate_embeddings_errors():
+    for library, models in [(lt, ltm), (torch, tvm)]:
+        with pytest.raises(ValueError, match=r"Unexpected position embedding shape"):
+            models.vision_transformer.interpolate_embeddings(
+                32, 8, {"encoder.pos_embedding": library.zeros(2, 17, 4)})
+        with pytest.raises(ValueError, match="seq_length is not a perfect square! Instead got "
+                                             "seq_length_1d \\* seq_length_1d = 16 and "
+                                             "seq_length = 18"):
+            models.vision_transformer.interpolate_embeddings(
+                32, 8, {"encoder.pos_embedding": library.zeros(1, 19, 4)})

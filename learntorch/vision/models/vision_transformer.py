@@ -227,3 +227,31 @@ vit_b_32 = _builder("vit_b_32", ViT_B_32_Weights, 32, 12, 12, 768, 3072)
 vit_l_16 = _builder("vit_l_16", ViT_L_16_Weights, 16, 24, 16, 1024, 4096)
 vit_l_32 = _builder("vit_l_32", ViT_L_32_Weights, 32, 24, 16, 1024, 4096)
 vit_h_14 = _builder("vit_h_14", ViT_H_14_Weights, 14, 32, 16, 1280, 5120)
+
+
+def interpolate_embeddings(image_size, patch_size, model_state, interpolation_mode="bicubic",
+                           reset_heads=False):
+    """Adapt a checkpoint's position embeddings to another image size, as torchvision: the
+    patch positions are a square grid, resized by interpolation (the class token's embedding
+    stays); ``model_state`` is updated in place and returned (without ``heads.*`` when
+    ``reset_heads``)."""
+    pos_embedding = model_state["encoder.pos_embedding"]
+    n, seq_length, hidden_dim = pos_embedding.shape
+    if n != 1:
+        raise ValueError(f"Unexpected position embedding shape: {pos_embedding.shape}")
+    side = image_size // patch_size
+    if side * side + 1 == seq_length:
+        return model_state
+    old_side = math.isqrt(seq_length - 1)
+    if old_side * old_side != seq_length - 1:
+        raise ValueError("seq_length is not a perfect square! Instead got seq_length_1d * "
+                         f"seq_length_1d = {old_side * old_side} and seq_length = "
+                         f"{seq_length - 1}")
+    grid = pos_embedding[:, 1:, :].permute(0, 2, 1).reshape(1, hidden_dim, old_side, old_side)
+    grid = nn.functional.interpolate(grid, size=side, mode=interpolation_mode, align_corners=True)
+    patches = grid.reshape(1, hidden_dim, side * side).permute(0, 2, 1)
+    model_state["encoder.pos_embedding"] = cat([pos_embedding[:, :1, :], patches], dim=1)
+    if reset_heads:
+        model_state = OrderedDict((k, v) for k, v in model_state.items()
+                                  if not k.startswith("heads"))
+    return model_state
