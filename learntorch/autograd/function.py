@@ -322,9 +322,7 @@ class Function:
         from .._tensor import Tensor
         separate_setup = cls.setup_context is not Function.setup_context
         if separate_setup:
-            bound = inspect.signature(cls.forward).bind(*args, **kwargs)
-            bound.apply_defaults()
-            args, kwargs = bound.args, {}
+            args, kwargs = _bind_forward(cls, args, kwargs), {}
         node = cls._backward_cls()
         is_tensor = [isinstance(a, Tensor) for a in args]
         node.needs_input_grad = tuple(t and a._requires_grad for t, a in zip(is_tensor, args))
@@ -350,6 +348,30 @@ class Function:
             node._saved = _saved_entries(node, node._to_save)
         node._to_save = None
         return outs[0] if single else outs
+
+
+def _bind_forward(cls, args, kwargs):
+    """The arguments ``setup_context`` sees: forward's, by position, with its defaults filled in.
+
+    The signature is read once per class (``inspect.signature`` is slow); positional calls of a
+    forward without ``*args``/keyword-only parameters take its defaults without binding."""
+    cached = cls.__dict__.get("_forward_signature")
+    if cached is None or cached[0] is not cls.forward:
+        signature = inspect.signature(cls.forward)
+        positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        params = signature.parameters.values()
+        plain = all(p.kind in positional for p in params)
+        defaults = tuple(p.default for p in params)
+        cached = cls._forward_signature = (cls.forward, signature, plain, defaults)
+    _, signature, plain, defaults = cached
+    if plain and not kwargs and len(args) <= len(defaults) and \
+            not any(d is inspect.Parameter.empty for d in defaults[len(args):]):
+        return args + defaults[len(args):]
+    bound = signature.bind(*args, **kwargs)
+    bound.apply_defaults()
+    if bound.kwargs:  # torch's forward is then called without its keyword-only arguments
+        raise TypeError(f"forward() got an unexpected keyword argument '{next(iter(bound.kwargs))}'")
+    return bound.args
 
 
 _DIRTY_NOT_RETURNED = ("Some elements marked as dirty during the forward method were not returned "

@@ -50,6 +50,62 @@ def test_forward_without_ctx_and_setup_context_with_bound_defaults():
     same(case)
 
 
+@pytest.mark.parametrize("style", ["all positional", "defaults", "keyword", "keyword only",
+                                   "varargs", "tensor default", "missing", "too many",
+                                   "unknown keyword", "forward replaced"])
+def test_setup_context_sees_forwards_arguments_bound_on_every_call(style):
+    """The signature is read once per class; each call still binds its own arguments."""
+    def case(lib):
+        seen = []
+        tensor_default = lib.tensor([5.0])
+
+        def forward(x, k=2.0, shift=tensor_default):
+            return x * k + shift
+
+        def forward_kw(x, *, k=2.0):
+            return x * k
+
+        def forward_var(x, *rest):
+            return x * len(rest)
+
+        chosen = {"keyword only": forward_kw, "varargs": forward_var}.get(style, forward)
+
+        class F(lib.autograd.Function):
+            @staticmethod
+            def setup_context(ctx, inputs, output):
+                seen.append([v.tolist() if isinstance(v, lib.Tensor) else v for v in inputs])
+
+            @staticmethod
+            def backward(ctx, g):
+                return (g,) + (None,) * (len(seen[-1]) - 1)
+
+        F.forward = staticmethod(chosen)
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        calls = {
+            "all positional": lambda: [F.apply(x, 3.0, x), F.apply(x, 4.0, x)],
+            "defaults": lambda: [F.apply(x), F.apply(x, 3.0), F.apply(x)],
+            "keyword": lambda: [F.apply(x, shift=1.0), F.apply(x, k=3.0)],
+            "keyword only": lambda: [F.apply(x, k=3.0), F.apply(x)],
+            "varargs": lambda: [F.apply(x, 1, 2), F.apply(x)],
+            "tensor default": lambda: [F.apply(x, 1.0)],
+            "missing": lambda: [F.apply()],
+            "too many": lambda: [F.apply(x, 1.0, 2.0, 3.0)],
+            "unknown keyword": lambda: [F.apply(x, scale=1.0)],
+            "forward replaced": lambda: [F.apply(x), _replace(F, lib), F.apply(x)],
+        }[style]
+        result = outcome(lambda: [y.tolist() if isinstance(y, lib.Tensor) else y
+                                  for y in calls()])
+        return result, seen
+    same(case)
+
+
+def _replace(F, lib):
+    def forward(x, k=10.0):
+        return x * k
+    F.forward = staticmethod(forward)
+    return None
+
+
 def test_vjp_is_backward_and_defining_both_is_an_error():
     def case(lib):
         class ByVjp(lib.autograd.Function):
