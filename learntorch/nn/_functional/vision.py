@@ -83,20 +83,27 @@ _AA_FILTERS = {"bilinear": (_triangle, 2), "bicubic": (_keys_cubic, 4), "lanczos
 def _antialias_matrix(size, out, scale_factor, align_corners, mode, dtype):
     """The ``(out, size)`` tap weights of antialiased resampling: output ``i`` is centred at
     ``scale·(i + ½)`` and weighs the inputs within the (stretched) filter's support, the
-    weights normalized to sum to 1."""
+    weights normalized to sum to 1.
+
+    The arithmetic is torch's, in the input's float type (the filter itself in double): a
+    float32 centre near 300 is off by ~1e-5, and computing it exactly instead would round
+    hundreds of a picture's pixels to the other integer than torch (and torchvision) do."""
     function, width = _AA_FILTERS[mode]
-    scale = _scale(size, out, scale_factor, align_corners)
-    support = width / 2 * scale if scale >= 1 else width / 2
-    invscale = 1 / scale if scale >= 1 else 1.0
-    matrix = np.zeros((out, size))
+    real = dtype.type
+    scale = real(_scale(size, out, scale_factor, align_corners))
+    support = real(width / 2) * scale if scale >= 1 else real(width / 2)
+    invscale = real(1) / scale if scale >= 1 else real(1)
+    matrix = np.zeros((out, size), dtype)
     for i in range(out):  # out is a picture's side: a few hundred rows at most
-        center = scale * (i + 0.5)
+        center = scale * real(i + 0.5)
         low = max(int(center - support + 0.5), 0)
         high = min(int(center + support + 0.5), size)
-        weights = function((np.arange(low, high) - center + 0.5) * invscale)
-        total = weights.sum()
+        offsets = (np.arange(low, high, dtype=dtype) - center).astype(np.float64)
+        taps = ((offsets + 0.5) * float(invscale)).astype(dtype)  # the filter's argument
+        weights = function(taps.astype(np.float64)).astype(dtype)
+        total = np.add.accumulate(weights)[-1] if len(weights) else real(0)  # in order, as torch
         matrix[i, low:high] = weights / total if total != 0 else weights
-    return matrix.astype(dtype)
+    return matrix
 
 
 def _cubic1(x):
