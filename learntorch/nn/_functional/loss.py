@@ -177,13 +177,18 @@ class HuberLoss(Op):
 
     @staticmethod
     def forward(ctx, x, y, reduction, delta, dtype):
+        """Computed in the common ``dtype``, returned in the input's (torch's huber_loss)."""
         ctx.save_for_backward(x, y)
         ctx.delta = delta
-        return _reduced(ctx, _huber(_as(x, dtype) - _as(y, dtype), delta), reduction)
+        loss = _huber(_as(x, dtype) - _as(y, dtype), delta)
+        return _as(_reduced(ctx, loss, reduction), x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
+        if x.dtype is not y.dtype:  # torch's backward kernel takes one dtype only
+            raise RuntimeError(f"Found dtype {_dtype.type_word(y.dtype)} but expected "
+                               f"{_dtype.type_word(x.dtype)}")
         difference = x - y
         slope = ops.where(difference.abs() < ctx.delta, difference,
                           difference.sign() * ctx.delta)
@@ -650,11 +655,15 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          "size.")
+    if target.dtype is not input.dtype:
+        raise RuntimeError(f"Found dtype {_dtype.type_word(target.dtype)} but expected "
+                           f"{_dtype.type_word(input.dtype)}")
     if bool(((input._array < 0) | (input._array > 1)).any()):
         raise RuntimeError("all elements of input should be between 0 and 1")
     _no_grad_for("binary_cross_entropy", "weight", weight)
-    return BinaryCrossEntropy.apply(input, target, weight=None if weight is None else weight._array,
-                                    reduction=reduction)
+    return BinaryCrossEntropy.apply(  # the loss keeps the input's dtype, whatever the weight's
+        input, target, weight=None if weight is None else _as(weight._array, input._array.dtype),
+        reduction=reduction)
 
 
 class BinaryCrossEntropyWithLogits(Op):
@@ -664,14 +673,17 @@ class BinaryCrossEntropyWithLogits(Op):
 
     @staticmethod
     def forward(ctx, x, t, weight, pos_weight, reduction, dtype):
+        """Computed in the common ``dtype``, returned in the target's: torch builds the loss
+        in place on ``1 − target``."""
         ctx.save_for_backward(x, t)
         ctx.weight, ctx.pos_weight = weight, pos_weight
+        out_dtype = t.dtype
         x, t = _as(x, dtype), _as(t, dtype)
         log_sigmoid = -np.logaddexp(0, -x)
         if pos_weight is not None:
             log_sigmoid = log_sigmoid * ((pos_weight - 1) * t + 1)
         loss = (1 - t) * x - log_sigmoid
-        return _reduced(ctx, loss if weight is None else loss * weight, reduction)
+        return _as(_reduced(ctx, loss if weight is None else loss * weight, reduction), out_dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -740,7 +752,8 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     if target.requires_grad and is_grad_enabled():
         raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to "
                            "argument 'target'. This input cannot have requires_grad True.")
-    return _reduce((-input * target).exp().log1p(), reduction)
+    loss = (-input * target).exp().log1p()
+    return _reduce(loss if loss.dtype is input.dtype else loss.to(input.dtype), reduction)
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
@@ -807,6 +820,9 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     _check_long(target)
     if weight is not None and weight.numel() != c:
         raise RuntimeError(f"inconsistent weight size, expected {c} but got {list(weight.shape)}")
+    if weight is not None and weight.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {_dtype.type_word(input.dtype)} but found "
+                           f"{_dtype.type_word(weight.dtype)}")
     t = target.reshape(n, 1)
     if bool(((t._array < 0) | (t._array >= c)).any()):
         raise RuntimeError("target out of range")
