@@ -158,6 +158,62 @@ def test_inf_weights_unused_nan_inputs_and_channels_last_inputs_match_torch():
              **_tol("float32"))
 
 
+@pytest.mark.parametrize("case", [
+    dict(batch=2, groups=1, dtype="float32", pad=1),    # torch (oneDNN) skips the padding
+    dict(batch=2, groups=1, dtype="float32", pad=(2, 0)),
+    dict(batch=1, groups=1, dtype="float32", pad=1),    # torch's other paths: NaN, as ours
+    dict(batch=2, groups=2, dtype="float32", pad=1),
+    dict(batch=1, groups="depthwise", dtype="float32", pad=1),   # torch's depthwise: skipped
+    dict(batch=2, groups=1, dtype="float64", pad=1)])
+@pytest.mark.parametrize("cin", [2, 8])   # 8 channels: the channels-last columns' shape class
+def test_inf_and_nan_weights_next_to_padding_match_torch(case, cin):
+    rng = _rng("inf-pad", str(case), cin)
+    case = dict(case, groups=cin if case["groups"] == "depthwise" else case["groups"])
+    x = rng.standard_normal((case["batch"], cin, 5, 6)).astype(case["dtype"])
+    w = rng.standard_normal((cin, cin // case["groups"], 3, 3)).astype(case["dtype"])
+    w[0, 0, 1, 0], w[1, -1, 0, 2], w[-1, 0, 2, 2] = np.inf, -np.inf, np.nan
+    args = dict(padding=case["pad"], groups=case["groups"])
+    ours, theirs = check_op(lambda x, w: LT_F.conv2d(x, w, **args),
+                            lambda x, w: TH_F.conv2d(x, w, **args), x, w, **_tol(case["dtype"]))
+    assert np.isinf(theirs.detach().numpy()).any()   # the case is not all NaN
+    for n in (1, 3):
+        xn = rng.standard_normal((case["batch"], cin) + (4,) * n).astype(case["dtype"])
+        wn = rng.standard_normal((cin, cin // case["groups"]) + (3,) * n).astype(case["dtype"])
+        wn.reshape(-1)[1] = np.inf
+        check_op(lambda x, w: getattr(LT_F, f"conv{n}d")(x, w, padding=1, groups=case["groups"]),
+                 lambda x, w: getattr(TH_F, f"conv{n}d")(x, w, padding=1, groups=case["groups"]),
+                 xn, wn, **_tol(case["dtype"]))
+
+
+# many channels, a narrow output: the columns come from the channels-last image
+CHANNELS_LAST = [dict(), dict(stride=2), dict(padding=2), dict(dilation=(2, 1), padding=(1, 2)),
+                 dict(stride=(1, 2), padding=1), dict(padding="same")]
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+@pytest.mark.parametrize("kwargs", CHANNELS_LAST)
+def test_channels_last_columns_match_torch(kwargs):
+    from learntorch.nn._functional import conv as conv_module
+    rng = _rng("last", str(kwargs))
+    x = rng.standard_normal((3, 6, 9, 8)).astype(np.float32)
+    w = rng.standard_normal((5, 6, 3, 3)).astype(np.float32)
+    b = rng.standard_normal(5).astype(np.float32)
+    out = TH_F.conv2d(torch.tensor(x), torch.tensor(w), **kwargs).shape[2:]
+    stride = conv_module.expand_arg(kwargs.get("stride", 1), 2, "stride")
+    dilation = conv_module.expand_arg(kwargs.get("dilation", 1), 2, "dilation")
+    assert conv_module._channels_last(x.shape, (3, 3), stride, dilation, 1, out)
+    check_op(lambda x, w, b: LT_F.conv2d(x, w, b, **kwargs),
+             lambda x, w, b: TH_F.conv2d(x, w, b, **kwargs), x, w, b, **_tol("float32"))
+    # a non-contiguous input (every other column of a wider one) and float64 gradcheck
+    wide = rng.standard_normal((3, 6, 9, 16)).astype(np.float32)
+    check_op(lambda x, w: LT_F.conv2d(x[..., ::2], w, **kwargs),
+             lambda x, w: TH_F.conv2d(x[..., ::2], w, **kwargs), wide, w, **_tol("float32"))
+    xd = lt.tensor(x[:2, :, :6, :5].astype(np.float64), requires_grad=True)
+    wd = lt.tensor(w[:2].astype(np.float64), requires_grad=True)
+    assert gradcheck(lambda x, w: LT_F.conv2d(x, w, **kwargs), (xd, wd))
+    assert gradgradcheck(lambda x, w: LT_F.conv2d(x, w, **kwargs), (xd, wd))
+
+
 def test_grad_fn_name_and_edges():
     x = lt.randn(1, 2, 5, 5, requires_grad=True)
     w = lt.randn(3, 2, 3, 3, requires_grad=True)
