@@ -153,9 +153,9 @@ def reshape_as(input, other):
 
 def flatten(input, start_dim=0, end_dim=-1):
     ndim = input.dim()
+    start, end = _wrap_dim(start_dim, ndim), _wrap_dim(end_dim, ndim)  # a 0-d tensor takes 0, -1
     if ndim == 0:
         return reshape(input, (1,))
-    start, end = _wrap_dim(start_dim, ndim), _wrap_dim(end_dim, ndim)
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if start == end:
