@@ -28,3 +28,24 @@ def test_flatten_of_a_0d_tensor_checks_its_dims(dims):
 
 def test_nn_flatten_of_a_0d_tensor_is_torchs_index_error():
     same(lambda lib: lib.nn.Flatten()(lib.tensor(1.0)))
+
+
+@pytest.mark.parametrize("zero_infinity", [False, True])
+def test_ctc_loss_of_an_impossible_alignment_gives_torchs_gradient_without_a_numpy_warning(
+        zero_infinity):
+    import warnings
+
+    import numpy as np
+
+    def case(lib):
+        logits = lib.tensor(np.linspace(-1, 1, 2 * 1 * 4).reshape(2, 1, 4), requires_grad=True)
+        loss = lib.nn.functional.ctc_loss(logits.log_softmax(2), lib.tensor([[1, 2, 3]]), [2], [3],
+                                          zero_infinity=zero_infinity)
+        loss.backward()
+        return loss.item(), logits.grad.numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = case(lt)
+    want = case(torch)
+    assert got[0] == want[0]
+    np.testing.assert_allclose(got[1], want[1], equal_nan=True)

@@ -974,8 +974,9 @@ class CtcLoss(Op):
         peak[~np.isfinite(peak)] = 0
         one_hot = extended[:, :, None] == np.arange(classes)       # (N, states, C)
         summed = np.einsum("tns,nsc->tnc", np.exp(occupancy - peak), one_hot)
-        log_ab = np.log(summed) + peak
-        gradient = np.exp(lp) - np.exp(log_ab + nll[None, :, None] - lp)
+        with np.errstate(divide="ignore", invalid="ignore"):  # log 0 = -inf where no path
+            log_ab = np.log(summed) + peak                  # passes; inf - inf = NaN as torch's
+            gradient = np.exp(lp) - np.exp(log_ab + nll[None, :, None] - lp)
         inside = np.arange(t_max)[:, None] < input_lengths[None, :]
         gradient = np.where(inside[:, :, None] & ~zeroed[None, :, None], gradient, 0.0)
         log_probs, = ctx.saved_tensors
