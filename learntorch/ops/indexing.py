@@ -208,6 +208,8 @@ class _JointViews(Node):
     ``i`` is output ``i`` of it, so the pieces' gradients meet here and are joined back into
     the input's gradient in one step (a piece that got none counts as zeros)."""
 
+    views = True  # the pieces are views of the input (share its version counter)
+
     def __init__(self, input, pieces, dim):
         self.next_functions = (edge_of(input),)
         self.needs_input_grad = (True,)
@@ -237,14 +239,27 @@ class SplitWithSizesBackward0(SplitBackward0):
     pass
 
 
+class UnsafeSplitBackward0(SplitBackward0):
+    """``unsafe_split``'s node: the same pieces, but autograd does not track them as views."""
+
+    views = False
+
+
+class UnsafeSplitWithSizesBackward0(UnsafeSplitBackward0):
+    pass
+
+
 def _views_together(input, d, indices, node_class, **saved):
     """The views ``input[index]`` one op returns together: one shared grad_fn when recorded,
     and torch forbids changing them in place under grad mode.  ``saved``: what the node shows
     as ``_saved_<name>``; torch keeps the dim as it was given, a negative one read unsigned."""
     array = input._array
-    pieces = tuple(as_view(Tensor._make(array[index]), input) for index in indices)
+    if not node_class.views:
+        pieces = tuple(Tensor._make(array[index]) for index in indices)
+    else:
+        pieces = tuple(as_view(Tensor._make(array[index]), input) for index in indices)
     if _State.enabled:
-        for p in pieces:
+        for p in pieces if node_class.views else ():
             if p._view_kind != "inference":
                 p._view_kind = "multi"
         if input._requires_grad and array.dtype.kind in "fc":
@@ -552,7 +567,11 @@ def split(tensor, split_size_or_sections, dim=0):
         split_size_or_sections = split_size_or_sections.tolist()
     if not isinstance(split_size_or_sections, int):
         return split_with_sizes(tensor, split_size_or_sections, dim)
-    size, d = split_size_or_sections, _split_dim(tensor, dim)
+    return _split_by_size(tensor, split_size_or_sections, dim, SplitBackward0)
+
+
+def _split_by_size(tensor, size, dim, node_class):
+    d = _split_dim(tensor, dim)
     length = tensor.shape[d]
     if size < 0:
         raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
@@ -561,11 +580,14 @@ def split(tensor, split_size_or_sections, dim=0):
                            f"size of {length}")
     count = max(-(-length // size), 1) if size else 1
     sizes = [size] * (count - 1) + [length - size * (count - 1)]
-    return _views_together(tensor, d, _windows(d, sizes), SplitBackward0, dim=dim,
-                           split_size=size)
+    return _views_together(tensor, d, _windows(d, sizes), node_class, dim=dim, split_size=size)
 
 
 def split_with_sizes(input, split_sizes, dim=0):
+    return _split_by_sizes(input, split_sizes, dim, SplitWithSizesBackward0)
+
+
+def _split_by_sizes(input, split_sizes, dim, node_class):
     d = _split_dim(input, dim)
     sizes = [int(s) for s in split_sizes]
     if any(s < 0 for s in sizes):
@@ -574,20 +596,26 @@ def split_with_sizes(input, split_sizes, dim=0):
     if sum(sizes) != input.shape[d]:
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {input.shape[d]} "
                            f"(input tensor's size at dimension {d}), but got split_sizes={sizes}")
-    return _views_together(input, d, _windows(d, sizes), SplitWithSizesBackward0, dim=dim,
+    return _views_together(input, d, _windows(d, sizes), node_class, dim=dim,
                            split_sizes=tuple(sizes))
 
 
 def chunk(input, chunks, dim=0):
     """At most ``chunks`` views of equal size (``ceil(n / chunks)``; the last may be smaller)."""
+    return _chunk(input, chunks, dim, unsafe=False)
+
+
+def _chunk(input, chunks, dim, unsafe):
     if input.dim() == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     length = input.shape[_wrap_dim(dim, input.dim())]
     if length == 0:  # split(0) would give one piece; torch keeps the number of chunks
-        return split_with_sizes(input, [0] * chunks, dim)
-    return split(input, -(-length // chunks), dim)
+        return _split_by_sizes(input, [0] * chunks, dim, UnsafeSplitWithSizesBackward0 if unsafe
+                               else SplitWithSizesBackward0)
+    return _split_by_size(input, -(-length // chunks), dim,
+                          UnsafeSplitBackward0 if unsafe else SplitBackward0)
 
 
 def tensor_split(input, indices_or_sections, dim=0):

@@ -14,7 +14,8 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._op import Op
 from .creation import _default, _finish
-from .indexing import chunk, getitem, narrow, select, split, split_with_sizes, unbind
+from .indexing import (UnsafeSplitBackward0, UnsafeSplitWithSizesBackward0, _chunk, _split_by_size,
+                       _split_by_sizes, getitem, narrow, select, split, split_with_sizes, unbind)
 from .pointwise import _out
 from .shape import Clone, as_view, diagonal, expand, permute, squeeze, t, transpose, unsqueeze, view
 
@@ -200,10 +201,11 @@ unfold_copy = _copy_of(lambda x, dimension, size, step: x.unfold(dimension, size
 unsqueeze_copy = _copy_of(unsqueeze, "unsqueeze_copy", "unsqueeze")
 view_copy = _copy_of(_view, "view_copy", "view")
 
-# torch's "unsafe" splits skip autograd's view checks; the pieces are the same.
+# torch's "unsafe" splits skip autograd's view tracking: the same pieces, their own version
+# counters, and one UnsafeSplit node.
 def unsafe_chunk(input, chunks, dim=0):
     """``chunk`` (torch's unsafe variant skips view tracking; the pieces are the same)."""
-    return chunk(input, chunks, dim)
+    return _chunk(input, chunks, dim, unsafe=True)
 
 
 def unsafe_split(input, split_size, dim=0):
@@ -211,12 +213,12 @@ def unsafe_split(input, split_size, dim=0):
     if not isinstance(split_size, int):
         raise TypeError(f"unsafe_split(): argument 'split_size' (position 2) must be int, not "
                         f"{type(split_size).__name__}")
-    return split(input, split_size, dim)
+    return _split_by_size(input, split_size, dim, UnsafeSplitBackward0)
 
 
 def unsafe_split_with_sizes(input, split_sizes, dim=0):
     """``split_with_sizes`` (torch's unsafe variant skips view tracking)."""
-    return split_with_sizes(input, split_sizes, dim)
+    return _split_by_sizes(input, split_sizes, dim, UnsafeSplitWithSizesBackward0)
 
 
 __all__ = ["as_strided", "as_strided_", "as_strided_copy", "slice_inverse", "empty_strided",

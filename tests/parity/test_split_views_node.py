@@ -147,3 +147,42 @@ def test_draw_graph_shows_one_node_for_all_pieces():
     a, b = x.unbind()
     dot = draw_graph(a + b).source
     assert dot.count("UnbindBackward0") == 1
+
+
+UNSAFE = {
+    "unsafe_split": lambda lib, x: lib.unsafe_split(x, 4, -1),
+    "unsafe_chunk": lambda lib, x: x.unsafe_chunk(3, 1),
+    "unsafe_chunk_empty": lambda lib, x: lib.unsafe_chunk(x[:0], 3),
+    "unsafe_split_with_sizes": lambda lib, x: lib.unsafe_split_with_sizes(x, [1, 3], 0),
+}
+
+
+@pytest.mark.parametrize("call", list(UNSAFE))
+def test_unsafe_splits_record_unsafe_split_nodes_and_return_no_views(call):
+    def case(lib):
+        x = _x(lib) * 1
+        pieces = UNSAFE[call](lib, x)
+        node = _graph(pieces)
+        loss = sum(((k + 2) * p ** 2).sum() for k, p in enumerate(pieces[:1]))
+        grad = lib.autograd.grad(loss, x, allow_unused=True)[0] if pieces[0].numel() else None
+        return node[:3], [p._base is None for p in pieces], None if grad is None else grad.tolist()
+    assert case(lt) == case(torch)
+
+
+def test_an_unsafe_piece_changed_in_place_writes_through_without_bumping_the_base():
+    def case(lib):
+        y = _x(lib, requires_grad=False)
+        pieces = lib.unsafe_split(y, 3, 1)
+        pieces[0].mul_(2)
+        return y.tolist(), y._version, pieces[0]._version, pieces[1]._version
+    assert case(lt) == case(torch)
+
+
+@pytest.mark.parametrize("call", ["split -1", "split 0", "sizes sum"])
+def test_unsafe_split_errors_are_splits(call):
+    def case(lib):
+        x = _x(lib)
+        act = {"split -1": lambda: lib.unsafe_split(x, -1), "split 0": lambda: lib.unsafe_split(x, 0),
+               "sizes sum": lambda: lib.unsafe_split_with_sizes(x, [1, 2])}[call]
+        return _outcome(act)
+    assert case(lt) == case(torch)
