@@ -246,6 +246,7 @@ GRADCHECKS = [
     lambda t: LT_F.avg_pool1d(t[0], 2, 1, 1),
     lambda t: LT_F.avg_pool2d(t, 2, divisor_override=3),
     lambda t: LT_F.adaptive_avg_pool2d(t, (2, 3)),
+    lambda t: LT_F.adaptive_avg_pool3d(t.unsqueeze(0), (1, 2, 3)),
     lambda t: LT_F.adaptive_max_pool2d(t, 3),
     lambda t: LT_F.lp_pool2d(t.abs() + 1, 2, 2),
     lambda t: LT_F.fractional_max_pool2d(t, 2, 3, _random_samples=lt.tensor([[[0.3, 0.6]] * 2],
@@ -267,6 +268,34 @@ def test_grad_fn_names():
     assert LT_F.max_pool3d(x.unsqueeze(0), 2).grad_fn.name() == "MaxPool3DWithIndicesBackward0"
     assert LT_F.adaptive_max_pool2d(x, 2).grad_fn.name() == "AdaptiveMaxPool2DBackward0"
     assert LT_F.avg_pool2d(x, 2).grad_fn.name() == "AvgPool2DBackward0"
+
+
+@pytest.mark.parametrize("n,size", [(2, 1), (2, (1, 1)), (2, 3), (2, (None, 2)), (2, (4, 5)),
+                                    (3, 1), (3, (2, 1, 3))])
+def test_adaptive_avg_pool_graph_matches_torch(n, size):
+    """torch's nodes: a mean for a 1×1 output, else AdaptiveAvgPool2DBackward0, whose own
+    backward (AdaptiveAvgPool2DBackwardBackward0) has edges to the gradient and the input."""
+    x = _x(("adaptive-graph", n), n, "float64")
+    names = []
+    for lib in (lt, torch):
+        xs = lib.tensor(x, requires_grad=True)
+        y = getattr(lib.nn.functional, f"adaptive_avg_pool{n}d")(xs, size)
+        gx, = lib.autograd.grad(y.square().sum(), xs, create_graph=True)
+        names.append((y.grad_fn.name(), y.is_contiguous()) + (() if "Mean" in y.grad_fn.name()
+                     else (gx.grad_fn.name(), [type(e[0]).__name__
+                                               for e in gx.grad_fn.next_functions])))
+    assert names[0] == names[1]   # (a mean's own backward is the reductions' business)
+    check_op(*_call(f"adaptive_avg_pool{n}d", size), x)
+
+
+@pytest.mark.parametrize("size", ["(9, 9)", "(1, 1, 9, 9)", "[9, 9]", "[1, 1, 9, 9]",
+                                  "lib.Size([9, 9])", "lib.Size([1, 1, 9, 9])"])
+def test_max_unpool_output_size_error_shows_the_size_as_given(size):
+    def unpool(lib):
+        x = lib.tensor(_x("unpool-size", 2, size=4))
+        values, indices = lib.nn.functional.max_pool2d(x, 2, return_indices=True)
+        return lib.nn.MaxUnpool2d(2)(values, indices, output_size=eval(size))
+    check_raises(lambda: unpool(lt), lambda: unpool(torch))
 
 
 @pytest.mark.parametrize("call", ["max_pool1d(x, 2)", "max_pool1d(x, 2, return_indices=True)[0]",

@@ -9,7 +9,8 @@ A max pool records, per window, which kernel offset won (``MaxPool``); its backw
 the two are each other's backward, so double backward works.  Adaptive and fractional
 max pools, whose windows vary, end in ``GatherAt`` (the values at the flat spatial indices
 of the maxima) and its adjoint ``ScatterAt`` (summed with ``np.bincount``).
-Average pooling is a linear map and its adjoint (``AvgPool``/``AvgPoolGrad``).
+Average pooling is a linear map and its adjoint (``AvgPool``/``AvgPoolGrad``), adaptive
+average pooling too (one averaging matrix per dim: ``AdaptiveAvgPool``/``AdaptiveAvgPoolGrad``).
 """
 import itertools
 import math
@@ -403,9 +404,10 @@ def _unpool(n, input, indices, kernel_size, stride, padding, output_size):
         if len(tuple(output_size)) not in (n, input.dim()):
             raise ValueError(f"output_size should be a sequence containing {n} or {n + 2} "
                              f"elements, but it has a length of '{len(tuple(output_size))}'")
+        shown = output_size[2:] if len(tuple(output_size)) == n + 2 else output_size
         for d, (want, base, s) in enumerate(zip(size, default, stride)):
-            if not base - s < want < base + s:
-                raise ValueError(f'invalid output_size "{list(size)}" (dim {d} must be between '
+            if not base - s < want < base + s:   # torch shows the size as it was given
+                raise ValueError(f'invalid output_size "{shown}" (dim {d} must be between '
                                  f'{base - s} and {base + s})')
     index = indices._array
     limit = math.prod(size)
@@ -580,6 +582,67 @@ def linear_along(x, dim, matrix):
     return y.reshape(lead + (matrix.shape[0],)).movedim(-1, dim)
 
 
+def _along(a, dim, matrix):
+    """Array ``a`` with ``matrix (out, in)`` applied along ``dim`` (``linear_along``'s numbers)."""
+    moved = np.moveaxis(a, dim, -1)
+    y = moved.reshape(math.prod(moved.shape[:-1]), matrix.shape[1]) \
+        @ np.ascontiguousarray(matrix.T, dtype=a.dtype)
+    return np.moveaxis(y.reshape(moved.shape[:-1] + (matrix.shape[0],)), -1, dim)
+
+
+class AdaptiveAvgPool(Op):
+    """Averages over adaptive windows: one averaging ``matrix (out, in)`` per spatial dim,
+    applied dim after dim (``matrices``, the last ``len(matrices)`` dims)."""
+
+    @staticmethod
+    def forward(ctx, x, *, matrices):
+        ctx.save_for_backward(x)
+        ctx.matrices = matrices
+        y = x
+        for i, matrix in enumerate(matrices):
+            y = _along(y, i - len(matrices), matrix)
+        return np.ascontiguousarray(y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return _ADAPTIVE_AVG_GRAD_OPS[len(ctx.matrices)].apply(grad, x, matrices=ctx.matrices)
+
+
+class AdaptiveAvgPoolGrad(Op):
+    """``AdaptiveAvgPool``'s adjoint (the transposed matrices).  It takes the pool's input
+    too, as torch's does (only its shape is used; its gradient is zero)."""
+
+    @staticmethod
+    def forward(ctx, g, x, *, matrices):
+        ctx.matrices, ctx.shape = matrices, x.shape
+        for i, matrix in enumerate(matrices):
+            g = _along(g, i - len(matrices), matrix.T)
+        return np.ascontiguousarray(g)
+
+    @staticmethod
+    def backward(ctx, grad):
+        need = ctx.needs_input_grad
+        gg = _ADAPTIVE_AVG_OPS[len(ctx.matrices)].apply(grad, matrices=ctx.matrices) \
+            if need[0] else None
+        return gg, grad.new_zeros(ctx.shape) if need[1] else None
+
+
+_ADAPTIVE_AVG_OPS = {n: _named(AdaptiveAvgPool, f"AdaptiveAvgPool{n}D") for n in (2, 3)}
+_ADAPTIVE_AVG_GRAD_OPS = {n: _named(AdaptiveAvgPoolGrad, f"AdaptiveAvgPool{n}DBackward")
+                          for n in (2, 3)}
+
+
+def _averaging(size, out):
+    """The ``(out, size)`` matrix of torch's adaptive windows' averages."""
+    start, end = _adaptive_bounds(size, out)
+    cols = np.arange(size)
+    inside = (cols >= start[:, None]) & (cols < end[:, None])
+    matrix = np.zeros((out, size))
+    matrix[inside] = np.broadcast_to(1 / (end - start)[:, None], matrix.shape)[inside]
+    return matrix
+
+
 def _adaptive_avg(n, input, output_size):
     name = f"adaptive_avg_pool{n}d"
     if input.dim() not in (n + 1, n + 2):
@@ -588,15 +651,10 @@ def _adaptive_avg(n, input, output_size):
     sizes = _adaptive_sizes(input, n, output_size, name)
     if n == 1:   # torch pools a 1-D signal as a one-row image (grad_fn SqueezeBackward1)
         return _adaptive_avg(2, input.unsqueeze(-2), (1,) + sizes).squeeze(-2)
-    y = input
-    for i, (size, out) in enumerate(zip(input.shape[-n:], sizes)):
-        start, end = _adaptive_bounds(size, out)
-        matrix = np.zeros((out, size))
-        cols = np.arange(size)
-        inside = (cols >= start[:, None]) & (cols < end[:, None])
-        matrix[inside] = np.broadcast_to(1 / (end - start)[:, None], matrix.shape)[inside]
-        y = linear_along(y, i - n, matrix)
-    return y
+    if all(s == 1 for s in sizes):   # torch: a mean over the spatial dims (MeanBackward1)
+        return input.mean(tuple(range(-n, 0)), keepdim=True)
+    matrices = tuple(_averaging(size, out) for size, out in zip(input.shape[-n:], sizes))
+    return _ADAPTIVE_AVG_OPS[n].apply(input, matrices=matrices)
 
 
 def adaptive_avg_pool1d(input, output_size):
