@@ -215,10 +215,16 @@ class _JointViews(Node):
         self.needs_input_grad = (True,)
         self._input_meta = ((input._array.shape, input._array.dtype),)
         self._num_outputs = len(pieces)
-        self._output_meta = [(p.shape, p.dtype) for p in pieces]
+        self._shapes = [p._array.shape for p in pieces]
         self._dim = dim
         for i, p in enumerate(pieces):
             p._grad_fn, p._output_nr, p._requires_grad = self, i, True
+
+    @property
+    def _output_meta(self):
+        """What the engine fills a piece's missing gradient with zeros from (made when needed)."""
+        dtype = _dtype.from_numpy_dtype(self._input_meta[0][1])
+        return [(shape, dtype) for shape in self._shapes]
 
 
 class UnbindBackward0(_JointViews):
