@@ -8,6 +8,14 @@
 
 Backward formulas run with grad mode off (no graph is built for them) unless
 ``create_graph=True``, which makes the gradients themselves differentiable.
+
+Without ``create_graph`` nothing needs the gradients to be tensors, so they flow from node
+to node as raw arrays, and nodes whose op has an array form of its backward
+(``ops/_op.py``) run it directly.  Gradients become tensors only where something needs
+one: a hook, ``retain_grad``, ``autograd.grad``'s targets, a node whose backward is
+written in tensor ops only, and a leaf's ``.grad``.  The simple version passes tensors
+everywhere; a tensor op costs a few microseconds more than its NumPy call, and a training
+step's backward runs dozens of them.
 """
 import sys
 import types
@@ -17,7 +25,7 @@ import numpy as np
 from .. import _tensor  # a module reference: _tensor imports this package before Tensor exists
 from .._flags import _Flags
 from .anomaly_mode import check_nan
-from .function import AccumulateGrad
+from .function import _FREED, AccumulateGrad
 from .grad_mode import _State
 
 
@@ -41,6 +49,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     """``autograd.grad``: the gradients of ``outputs`` w.r.t. ``inputs``, without touching ``.grad``."""
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
+                         "but got: allow_unused=False.")
     if allow_unused is None:
         allow_unused = materialize_grads
     for t in inputs:
@@ -53,15 +64,16 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     targets = {_target_key(t): t for t in inputs}
     _run(outputs, grad_outputs, retain_graph, create_graph, targets, capture=captured)
     result = []
-    for t in inputs:
+    for i, t in enumerate(inputs):
         g = captured.get(_target_key(t))
         if g is None:
             if materialize_grads:
                 from .. import ops
                 g = ops.zeros_like(t)
             elif not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used "
-                                   "in the graph. Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been "
+                                   "used in the graph. Set allow_unused=True if this is the desired "
+                                   "behavior.")
         result.append(g)
     return tuple(result)
 
@@ -163,12 +175,13 @@ def _topological(roots, deps):
 
 
 def _run(outputs, grads, retain_graph, create_graph, targets, capture):
+    as_arrays = not create_graph  # what the buffers hold: arrays, or tensors (see the top)
     buffers = {}
     roots = []
     for out, g in zip(outputs, grads):
         node, nr = _root_edge(out)
         roots.append(node)
-        _add_to_buffer(buffers, node, nr, g)
+        _add_to_buffer(buffers, node, nr, g._array if as_arrays else g)
     deps = _count_dependencies(roots)
     needed = _needed(roots, deps, targets) if targets is not None else None
 
@@ -180,7 +193,10 @@ def _run(outputs, grads, retain_graph, create_graph, targets, capture):
             grads_in = buffers.pop(node, None)
             if grads_in is not None and (needed is None or node in needed):
                 if type(node) is AccumulateGrad and targets is None and not node.variable._hooks:
-                    _accumulate(node.variable, grads_in[0], create_graph)  # the common leaf case
+                    if as_arrays:  # the common leaf case
+                        _accumulate_array(node.variable, grads_in[0])
+                    else:
+                        _accumulate(node.variable, grads_in[0], create_graph)
                 else:
                     _run_node(node, grads_in, buffers, retain_graph, create_graph, targets, capture)
             for child, _ in node.next_functions:
@@ -194,25 +210,41 @@ def _run(outputs, grads, retain_graph, create_graph, targets, capture):
 
 
 def _run_node(node, grads, buffers, retain_graph, create_graph, targets, capture):
+    """Run ``node`` on the gradients of its outputs, ``grads`` (arrays unless create_graph;
+    the list is the engine's own), and send the results on to the nodes they belong to."""
+    as_tensors = create_graph  # what ``grads`` holds now
     if node._tensor_hooks or node._retained or node._pre_hooks or targets is not None \
             or type(node) is AccumulateGrad:  # one test keeps these rare cases off the hot path
+        if not as_tensors:
+            as_tensors = _wrap_grads(grads)
         grads = _before_node(node, grads, create_graph, targets, capture)
         if grads is None:
             return
     if len(grads) > 1:
         if all(g is None for g in grads):
             return
-        grads = _materialize(node, grads)
-    grad_inputs = node.apply(*grads)
-    if _Flags.anomaly and _Flags.anomaly_check_nan:
-        check_nan(node, grad_inputs)
-    if node._hooks:
-        for hook in node._hooks:
-            new = hook(grad_inputs, tuple(grads))
-            if new is not None:
-                grad_inputs = tuple(new)
-    if not retain_graph:
-        node._release()
+        if any(g is None for g in grads):
+            if not as_tensors:
+                as_tensors = _wrap_grads(grads)
+            grads = _materialize(node, grads)
+    apply_arrays = None if create_graph else getattr(node, "apply_arrays", None)
+    if apply_arrays is not None and not node._hooks and not _Flags.anomaly:
+        grad_inputs = apply_arrays(*(_arrays(grads) if as_tensors else grads))
+    else:
+        if not as_tensors:
+            _wrap_grads(grads)
+        grad_inputs = node.apply(*grads)
+        if _Flags.anomaly and _Flags.anomaly_check_nan:
+            check_nan(node, grad_inputs)
+        if node._hooks:
+            for hook in node._hooks:
+                new = hook(grad_inputs, tuple(grads))
+                if new is not None:
+                    grad_inputs = tuple(new)
+        if not create_graph:
+            grad_inputs = _arrays(grad_inputs)
+    if not retain_graph and node._saved is not None:
+        node._saved = _FREED  # node._release(), written out: this runs for every node
     for (child, nr), g in zip(node.next_functions, grad_inputs):
         if g is not None and child is not None:
             slots = buffers.get(child)  # _add_to_buffer, written out: this runs for every edge
@@ -221,11 +253,23 @@ def _run_node(node, grads, buffers, retain_graph, create_graph, targets, capture
             slots[nr] = g if slots[nr] is None else slots[nr] + g
 
 
+def _wrap_grads(grads):
+    """Arrays to tensors, in the engine's own list (so nothing else holds the arrays)."""
+    for i, g in enumerate(grads):
+        if g is not None:
+            grads[i] = _tensor.Tensor._make(g)
+    return True
+
+
+def _arrays(grads):
+    return [None if g is None else g._array for g in grads]
+
+
 def _before_node(node, grads, create_graph, targets, capture):
     """Tensor hooks, pre-hooks and ``autograd.grad``'s targets; a leaf's accumulation.
     Returns the gradients the node's backward gets, or None when there is nothing left to run."""
     if node._tensor_hooks or node._retained or type(node) is AccumulateGrad:
-        grads = _call_tensor_hooks(node, grads)
+        grads = _call_tensor_hooks(node, grads, shared=capture is not None)
     if node._pre_hooks:
         for hook in node._pre_hooks:
             new = hook(tuple(grads))
@@ -248,8 +292,10 @@ def _before_node(node, grads, create_graph, targets, capture):
     return grads
 
 
-def _call_tensor_hooks(node, grads):
-    """Hooks from ``register_hook``/``retain_grad`` see the full gradient of that tensor."""
+def _call_tensor_hooks(node, grads, shared=False):
+    """Hooks from ``register_hook``/``retain_grad`` see the full gradient of that tensor.
+    ``shared``: ``autograd.grad`` returns these gradients too, so a retained ``.grad`` gets
+    a copy (a later backward adds into ``.grad`` in place)."""
     if type(node) is AccumulateGrad:
         hooks = node.variable._hooks
         if hooks and grads[0] is not None:
@@ -270,7 +316,8 @@ def _call_tensor_hooks(node, grads):
         for nr, ref in node._retained.items():
             t = ref()
             if t is not None and grads[nr] is not None:
-                _accumulate(t, grads[nr], create_graph=_State.enabled)
+                g = _fresh(grads[nr]) if shared and not _State.enabled else grads[nr]
+                _accumulate(t, g, create_graph=_State.enabled)
     return grads
 
 
@@ -309,6 +356,21 @@ def _accumulate(variable, g, create_graph):
         _call_post_accumulate_hooks(variable)
 
 
+def _accumulate_array(variable, g):
+    """``_accumulate`` for a gradient flowing as an array (no create_graph): ``.grad`` wraps
+    ``g`` itself when nothing else holds it (see ``_unshared``), else a copy."""
+    grad_dtype = variable._grad_dtype
+    if grad_dtype is not _tensor._dtype and grad_dtype is not None and g.dtype != grad_dtype.np:
+        g = g.astype(grad_dtype.np)  # grad_dtype set: cast as torch's engine
+    if variable._grad is None:
+        owned = sys.getrefcount(g) <= _ALONE_ARRAY and _owns_memory(g)  # as _array_refs counts
+        variable._grad = _tensor.Tensor._make(g if owned else g.copy())
+    else:
+        variable._grad._array += g
+    if variable._post_accumulate_grad_hooks:
+        _call_post_accumulate_hooks(variable)
+
+
 def _call_post_accumulate_hooks(variable):
     """``register_post_accumulate_grad_hook``: each hook sees the leaf once its .grad is final."""
     for hook in list(variable._post_accumulate_grad_hooks):
@@ -331,23 +393,32 @@ def _unshared(g, refs):
     could see the difference: copying a weight-sized gradient every step is a pass over memory
     the NumPy floor does not make.
     """
-    array = g._array
-    return (refs[0] <= _ALONE[0] and refs[1] <= _ALONE[1] and type(array) is np.ndarray
-            and array.base is None and array.flags.c_contiguous and array.flags.writeable)
+    return refs[0] <= _ALONE[0] and refs[1] <= _ALONE[1] and _owns_memory(g._array)
+
+
+def _owns_memory(array):
+    """A NumPy array that is no view and may be written: C-contiguous, writable, no base."""
+    return (type(array) is np.ndarray and array.base is None and array.flags.c_contiguous
+            and array.flags.writeable)
 
 
 def _counts_in_accumulate(variable, g, create_graph):
     return sys.getrefcount(g), sys.getrefcount(g._array)  # the same calls as _accumulate's
 
 
+def _array_refs(variable, g):
+    return sys.getrefcount(g)  # the same call as _accumulate_array's
+
+
 def _alone():
-    """The counts ``_accumulate`` sees for a gradient held only by the engine's list (measured:
-    interpreters count their own references differently)."""
+    """The counts ``_accumulate`` and ``_accumulate_array`` see for a gradient held only by
+    the engine's list (measured: interpreters count their own references differently)."""
     grads = [types.SimpleNamespace(_array=np.zeros(1))]
-    return _counts_in_accumulate(None, grads[0], False)
+    arrays = [np.zeros(1)]
+    return _counts_in_accumulate(None, grads[0], False), _array_refs(None, arrays[0])
 
 
-_ALONE = _alone()
+_ALONE, _ALONE_ARRAY = _alone()
 
 
 class _Switch:

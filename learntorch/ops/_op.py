@@ -5,14 +5,23 @@ formula is itself differentiable and ``create_graph=True`` gives higher-order gr
 
 Recording is the slow path: when grad mode is off or no input requires grad,
 ``Op.run`` calls ``forward`` and wraps the array, nothing more.
+
+A hot op may also write its backward on arrays, ``backward_arrays``, next to ``backward``:
+without ``create_graph`` no graph of the gradients is needed, and the engine then passes
+raw arrays from node to node (``OpNode.apply_arrays``).  The simple version runs every
+backward on tensors; this one exists because a tensor op costs a few microseconds more
+than the NumPy call inside it, and a training step runs dozens of them.
 """
+import operator
+
 import numpy as np
 
 from .._tensor import Tensor
-from ..autograd.function import Node, _SavedOutput, edge_of, fit_gradient
+from ..autograd.function import _FREED, Node, _SavedOutput, edge_of, fit_gradient
 from ..autograd.grad_mode import _State
 
 _wrap = Tensor._make
+_array_of = operator.attrgetter("_array")
 
 
 class _NoCtx:
@@ -38,6 +47,27 @@ class OpNode(Node):
     def name(self):
         return self.op.torch_name or type(self).__name__
 
+    @property
+    def saved_arrays(self):
+        """``saved_tensors``' arrays, for ``backward_arrays``: the same version check, and a
+        saved output is not re-attached (no tensor is made)."""
+        saved = self._saved
+        if saved is None or saved is _FREED:
+            return self.saved_tensors  # () or the freed-graph error
+        arrays = []
+        for t, version in saved:
+            if t is None:
+                arrays.append(None)
+                continue
+            if type(t) is _SavedOutput:
+                counter, array = t.version_counter, t.array
+            else:
+                counter, array = t._version_counter, t._array
+            if counter[0] != version:
+                return self.saved_tensors  # raises torch's "modified by an inplace operation"
+            arrays.append(array)
+        return arrays
+
     def apply(self, *grads):
         grads = self.op.backward(self, *grads)
         if type(grads) is not tuple:
@@ -51,6 +81,25 @@ class OpNode(Node):
                     g = _sum_to_size(g, meta[0])
                 fitted.append(g if g._array.dtype is meta[1] else fit_gradient(g, meta))
         return tuple(fitted)
+
+    def _apply_arrays(self, *grads):
+        """``apply`` on arrays: ``op.backward_arrays``, each gradient fitted to its input."""
+        grads = self.op.backward_arrays(self, *grads)
+        if type(grads) is not tuple:
+            grads = (grads,)
+        fitted = []
+        for g, (shape, dtype), needed in zip(grads, self._input_meta, self.needs_input_grad):
+            if g is None or not needed:
+                fitted.append(None)
+                continue
+            if type(g) is not np.ndarray:  # a NumPy scalar (ufuncs return them for 0-d inputs)
+                g = _wrap(g)._array
+            if g.shape != shape:
+                g = SumToSize.forward(_NO_CTX, g, shape)
+            fitted.append(g if g.dtype is dtype else g.astype(dtype))
+        return tuple(fitted)
+
+    apply_arrays = None  # _apply_arrays for ops that define backward_arrays (Op.__init_subclass__)
 
 
 def _sum_to_size(grad, shape):
@@ -74,11 +123,14 @@ class Op:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("node_name") or f"{cls.__name__}Backward0"
-        cls._node_class = type(name, (OpNode,), {"op": cls})
+        # an array form counts only where it sits next to the backward it mirrors
+        arrays = _defined_in(cls, "backward_arrays") is _defined_in(cls, "backward") is not None
+        cls._node_class = type(name, (OpNode,), {
+            "op": cls, "apply_arrays": OpNode._apply_arrays if arrays else None})
 
     @classmethod
     def apply(cls, *inputs, **params):
-        return cls.run(inputs, [t._array for t in inputs], params)
+        return cls.run(inputs, list(map(_array_of, inputs)), params)
 
     @classmethod
     def run(cls, inputs, arrays, params):
@@ -109,6 +161,11 @@ class Op:
         return out
 
 
+def _defined_in(cls, name):
+    """The class in ``cls``'s MRO whose body defines ``name`` (None if none does)."""
+    return next((klass for klass in cls.__mro__ if name in klass.__dict__), None)
+
+
 def _saved_entry(array, inputs, arrays, result, out):
     """What a node keeps of an array forward saved: ``(tensor, its version now)``
     (``autograd.function.saved_entry``), the tensor found by the array's identity.
@@ -119,7 +176,10 @@ def _saved_entry(array, inputs, arrays, result, out):
     if array is None:
         return (None, 0)
     if type(array) in (int, float, bool):  # a Python-number operand (see _promote.binary)
-        return (_wrap(np.asarray(array)), 0)
+        # typed as the output, as the op used it: on arrays (backward_arrays) a float64 0-d
+        # number would make a float32 gradient float64, where a tensor op keeps float32
+        dtype = out._array.dtype if out._array.dtype.kind == "f" else None
+        return (_wrap(np.asarray(array, dtype)), 0)
     for t, a in zip(inputs, arrays):
         if array is a:
             return (t, t._version_counter[0])

@@ -52,6 +52,12 @@ class Mm(Matmul):
         return (grad.matmul(b.t()) if ctx.needs_input_grad[0] else None,
                 a.t().matmul(grad) if ctx.needs_input_grad[1] else None)
 
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        a, b = ctx.saved_arrays
+        return (np.matmul(grad, b.T) if ctx.needs_input_grad[0] else None,
+                np.matmul(a.T, grad) if ctx.needs_input_grad[1] else None)
+
 
 class Mv(Matmul):
     node_name = "MvBackward0"

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
-from ._op import Op
+from ._op import _NO_CTX, Op
 from ._promote import binary, broadcast_error
 
 
@@ -22,6 +22,8 @@ class Add(Op):
     def backward(ctx, grad):
         return grad, grad
 
+    backward_arrays = backward  # the same formula on arrays (see _op.py)
+
 
 class Sub(Op):
     @staticmethod
@@ -31,6 +33,8 @@ class Sub(Op):
     @staticmethod
     def backward(ctx, grad):
         return grad, -grad if ctx.needs_input_grad[1] else None
+
+    backward_arrays = backward
 
 
 class Rsub(Op):
@@ -43,6 +47,8 @@ class Rsub(Op):
     @staticmethod
     def backward(ctx, grad):
         return -grad if ctx.needs_input_grad[0] else None, grad
+
+    backward_arrays = backward
 
 
 class Mul(Op):
@@ -57,6 +63,12 @@ class Mul(Op):
         return (grad * b if ctx.needs_input_grad[0] else None,
                 grad * a if ctx.needs_input_grad[1] else None)
 
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        a, b = ctx.saved_arrays
+        return (np.multiply(grad, b) if ctx.needs_input_grad[0] else None,
+                np.multiply(grad, a) if ctx.needs_input_grad[1] else None)
+
 
 class Div(Op):
     @staticmethod
@@ -70,6 +82,12 @@ class Div(Op):
         return (grad / b if ctx.needs_input_grad[0] else None,
                 -grad * a / (b * b) if ctx.needs_input_grad[1] else None)
 
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        a, b = ctx.saved_arrays
+        return (np.true_divide(grad, b) if ctx.needs_input_grad[0] else None,
+                -grad * a / (b * b) if ctx.needs_input_grad[1] else None)
+
 
 class Neg(Op):
     @staticmethod
@@ -79,6 +97,8 @@ class Neg(Op):
     @staticmethod
     def backward(ctx, grad):
         return -grad
+
+    backward_arrays = backward
 
 
 def add(input, other, *, alpha=1, out=None):
@@ -153,6 +173,8 @@ class Pow(Op):
     def forward(ctx, x, exponent):
         ctx.save_for_backward(x)
         ctx.exponent = exponent
+        if exponent == 2:  # torch computes x * x: the same bits as np.power, 3x quicker
+            return np.square(x)
         return np.power(x, exponent)
 
     @staticmethod
@@ -162,6 +184,15 @@ class Pow(Op):
         if e == 0:
             return grad * 0
         return grad * e * (x if e == 2 else x ** (e - 1))  # x ** 1 is x: one pass saved for x ** 2
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        x, = ctx.saved_arrays
+        e = ctx.exponent
+        if e == 0:
+            return np.multiply(grad, 0.0)
+        power = x if e == 2 else Pow.forward(_NO_CTX, x, e - 1)  # x ** (e - 1) as the op does it
+        return np.multiply(grad, e) * power
 
 
 def _power(base, exponent):
@@ -226,6 +257,8 @@ def pow(input, exponent, *, out=None):
         dt = _dtype.result_type(exponent_t, input)
         array = exponent_t._array if exponent_t.dtype is dt else exponent_t._array.astype(dt.np)
         return _out(PowScalarBase.run((exponent_t,), (array,), {"base": _as_python(input, dt)}), out)
+    if type(exponent) in (float, int) and input._array.dtype.kind == "f":  # x ** 2: the usual case
+        return _out(Pow.run((input,), (input._array,), {"exponent": float(exponent)}), out)
     if not isinstance(exponent, Tensor):
         dt = _dtype.result_type(input, exponent)
         if not dt.is_floating_point and exponent < 0:
@@ -270,6 +303,11 @@ class Relu(Op):
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return ThresholdBackward.apply(grad, out)
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        out, = ctx.saved_arrays
+        return ThresholdBackward.forward(_NO_CTX, grad, out)
 
 
 _UINT_OF_SIZE = {2: np.uint16, 4: np.uint32, 8: np.uint64}

@@ -10,7 +10,7 @@ from .. import _dtype, return_types
 from .._tensor import Tensor, _wrap_dim
 from ._op import Op
 from .indexing import Gather
-from .shape import Expand
+from .shape import Expand, broadcast_view
 
 
 def reduction_axes(dim, ndim):
@@ -30,12 +30,22 @@ def reduction_axes(dim, ndim):
 
 def _expand_back(grad, in_shape, axes, keepdim):
     """Undo a reduction's shape change: put reduced dims back as size 1, then broadcast."""
+    return Expand.apply(_keep_dims(grad, in_shape, axes, keepdim), shape=in_shape)
+
+
+def _expand_back_array(grad, in_shape, axes, keepdim):
+    """``_expand_back`` on an array (``backward_arrays``): a broadcast view, no copy."""
+    return broadcast_view(_keep_dims(grad, in_shape, axes, keepdim), in_shape)
+
+
+def _keep_dims(grad, in_shape, axes, keepdim):
+    """The reduced dims put back as size 1 (a tensor or an array)."""
     if not keepdim and axes is not None and in_shape:
         kept = list(in_shape)
         for a in axes:
             kept[a] = 1
         grad = grad.reshape(kept)
-    return Expand.apply(grad, shape=in_shape)
+    return grad
 
 
 class Sum(Op):
@@ -47,6 +57,10 @@ class Sum(Op):
     @staticmethod
     def backward(ctx, grad):
         return _expand_back(grad, ctx.in_shape, ctx.axes, ctx.keepdim)
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        return _expand_back_array(grad, ctx.in_shape, ctx.axes, ctx.keepdim)
 
 
 class SumDim(Sum):
@@ -93,6 +107,13 @@ class Mean(Op):
     def backward(ctx, grad):
         return _expand_back(grad, ctx.in_shape, ctx.axes, ctx.keepdim) / ctx.count
 
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        # divided after the broadcast, as backward does: a gradient of its own (writable,
+        # so a hook may change it in place, as in torch)
+        return np.true_divide(_expand_back_array(grad, ctx.in_shape, ctx.axes, ctx.keepdim),
+                              float(ctx.count))
+
 
 class MeanDim(Mean):
     node_name = "MeanBackward1"
@@ -106,6 +127,8 @@ def _count(shape, axes):
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
+    if dim is None and dtype is None and input._array.dtype.kind == "f":  # a loss: kept quick
+        return Mean.run((input,), (input._array,), {"axes": None, "keepdim": keepdim})
     if dtype is not None:
         input = input.to(dtype)
     if not input.is_floating_point():

@@ -42,6 +42,18 @@ class _Linear(Op):
             return grad_x, grad_w
         return grad_x, grad_w, grad if need[2] else None  # OpNode sums it to the bias's shape
 
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        """``backward`` on arrays (see ops/_op.py): the same products."""
+        x, weight = ctx.saved_arrays
+        need = ctx.needs_input_grad
+        grad_x = np.matmul(grad, weight) if need[0] else None
+        rows = grad.reshape(-1, weight.shape[0])
+        grad_w = np.matmul(rows.T, x.reshape(-1, weight.shape[1])) if need[1] else None
+        if len(need) == 2:
+            return grad_x, grad_w
+        return grad_x, grad_w, grad if need[2] else None
+
 
 # torch's grad_fn for each case: addmm/mm on 2-D input, a view of the result otherwise.
 _OPS = {(2, True): _Linear}
