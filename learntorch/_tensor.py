@@ -484,13 +484,13 @@ class Tensor:
         return self.to(_device.device("cuda", device) if isinstance(device, int) else (device or "cuda"))
 
     # -- operators (the math is in learntorch.ops) ---------------------------------------------
-    # x + y, x - y, x * y, x / y and x @ y are the ops themselves: see the end of this file.
-    # The others answer NotImplemented for an operand no op takes (``x == "a"`` is then False,
+    # x + y, x - y, x * y, x / y and x @ y are made at the end of this file (``_operator``).
+    # All answer NotImplemented for an operand no op takes (``x == "a"`` is then False,
     # ``x != None`` True, and ``x ** "a"`` Python's own TypeError), as torch's do.
     def __rtruediv__(self, other):
         if not _is_operand(other):
             return NotImplemented
-        return _ops.div(other, self)
+        return _ops.mul(_ops.reciprocal(self), other)  # as torch: 2 / x is MulBackward0, x⁻¹ · 2
 
     def __floordiv__(self, other):
         if not _is_operand(other):
@@ -708,10 +708,13 @@ def _dtype_from_type_name(name):
 
 def _is_operand(value):
     """What an operator computes with: a tensor, a number or a NumPy array."""
-    return isinstance(value, (Tensor, numbers.Number, np.ndarray, np.generic))
+    return type(value) in (float, int) or isinstance(  # plain numbers first: the usual case
+        value, (Tensor, numbers.Number, np.ndarray, np.generic))
 
 
 def _host(array):
+    if type(array) is _meta.MetaArray:
+        raise NotImplementedError(_meta.NO_DATA)
     return array if isinstance(array, np.ndarray) else array.get()
 
 
@@ -812,10 +815,28 @@ def _to_nested_data(data):
 from . import ops as _ops  # noqa: E402  (ops import Tensor: this must come after the class)
 from .autograd import engine as _engine  # noqa: E402
 
-# The arithmetic operators are the ops themselves rather than methods that call them: one
-# Python call less on the path nearly every op takes (``2 * x`` is ``mul(x, 2)``).
-Tensor.__add__ = Tensor.__radd__ = _ops.add
-Tensor.__sub__, Tensor.__rsub__ = _ops.sub, _ops.rsub
-Tensor.__mul__ = Tensor.__rmul__ = _ops.mul
-Tensor.__truediv__ = _ops.div
-Tensor.__matmul__ = _ops.matmul
+
+
+def _operator(op, name, takes=_is_operand):
+    """``x + y`` and its kind: ``op(x, y)``, or NotImplemented for an operand ``op`` does not
+    take, so that Python tries the other side and then raises torch's TypeError ("unsupported
+    operand type(s) for +: 'Tensor' and 'str'").  Tensors and plain numbers are let through
+    first: nearly every op in a training step comes this way (``2 * x`` is ``mul(x, 2)``)."""
+    def method(self, other):
+        if isinstance(other, Tensor) or takes(other):
+            return op(self, other)
+        return NotImplemented
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+def _is_matrix_operand(value):
+    """What ``x @ value`` takes besides a tensor: a NumPy array (not a number, unlike ``*``)."""
+    return isinstance(value, np.ndarray)
+
+
+Tensor.__add__, Tensor.__radd__ = _operator(_ops.add, "__add__"), _operator(_ops.add, "__radd__")
+Tensor.__sub__, Tensor.__rsub__ = _operator(_ops.sub, "__sub__"), _operator(_ops.rsub, "__rsub__")
+Tensor.__mul__, Tensor.__rmul__ = _operator(_ops.mul, "__mul__"), _operator(_ops.mul, "__rmul__")
+Tensor.__truediv__ = _operator(_ops.div, "__truediv__")
+Tensor.__matmul__ = _operator(_ops.matmul, "__matmul__", takes=_is_matrix_operand)
