@@ -713,8 +713,6 @@ def _is_operand(value):
 
 
 def _host(array):
-    if type(array) is _meta.MetaArray:
-        raise NotImplementedError(_meta.NO_DATA)
     return array if isinstance(array, np.ndarray) else array.get()
 
 
