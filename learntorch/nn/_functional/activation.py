@@ -448,6 +448,9 @@ def prelu(input, weight):
     if weight.dim() > 1:
         raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: "
                            f"ndim = {weight.dim()}")
+    if weight.dtype is not input.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got "
+                           f"{_dtype.type_word(input.dtype)} and {_dtype.type_word(weight.dtype)}")
     if not input.is_floating_point():
         raise NotImplementedError(f"\"prelu_cpu\" not implemented for "
                                   f"'{_dtype.type_word(input.dtype)}'")

@@ -34,7 +34,7 @@ def _attention_bias(attn_mask, is_causal, L, S, dtype):
     if attn_mask.dtype == _dtype.bool:
         return zeros(attn_mask.shape, dtype=dtype).masked_fill(attn_mask.logical_not(),
                                                                float("-inf"))
-    if attn_mask.dtype != dtype:
+    if attn_mask.dtype != dtype and attn_mask.dtype != _dtype.float32:
         raise RuntimeError("Expected attn_mask dtype to be bool or float or to match query "
                            f"dtype, but got attn_mask.dtype: {_cpp_name(attn_mask.dtype)} and  "
                            f"query.dtype: {_cpp_name(dtype)} instead.")
@@ -57,9 +57,16 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     ``is_causal`` lets query i see keys 0..i.  ``enable_gqa`` repeats key/value heads (dim -3)
     to match the query's.
     """
+    if not query.dtype == key.dtype == value.dtype:
+        raise RuntimeError(f"Expected query, key, and value to have the same dtype, but got "
+                           f"query.dtype: {_cpp_name(query.dtype)} key.dtype: "
+                           f"{_cpp_name(key.dtype)} and value.dtype: {_cpp_name(value.dtype)} "
+                           "instead.")
     L, S = query.size(-2), key.size(-2)
     scale_factor = 1 / math.sqrt(query.size(-1)) if scale is None else scale
     bias = _attention_bias(attn_mask, is_causal, L, S, query.dtype)
+    if not query.is_floating_point():
+        raise RuntimeError(f"expected scalar type Float but found {_dtype.type_word(query.dtype)}")
     if enable_gqa:
         heads, kv_heads = query.size(-3), key.size(-3)
         if heads % kv_heads or heads % value.size(-3):

@@ -12,13 +12,16 @@ written in tensor ops, so that it can itself be differentiated (double backward)
 With running statistics (eval mode) mean and invstd are constants: dx = invstd · dx̂.
 """
 import math
+import warnings
 from collections import namedtuple
 
 import numpy as np
 
+from ... import _dtype
 from ..._tensor import Tensor
 from ...autograd.grad_mode import _State
 from ...ops._op import Op
+from .attention import _cpp_name
 
 _wrap = Tensor._make
 
@@ -67,7 +70,7 @@ class _Standardize(Op):
         ctx.count = math.prod(xv.shape[a] for a in layout.axes)
         ctx.bias_shape = None if bias is None else bias.shape
         ctx.save_for_backward(x, weight)
-        return out.reshape(x.shape)
+        return out.reshape(x.shape).astype(x.dtype, copy=False)  # half x, float32 statistics
 
     @staticmethod
     def backward(ctx, grad):
@@ -169,9 +172,21 @@ def _check_channel_vectors(input, named):
             raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
 
 
-def _check_same_dtype(input, *tensors):
-    if any(t is not None and t.dtype != input.dtype for t in tensors):
-        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+def _check_dtypes(input, params, kernel=()):
+    """torch's CPU rules for parameters of another dtype than the input: the first given
+    parameter decides; if its dtype differs, the call is "mixed", allowed only for a half
+    input with float32 parameters; otherwise the kernel wants ``kernel`` in the input's dtype."""
+    first = next((p for p in params if p is not None), None)
+    if first is not None and first.dtype is not input.dtype:
+        if any(p is not None and p.dtype is not _dtype.float32 for p in params):
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        if input.dtype is not _dtype.float16:
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+        return
+    for t in kernel:
+        if t is not None and t.dtype is not input.dtype:
+            raise RuntimeError(f"expected scalar type {_dtype.type_word(input.dtype)} but found "
+                               f"{_dtype.type_word(t.dtype)}")
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
@@ -190,7 +205,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
     _check_channel_vectors(input, (("running_mean", running_mean), ("running_var", running_var),
                                    ("weight", weight), ("bias", bias)))
-    _check_same_dtype(input, weight, bias, running_mean, running_var)
+    stats = (weight, bias, running_mean, running_var)
+    _check_dtypes(input, stats, stats)
     for name, t in (("running_mean", running_mean), ("running_var", running_var)):
         if not training and t is None:
             raise RuntimeError(f"{name} must be defined in evaluation mode")
@@ -248,6 +264,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         _verify_spatial_size(input.shape)
     _check_stats_need_no_grad(running_mean, running_var)
     _check_channel_vectors(input, (("weight", weight), ("bias", bias)))
+    _check_dtypes(input, (weight, bias))
     spatial = tuple(range(2, input.dim()))
     layout = _channel_layout(input.dim(), stats_axes=spatial)
     if not use_input_stats and (running_mean is None or running_var is None):
@@ -297,6 +314,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     _check_param_shape("weight", weight, shape)
     _check_param_shape("bias", bias, shape)
     _check_trailing(input, shape)
+    _check_dtypes(input, (weight, bias), (weight, bias))
     lead = input.dim() - len(shape)
     layout = Layout(None, tuple(range(lead, input.dim())), shape, tuple(range(lead)))
     mean, var = _moments(input._array, layout.axes)
@@ -310,9 +328,15 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     _check_trailing(input, shape, star="*")
     if eps is None:
         eps = float(np.finfo(input._array.dtype).eps)
+    if weight is not None and weight.dtype is not input.dtype:
+        warnings.warn(f"Mismatch dtype between input and weight: input dtype = "
+                      f"{_cpp_name(input.dtype)}, weight dtype = {_cpp_name(weight.dtype)}, Cannot "
+                      "dispatch to fused implementation.", UserWarning, stacklevel=2)
     dims = tuple(range(input.dim() - len(shape), input.dim()))
     out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
-    return out * weight if weight is not None else out
+    if weight is not None:
+        out = out * weight
+    return out if out.dtype is input.dtype else out.to(input.dtype)  # torch's type_as(input)
 
 
 # -- group norm --------------------------------------------------------------------------------
@@ -331,6 +355,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
             raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
                                f"channels in input, but got {name} of shape {list(t.shape)} and "
                                f"input of shape {list(input.shape)}")
+    _check_dtypes(input, (weight, bias), (weight, bias))
     view = (n, num_groups, c // num_groups, math.prod(input.shape[2:]))
     layout = Layout(view, (2, 3), (1, num_groups, c // num_groups, 1), (0, 3))
     mean, var = _moments(input._array.reshape(view), layout.axes)

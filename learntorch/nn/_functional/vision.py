@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from ... import _dtype
 from ..._tensor import Tensor
 from ...ops import index_select, linspace
 from ...ops._op import Op
@@ -448,6 +449,13 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
                            f"{list(grid.shape)}")
     if mode == "bicubic" and n != 2:
         raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+    if not input.is_floating_point():
+        kernel = "grid_sampler_2d_cpu_kernel_impl" if n == 2 else "grid_sampler3d_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                  f"'{_dtype.type_word(input.dtype)}'")
+    if grid.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {_dtype.type_word(input.dtype)} but found "
+                           f"{_dtype.type_word(grid.dtype)}")
     spatial = tuple(input.shape[2:])
     # grid's last dim is (x, y[, z]): x indexes the last spatial dim
     coords = [_source_coords(grid[..., n - 1 - d], spatial[d], padding_mode, align_corners)
@@ -528,6 +536,8 @@ def affine_grid(theta, size, align_corners=None):
     if theta.shape[0] != size[0]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{size[0]}, {n + 1}] but got: [{theta.shape[0]}, {n + 1}].")
+    if not theta.is_floating_point():
+        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
     spatial = size[2:]
     if align_corners and min(spatial) == 1:
         warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids "
