@@ -123,8 +123,11 @@ class Op:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("node_name") or f"{cls.__name__}Backward0"
-        # an array form counts only where it sits next to the backward it mirrors
-        arrays = _defined_in(cls, "backward_arrays") is _defined_in(cls, "backward") is not None
+        # an array form counts only next to (or below) the backward it mirrors: a subclass that
+        # overrides backward does not inherit its parent's array form
+        arrays_in, backward_in = _defined_in(cls, "backward_arrays"), _defined_in(cls, "backward")
+        arrays = arrays_in is not None and backward_in is not None and issubclass(arrays_in,
+                                                                                  backward_in)
         cls._node_class = type(name, (OpNode,), {
             "op": cls, "apply_arrays": OpNode._apply_arrays if arrays else None})
 

@@ -41,15 +41,25 @@ class UnaryOp(Op):
         saved, = ctx.saved_tensors
         return grad * cls.derivative(saved)
 
+    @classmethod
+    def _backward_on_arrays(cls, ctx, grad):
+        """``backward`` on arrays (ops/_op.py), for a derivative written with operators only,
+        which arrays and tensors share: ``_unary(..., on_arrays=True)``."""
+        saved, = ctx.saved_arrays
+        return np.multiply(grad, cls.derivative(saved))
+
 
 def _unary(name, function, derivative, uses="input", float_only=True, module=__name__,
-           public=None):
+           public=None, on_arrays=False):
     """Make the Op class ``{name}`` and the public function (``public``, default the lowercase
-    name) that applies it; ``module`` is where the pair is written."""
-    op = type(name, (UnaryOp,), {"function": staticmethod(function),
-                                 "derivative": staticmethod(derivative) if callable(derivative)
-                                 else derivative,
-                                 "uses": uses, "__module__": module})
+    name) that applies it; ``module`` is where the pair is written.  ``on_arrays``: the
+    derivative runs on arrays as written, so backward without create_graph skips tensors."""
+    attrs = {"function": staticmethod(function),
+             "derivative": staticmethod(derivative) if callable(derivative) else derivative,
+             "uses": uses, "__module__": module}
+    if on_arrays:
+        attrs["backward_arrays"] = UnaryOp.__dict__["_backward_on_arrays"]
+    op = type(name, (UnaryOp,), attrs)
 
     def apply(input, *, out=None):
         array = float_array(input) if float_only else input._array
@@ -77,33 +87,33 @@ _OUT = "output"
 _SQRT_PI = math.sqrt(math.pi)
 
 # name                 forward on arrays   derivative, of the input x or the output y   uses
-Exp, exp = _unary("Exp", np.exp, lambda y: y, _OUT)
+Exp, exp = _unary("Exp", np.exp, lambda y: y, _OUT, on_arrays=True)
 Log, log = _unary("Log", np.log, lambda x: x.reciprocal())
 Sqrt, sqrt = _unary("Sqrt", np.sqrt, lambda y: 0.5 / y, _OUT)
 Sin, sin = _unary("Sin", np.sin, lambda x: x.cos())
 Cos, cos = _unary("Cos", np.cos, lambda x: -x.sin())
-Tanh, tanh = _unary("Tanh", np.tanh, lambda y: 1 - y * y, _OUT)
-Sigmoid, sigmoid = _unary("Sigmoid", _stable_sigmoid, lambda y: y * (1 - y), _OUT)
+Tanh, tanh = _unary("Tanh", np.tanh, lambda y: 1 - y * y, _OUT, on_arrays=True)
+Sigmoid, sigmoid = _unary("Sigmoid", _stable_sigmoid, lambda y: y * (1 - y), _OUT, on_arrays=True)
 Acos, acos = _unary("Acos", np.arccos, lambda x: -(1 - x * x).rsqrt())
 Asin, asin = _unary("Asin", np.arcsin, lambda x: (1 - x * x).rsqrt())
 Atan, atan = _unary("Atan", np.arctan, lambda x: (1 + x * x).reciprocal())
 Cosh, cosh = _unary("Cosh", np.cosh, lambda x: x.sinh())
 Sinh, sinh = _unary("Sinh", np.sinh, lambda x: x.cosh())
-Tan, tan = _unary("Tan", np.tan, lambda y: 1 + y * y, _OUT)
+Tan, tan = _unary("Tan", np.tan, lambda y: 1 + y * y, _OUT, on_arrays=True)
 Asinh, asinh = _unary("Asinh", np.arcsinh, lambda x: (x * x + 1).rsqrt())
 Acosh, acosh = _unary("Acosh", np.arccosh, lambda x: (x * x - 1).rsqrt())
 Atanh, atanh = _unary("Atanh", np.arctanh, lambda x: (1 - x * x).reciprocal())
-Exp2, exp2 = _unary("Exp2", np.exp2, lambda y: y * _LN2, _OUT)
-Expm1, expm1 = _unary("Expm1", np.expm1, lambda y: y + 1, _OUT)
+Exp2, exp2 = _unary("Exp2", np.exp2, lambda y: y * _LN2, _OUT, on_arrays=True)
+Expm1, expm1 = _unary("Expm1", np.expm1, lambda y: y + 1, _OUT, on_arrays=True)
 Log1p, log1p = _unary("Log1p", np.log1p, lambda x: (x + 1).reciprocal())
 Log2, log2 = _unary("Log2", np.log2, lambda x: (x * _LN2).reciprocal())
 Log10, log10 = _unary("Log10", np.log10, lambda x: (x * _LN10).reciprocal())
-Reciprocal, reciprocal = _unary("Reciprocal", np.reciprocal, lambda y: -y * y, _OUT)
+Reciprocal, reciprocal = _unary("Reciprocal", np.reciprocal, lambda y: -y * y, _OUT, on_arrays=True)
 Rsqrt, rsqrt = _unary("Rsqrt", lambda a: 1 / np.sqrt(a), lambda y: -0.5 * y * y * y, _OUT)
 Erf, erf = _unary("Erf", erf_array, lambda x: (2 / _SQRT_PI) * (-x * x).exp())
 Erfc, erfc = _unary("Erfc", erfc_array, lambda x: (-2 / _SQRT_PI) * (-x * x).exp())
 Erfinv, erfinv = _unary("Erfinv", erfinv_array, lambda y: (_SQRT_PI / 2) * (y * y).exp(), _OUT)
-Square, _square = _unary("Square", np.square, lambda x: 2 * x, float_only=False)
+Square, _square = _unary("Square", np.square, lambda x: 2 * x, float_only=False, on_arrays=True)
 Frac, frac = _unary("Frac", lambda a: a - np.trunc(a), 1, uses=None, float_only=False)
 
 # Rounding: piecewise constant, so the gradient is zero.

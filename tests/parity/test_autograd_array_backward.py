@@ -36,6 +36,8 @@ GRAPHS = {
     "linear": (lambda x, w, b: (lt.nn.functional.linear(x, w, b).relu() ** 2).mean(),
                [(2, 3, 4), (5, 4), (5,)]),
     "mixed_ops": (lambda a: (a.exp() + a.tanh() * a.sigmoid() + a.abs().log()).sum(), [(9,)]),
+    "unary": (lambda a: (a.tan() + a.exp2() * a.expm1() - a.reciprocal() + a.square() * 0.3).sum(),
+              [(9,)]),
 }
 
 
