@@ -1,9 +1,12 @@
-"""Devices: ``cpu`` runs on NumPy, ``cuda`` on CuPy when it is installed and a GPU is present.
+"""Devices: ``cpu`` runs on NumPy, ``cuda`` on CuPy when it is installed and a GPU is present,
+``meta`` has no data at all (shapes and dtypes only, see _meta.py).
 
 Every tensor keeps its data in an array of its device's *array module* (``numpy`` or
 ``cupy``); ops call ``xp(...)`` functions on that module, so the same code runs on both.
 """
 import numpy as np
+
+from . import _meta
 
 
 class device:
@@ -19,9 +22,10 @@ class device:
             if not idx.isdigit():
                 raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
             index = int(idx)
-        if type not in ("cpu", "cuda"):
+        if type not in ("cpu", "cuda", "meta"):
             raise RuntimeError(
-                "Expected one of cpu, cuda device type at start of device string: " + str(type))
+                "Expected one of cpu, cuda, meta device type at start of device string: "
+                + str(type))
         self.type = type
         self.index = index
 
@@ -43,6 +47,7 @@ class device:
 
 
 CPU = device("cpu")
+META = device("meta")
 _as_device = device  # set_default_device's argument is named `device`, as torch's is
 
 
@@ -90,6 +95,11 @@ def to_device(d):
     return d
 
 
+def is_meta(d):
+    """Whether a device argument (str, device or None for the default) means ``meta``."""
+    return to_device(d).type == "meta"
+
+
 def array_module(arr):
     """The array module (numpy or cupy) that owns ``arr``."""
     if isinstance(arr, np.ndarray):
@@ -99,12 +109,16 @@ def array_module(arr):
 
 def device_of(arr):
     if isinstance(arr, np.ndarray):
-        return CPU
+        return META if type(arr) is _meta.MetaArray else CPU
     return device("cuda", arr.device.id)
 
 
 def move(arr, d):
     """Copy an array to device ``d`` (returns ``arr`` itself when it is already there)."""
+    if d.type == "meta":
+        return _meta.like(arr)
+    if type(arr) is _meta.MetaArray:
+        raise NotImplementedError(_meta.NO_DATA)
     if d.type == "cpu":
         return arr if isinstance(arr, np.ndarray) else arr.get()
     cp = _cupy()

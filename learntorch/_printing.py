@@ -96,7 +96,12 @@ def format_tensor(
         suffixes.append(f"device='{device}'")
     size = f"size={tuple(array.shape)}"
     dtype = f"dtype=torch.{dtype_name}"
-    if array.size == 0:
+    if str(device) == "meta":  # no data: what it would hold, never values
+        body = "..."
+        suffixes.append(size)
+        if dtype_name != default_dtype_name:
+            suffixes.append(dtype)
+    elif array.size == 0:
         body = "[]"
         # "[]" alone reads as shape (0,); any other shape must be spelled out, and so
         # must every non-default dtype, since there are no elements to hint at it.

@@ -11,7 +11,7 @@ import weakref
 
 import numpy as np
 
-from . import _device, _dtype, _layout, _unsupported
+from . import _device, _dtype, _layout, _meta, _unsupported
 from .autograd.function import AccumulateGrad, _RemovableHandle
 from .autograd.grad_mode import _State
 
@@ -85,7 +85,7 @@ class Tensor:
         """Wrap an array without copying: the constructor every op uses."""
         t = object.__new__(cls)
         if type(array) is not np.ndarray and not hasattr(array, "__cuda_array_interface__"):
-            array = np.asarray(array)
+            array = np.asanyarray(array)  # "any": a meta array stays one (_meta.py)
         t._array = array
         t._requires_grad = False
         t._grad_fn = None
@@ -128,6 +128,10 @@ class Tensor:
     def is_cuda(self):
         return self.device.type == "cuda"
 
+    @property
+    def is_meta(self):
+        return type(self._array) is _meta.MetaArray
+
     def is_floating_point(self):
         return self._array.dtype.kind == "f"
 
@@ -139,7 +143,7 @@ class Tensor:
 
     def stride(self, dim=None):
         strides = tuple(s // self._array.itemsize for s in self._array.strides) \
-            if self._array.size else _empty_strides(self._array.shape)
+            if self._array.size and not self.is_meta else _empty_strides(self._array.shape)
         return strides if dim is None else strides[_wrap_dim(dim, self._array.ndim)]
 
     def storage_offset(self):
@@ -156,7 +160,7 @@ class Tensor:
     def is_contiguous(self, memory_format=None):
         """C-contiguous, or dense in the order a channels-last ``memory_format`` asks for."""
         if memory_format is None:
-            return self._array.flags.c_contiguous
+            return self._array.flags.c_contiguous or self.is_meta
         order = _layout.dim_order_of(memory_format, self._array.ndim)
         return self._array.flags.c_contiguous if order is None else \
             _layout.is_laid_out(self._array, order)
@@ -332,11 +336,11 @@ class Tensor:
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
                                "Use tensor.detach().numpy() instead.")
-        if not isinstance(self._array, np.ndarray):
+        if type(self._array) is not np.ndarray:
             if not force:
                 raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
                                 "Tensor.cpu() to copy the tensor to host memory first.")
-            return self._array.get()
+            return _host(self._array)
         return self._array
 
     def __array__(self, dtype=None, copy=None):
@@ -408,7 +412,7 @@ class Tensor:
     def __repr__(self, *, tensor_contents=None):
         from ._printing import format_tensor
         grad_fn = self._grad_fn.name() if self._grad_fn is not None else None
-        return format_tensor(_host(self._array), self.dtype.name,
+        return format_tensor(self._array if self.is_meta else _host(self._array), self.dtype.name,
                              device=None if self.device.type == "cpu" else str(self.device),
                              requires_grad=self._requires_grad and self._grad_fn is None,
                              grad_fn_name=grad_fn)
@@ -417,7 +421,7 @@ class Tensor:
 
     def __format__(self, spec):
         """A 0-d tensor formats as its Python number (``f"{t}"`` is ``4.0``), as in torch."""
-        if self._array.ndim == 0:
+        if self._array.ndim == 0 and not self.is_meta:
             return format(self.item(), spec)
         return object.__format__(self, spec) if spec else repr(self)
 
@@ -713,6 +717,8 @@ def _is_operand(value):
 
 
 def _host(array):
+    if type(array) is _meta.MetaArray:
+        raise NotImplementedError(_meta.NO_DATA)
     return array if isinstance(array, np.ndarray) else array.get()
 
 

@@ -11,6 +11,7 @@ It imports no op module, so every op module can define its in-place twins with
 import numpy as np
 
 from .. import _dtype
+from .._meta import NO_DATA, MetaArray
 from .._tensor import Tensor
 from ..autograd.function import forward_name
 from ..autograd.grad_mode import _State
@@ -228,9 +229,20 @@ def write_into(self, result):
     if result.dtype is not self.dtype and not can_cast(result.dtype, self.dtype):
         raise RuntimeError(f"result type {_dtype.type_word(result.dtype)} can't be cast to the "
                            f"desired output type {_dtype.type_word(self.dtype)}")
+    if type(self._array) is MetaArray or type(result._array) is MetaArray:
+        _write_meta(self, result)
+        return
     if not self._array.flags.writeable:
         raise RuntimeError(OVERLAP_MESSAGE)
     self._array[...] = result._array
+    self._version_counter[0] += 1
+
+
+def _write_meta(self, result):
+    """A meta tensor has nothing to write into (its shape and dtype were checked), and
+    nothing can be read out of one into a tensor that has data."""
+    if type(self._array) is not MetaArray:
+        raise NotImplementedError(NO_DATA)
     self._version_counter[0] += 1
 
 

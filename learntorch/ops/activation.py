@@ -21,7 +21,7 @@ from ._op import Op
 def _shifted(x, axis):
     """``x - max(x)`` along ``axis`` (infinite maxima left alone, as torch does)."""
     m = np.max(x, axis=axis, keepdims=True) if x.size else np.zeros((), x.dtype)
-    return np.asarray(np.subtract(x, m))  # an array even for 0-d x (NumPy gives a scalar)
+    return np.asanyarray(np.subtract(x, m))  # an array even for 0-d x (NumPy gives a scalar)
 
 
 class Softmax(Op):

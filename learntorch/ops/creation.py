@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .. import _device, _dtype, _layout
+from .. import _device, _dtype, _layout, _meta
 from .._cpu_math import fma
 from .._tensor import Tensor, _shape_arg, _to_nested_data
 from ._op import Op
@@ -142,6 +142,8 @@ def _filled(fill, name, positional, size, dtype, device, requires_grad):
     ``name(size=(2, 3))``; ``name`` for torch's words on a bad size."""
     shape = _shape_arg(_sizes(positional, size), name, keyword=size is not None)
     dtype = _default(dtype)
+    if _device.is_meta(device):  # nothing to fill: no data
+        return _finish(_meta.empty(shape, dtype.np), None, None, requires_grad)
     return _finish(fill(shape, dtype=dtype.np), None, device, requires_grad)
 
 

@@ -17,12 +17,13 @@ and turns them into numbers the way ATen's CPU kernels do (``DistributionsHelper
   for the next element or call.
 * Integers: ``word % range + low``, from 64-bit words once the range reaches 2**28.
 """
+import functools
 import math
 import sys
 
 import numpy as np
 
-from .. import _cpu_math, _dtype
+from .. import _cpu_math, _device, _dtype, _meta
 from .. import random as _random
 from .._cpu_math import fma, libm
 from .._tensor import Tensor, _shape_arg
@@ -253,6 +254,8 @@ def _follow_to_roots(parent):
 # -- the public functions ------------------------------------------------------------------------
 def _new(size, dtype, device, requires_grad, fill):
     """A fresh tensor of ``size`` filled in place by ``fill`` (as torch does: empty, then fill)."""
+    if _device.is_meta(device):  # no data, no generator: nothing is drawn
+        return _finish(_meta.empty(_shape_arg(size), dtype.np), None, None, requires_grad)
     t = _finish(np.empty(_shape_arg(size), dtype=dtype.np), None, None, False)
     fill(t)
     return _finish(t._array, None, device, requires_grad)
@@ -262,6 +265,8 @@ def _new_like(input, dtype, device, requires_grad, fill):
     """``empty_like(input)``, filled: torch keeps a dense ``input``'s strides, so the fill order
     too; the result handed back is C-contiguous with the same values."""
     dtype = input.dtype if dtype is None else _dtype.to_dtype(dtype)
+    if _device.is_meta(input.device if device is None else device):
+        return _finish(_meta.empty(input.shape, dtype.np), None, None, requires_grad)
     t = Tensor._make(zeros_in_layout_of(input._array, dtype.np))
     fill(t)
     array = t._array if t._array.flags.c_contiguous else t._array.copy(order="C")
@@ -298,6 +303,8 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     """A random permutation of 0..n-1 (torch's Fisher-Yates, one 32-bit word per step)."""
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
+    if _device.is_meta(device):
+        return _finish(_meta.empty((n,), (dtype or _dtype.int64).np), None, None, requires_grad)
     gen = _random._of(generator)
     if n >= 2 ** 32 // 20:
         raise RuntimeError(f"randperm of n={n} is beyond learntorch (torch switches to a "
@@ -471,6 +478,15 @@ def _check_multinomial(input, num_samples, replacement):
 
 
 # -- in-place random fills (Tensor methods; nn.init uses them under no_grad) -------------------
+def _nothing_drawn_on_meta(fill):
+    """A meta tensor has no data to fill and, as in torch, no generator: the fill returns it
+    and the stream stays where it was (a model built on ``meta`` draws nothing)."""
+    @functools.wraps(fill)
+    def method(self, *args, **kwargs):
+        return self if type(self._array) is _meta.MetaArray else fill(self, *args, **kwargs)
+    return method
+
+
 def _fill_random(self, node, values):
     """Write ``values`` (flat, in fill order) into ``self`` as the in-place op ``node`` (a zero
     gradient to the old values, as in torch; a leaf that requires grad needs ``no_grad``)."""
@@ -478,6 +494,7 @@ def _fill_random(self, node, values):
     return apply_inplace(self, lambda x: _DRAWS[node].apply(x, values=values))
 
 
+@_nothing_drawn_on_meta
 def uniform_(self, from_=0, to=1, *, generator=None):
     """Fill with samples uniform on [from_, to): one fused ``u * (to - from_) + from_``."""
     _check_floating(self, "check_uniform_bounds")
@@ -491,6 +508,7 @@ def uniform_(self, from_=0, to=1, *, generator=None):
     return _fill_random(self, "UniformBackward0", _chunked(fma, sample, dtype(width), dtype(low)))
 
 
+@_nothing_drawn_on_meta
 def normal_(self, mean=0, std=1, *, generator=None):
     """Fill with normal samples of the given mean and standard deviation."""
     _check_floating(self, "normal_kernel_cpu")
@@ -505,6 +523,7 @@ def _exponential(gen, n, lambd):
     return (-1.0 / lambd) * libm("log1p")(-_uniform53(gen, n))
 
 
+@_nothing_drawn_on_meta
 def exponential_(self, lambd=1, *, generator=None):
     """Fill with samples of the exponential distribution with rate ``lambd``."""
     if not self.is_floating_point():
@@ -517,6 +536,7 @@ def exponential_(self, lambd=1, *, generator=None):
     return _fill_random(self, "ExponentialBackward0", sample)
 
 
+@_nothing_drawn_on_meta
 def geometric_(self, p, *, generator=None):
     """Fill with the number of Bernoulli(p) trials up to the first success: ``ceil(log u / log1p(-p))``."""
     if not 0 < p < 1:
@@ -525,6 +545,7 @@ def geometric_(self, p, *, generator=None):
     return _fill_random(self, "GeometricBackward0", np.ceil(libm("log")(u) / math.log1p(-p)))
 
 
+@_nothing_drawn_on_meta
 def log_normal_(self, mean=1, std=2, *, generator=None):
     """Fill with ``exp`` of normal samples (drawn one element at a time, as torch does)."""
     _check_floating(self, "log_normal_cpu")
@@ -534,6 +555,7 @@ def log_normal_(self, mean=1, std=2, *, generator=None):
     return _fill_random(self, "LogNormalBackward0", libm("exp")(z))
 
 
+@_nothing_drawn_on_meta
 def cauchy_(self, median=0, sigma=1, *, generator=None):
     """Fill with ``median + sigma * tan(pi * (u - 1/2))`` (one fused multiply-add)."""
     _check_floating(self, "cauchy_cpu")
@@ -542,6 +564,7 @@ def cauchy_(self, median=0, sigma=1, *, generator=None):
     return _fill_random(self, "CauchyBackward0", fma(tangent, float(sigma), float(median)))
 
 
+@_nothing_drawn_on_meta
 def bernoulli_(self, p=0.5, *, generator=None):
     """Fill with 0/1 samples, 1 with probability ``p`` (a number or a broadcastable tensor).
 
@@ -561,6 +584,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
 _UNSET = object()  # ``random_(5)`` means to=5, while ``random_(5, None)`` means from=5 to the top
 
 
+@_nothing_drawn_on_meta
 def random_(self, from_=None, to=_UNSET, *, generator=None):
     """Fill with integers: ``random_()`` in [0, 2^mantissa] (floats) or [0, max] (integers),
     ``random_(to)`` in [0, to), ``random_(from_, to)`` in [from_, to), ``random_(from_, None)``

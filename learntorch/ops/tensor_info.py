@@ -314,7 +314,7 @@ def _constant(value):
     return property(lambda self: value, doc=f"``{value}`` for every learntorch tensor.")
 
 
-_ALWAYS_FALSE = ("is_meta", "is_mps", "is_xla", "is_xpu", "is_ipu", "is_mtia", "is_maia",
+_ALWAYS_FALSE = ("is_mps", "is_xla", "is_xpu", "is_ipu", "is_mtia", "is_maia",
                  "is_vulkan", "is_mkldnn", "is_quantized", "is_sparse", "is_sparse_csr",
                  "is_nested", "is_hpu")
 for _name in _ALWAYS_FALSE:

@@ -134,7 +134,7 @@ def jacobians_and_hessians(torch):
             "af_hvp": af_hvp(f, x, tangent)}
 
 
-def model_ensembling(torch, base_device="meta"):
+def model_ensembling(torch):
     """"Model ensembling" (torch.func): stack_module_state of several MLPs, a 'meta' base model,
     functional_call under vmap with the same or different minibatches per model."""
     import copy
@@ -167,7 +167,7 @@ def model_ensembling(torch, base_device="meta"):
                                        in zip(models, data.view(num_models, 2, 1, 28, 28))]
     params, buffers = stack_module_state(models)
     base_model = copy.deepcopy(models[0])
-    base_model = base_model.to(base_device)
+    base_model = base_model.to('meta')
 
     def fmodel(params, buffers, x):
         return functional_call(base_model, (params, buffers), (x,))
@@ -180,12 +180,6 @@ def model_ensembling(torch, base_device="meta"):
             "loop": loop, "different": predictions2_vmap,
             "different_loop": torch.stack(predictions_diff_minibatch_loop),
             "minibatches": tuple(minibatches.shape)}
-
-
-def model_ensembling_cpu_base(torch):
-    """The ensembling tutorial with its stateless base model left on the CPU instead of the
-    'meta' device (which learntorch lacks): the vmap/functional_call part, compared."""
-    return model_ensembling(torch, base_device="cpu")
 
 
 def double_backward_custom_function(torch):
@@ -398,16 +392,10 @@ def neural_tangent_kernels(torch):
 
 
 PROGRAMS = [neural_tangent_kernels, per_sample_gradients, jacobians_and_hessians,
-            model_ensembling_cpu_base,
-            double_backward_custom_function, state_dict_recipes, forward_mode_ad]
-MISSING = [
-    pytest.param(model_ensembling, marks=pytest.mark.xfail(
-        strict=True, reason="learntorch has no 'meta' device: module.to('meta') raises "
-                            "'Expected one of cpu, cuda device type at start of device string: "
-                            "meta'")),
-]
+            model_ensembling, double_backward_custom_function, state_dict_recipes,
+            forward_mode_ad]
 
 
-@pytest.mark.parametrize("program", PROGRAMS + MISSING, ids=lambda p: p.__name__)
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.__name__)
 def test_program_runs_unchanged_and_matches_torch(program, tmp_path):
     assert_same_run(program, tmp_path=tmp_path)
