@@ -40,6 +40,15 @@ class device:
     def __str__(self):
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
+    def __enter__(self):
+        """``with device('meta'):`` makes it the default device inside the block, as torch."""
+        _entered.append(get_default_device())
+        set_default_device(self)
+        return self
+
+    def __exit__(self, *exc_info):
+        set_default_device(_entered.pop())
+
     def __repr__(self):
         if self.index is None:
             return f"device(type='{self.type}')"
@@ -70,6 +79,7 @@ def cuda_available():
 
 
 _default = CPU  # set_default_device
+_entered = []   # the default devices that `with device(...)` blocks replaced
 
 
 def set_default_device(device):

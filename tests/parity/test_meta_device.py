@@ -101,6 +101,7 @@ CASES = {
     "Linear(device='meta')": lambda t: t.nn.Linear(3, 4, device="meta").weight,
     "Module.to('meta')": lambda t: list(t.nn.Linear(3, 4).to("meta").parameters()),
     "meta module forward": lambda t: t.nn.Linear(3, 4).to("meta")(x_(t)),
+    "with device('meta')": lambda t: _built_in_meta_block(t),
     "to_empty": lambda t: t.nn.Linear(3, 4, device="meta").to_empty(device="cpu").weight.shape,
     "deepcopy module to meta": lambda t: copy.deepcopy(t.nn.Linear(3, 4)).to("meta").bias,
     # errors where torch errors
@@ -125,6 +126,12 @@ CASES = {
     "format spec": lambda t: format(x_(t, dtype=t.float32).sum(), ".2f"),
     "bad device": lambda t: t.device("mta"),
 }
+
+
+def _built_in_meta_block(t):
+    with t.device("meta"):
+        layer = t.nn.Linear(3, 4)
+    return layer.weight, t.zeros(2)
 
 
 def _setitem(x):
