@@ -233,10 +233,10 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     for name, t in (("mat1", mat1), ("mat2", mat2)):
         if t.dim() != 2:
             raise RuntimeError(f"{name} must be a matrix, got {t.dim()}-D tensor")
-    for t in (mat1, mat2):
-        if t.dtype is not input.dtype:
-            raise RuntimeError(f"self and mat2 must have the same dtype, but got "
-                               f"{_dtype.type_word(input.dtype)} and {_dtype.type_word(t.dtype)}")
+    for name, t, other in (("self", input, mat2), ("mat1", mat1, mat2)):  # torch's order
+        if t.dtype is not other.dtype:
+            raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
+                               f"{_dtype.type_word(t.dtype)} and {_dtype.type_word(other.dtype)}")
     return _add_scaled(input, mm(mat1, mat2), beta, alpha, "addmm")
 
 

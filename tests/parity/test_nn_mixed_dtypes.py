@@ -53,7 +53,20 @@ CASES = {
         L.nn.functional.scaled_dot_product_attention(_x(L, a), _x(L, b), _x(L, c)),
     "sdpa float mask": lambda L, a, b, c: L.nn.functional.scaled_dot_product_attention(
         _x(L, a), _x(L, a), _x(L, a), attn_mask=L.zeros(3, 3, dtype=getattr(L, b))),
+    "bilinear": lambda L, a, b, c: L.nn.functional.bilinear(
+        _x(L, a)[0, :, :3], _x(L, b)[1, :, 1:], _x(L, c)[:, :3, :3]),
+    "bilinear bias": lambda L, a, b, c: L.nn.functional.bilinear(
+        _x(L, a)[0, :, :3], _x(L, a)[1, :, 1:], _x(L, b)[:, :3, :3], _v(L, 2, c)),
+    "linear": lambda L, a, b, c: L.nn.functional.linear(_x(L, a)[0], _x(L, b)[1], _v(L, 3, c)),
+    "addmm": lambda L, a, b, c: L.addmm(_v(L, 4, a), _x(L, b)[0], _x(L, c)[1].T),
+    "rnn cell": lambda L, a, b, c: _seeded(L, lambda: L.nn.RNNCell(4, 2).to(getattr(L, b)))(
+        _x(L, a)[0]),
 }
+
+
+def _seeded(L, build):
+    L.manual_seed(0)
+    return build()
 
 
 @pytest.mark.parametrize("a, b, c", list(itertools.product(NAMES, NAMES, NAMES)))

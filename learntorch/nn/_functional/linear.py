@@ -134,6 +134,11 @@ def bilinear(input1, input2, weight, bias=None):
 
 
 def _check_bilinear(input1, input2, weight, bias):
+    named = [("input1", input1), ("input2", input2), ("weight", weight)]
+    named += [] if bias is None else [("bias", bias)]
+    if any(t.dtype is not input1.dtype for _, t in named):
+        listed = ", ".join(f"{name}: {_c_name(t.dtype)}" for name, t in named)
+        raise RuntimeError(f"All tensors must have the same dtype, got {listed}")
     if input1.dim() != input2.dim():
         raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.dim()} and "
                            f"{input2.dim()}")
