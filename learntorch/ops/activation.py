@@ -49,6 +49,8 @@ class LogSoftmax(Op):
         shifted = _shifted(x, axis)
         e = np.exp(shifted)
         sums = e.sum(axis=axis, keepdims=True)
+        if e.ndim and e.shape[axis] == 0:  # an empty dim sums to 0: no log 0 (or 0/0 later)
+            sums = np.ones_like(sums)
         out = np.subtract(shifted, np.log(sums), out=shifted)
         ctx.axis, ctx.e, ctx.sums = axis, e, sums  # softmax = e / sums, for the backward
         ctx.save_for_backward(out)
