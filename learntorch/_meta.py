@@ -14,7 +14,9 @@ strides as the whole shape, so it costs no memory whatever its size. Ops run unc
 * what would read values out (``item``, ``tolist``, ``numpy``, a copy to the CPU, functions
   whose result's *shape* depends on the values such as ``nonzero``) raises torch's error.
 
-Differences from torch: strides are reported row-major (``stride()``, ``is_contiguous``) even
+Differences from torch: a meta tensor meeting a CPU tensor in an op gives a meta result
+(torch raises "Tensor on device cpu is not on the expected device meta!": at the NumPy level
+an op's own plain temporaries cannot be told from a CPU operand); strides are reported row-major (``stride()``, ``is_contiguous``) even
 for a transposed or expanded view, and internal checks of values (e.g. class indices in
 bounds) see zeros, where torch skips them.
 """
@@ -68,27 +70,6 @@ def _as_meta(result):
     return result
 
 
-def _on_cpu(array):
-    """A plain array of one or more dims that is no view of a meta array (ops make plain views
-    of their inputs, e.g. ``sliding_window_view``; those are meta data too)."""
-    if type(array) is not np.ndarray or not array.ndim:
-        return False
-    while array is not None:
-        if type(array) is MetaArray:
-            return False
-        array = getattr(array, "base", None)
-    return True
-
-
-def _check_same_device(inputs):
-    """torch's error for a CPU array of one or more dims meeting a meta array in an op: the
-    first array's device is the one expected."""
-    arrays = [x for x in inputs if type(x) is MetaArray or _on_cpu(x)]
-    if any(type(x) is not MetaArray for x in arrays):
-        first, other = ("meta", "cpu") if type(arrays[0]) is MetaArray else ("cpu", "meta")
-        raise RuntimeError(f"Tensor on device {other} is not on the expected device {first}!")
-
-
 # Functions whose result's shape depends on the values: torch has no meta kernel for them.
 _DATA_DEPENDENT = {np.nonzero: "aten::nonzero", np.flatnonzero: "aten::nonzero",
                    np.argwhere: "aten::nonzero", np.unique: "aten::_unique2",
@@ -116,8 +97,6 @@ class MetaArray(np.ndarray):
 
     def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
         elementwise = method == "__call__" and ufunc.signature is None
-        if elementwise:  # what tensor arithmetic calls (op internals may mix in plain copies)
-            _check_same_device(inputs)
         plain = [_plain(x) for x in inputs]
         if out is not None and all(_hollow(o) for o in out):
             shape = np.broadcast_shapes(*(np.shape(x) for x in plain))

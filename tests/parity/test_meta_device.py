@@ -63,6 +63,7 @@ CASES = {
     # ops give meta results with torch's shapes and dtypes
     "add": lambda t: x_(t) + 1,
     "add 0-d cpu": lambda t: x_(t) + t.tensor(2.0),
+    "gelu": lambda t: t.nn.functional.gelu(x_(t)),
     "mul int": lambda t: x_(t, 3, dtype=t.int64) * 2.5,
     "compare": lambda t: x_(t) > 0,
     "matmul": lambda t: x_(t) @ x_(t, 3, 4),
@@ -153,6 +154,9 @@ LEAKS = {
                      "device='meta'), zeros(4, dtype=int64, device='meta')).device is cpu",
     "conv2d": "nn/_functional/conv.py: conv2d(empty(1, 2, 6, 6, device='meta'), "
               "empty(3, 2, 3, 3, device='meta')).device is cpu",
+    "meta + cpu": "learntorch/_meta.py (programs): a meta array meeting a plain one gives "
+                  "meta; NumPy cannot tell an op's plain temporaries from a CPU operand",
+    "cpu + meta": "learntorch/_meta.py (programs): as 'meta + cpu'",
     "max_pool2d": "nn/_functional/pooling.py: max_pool2d(empty(1, 2, 6, 6, device='meta'), "
                   "2).device is cpu",
 }
