@@ -269,7 +269,7 @@ def _arg(fn, input, dim, keepdim, name):
                                f"== 0.")
         index = fn(input._array.reshape(-1))
         shape = (1,) * input.dim() if keepdim else ()
-        return Tensor._make(np.asarray(index, dtype=np.int64).reshape(shape))
+        return Tensor._make(np.asanyarray(index, dtype=np.int64).reshape(shape))
     d = _wrap_dim(dim, input.dim())
     _check_nonempty(input, d, name)
     if input.dim() == 0:

@@ -148,10 +148,6 @@ def _backward(x):
 # Ops whose NumPy code makes a plain array of a meta one (``np.asarray``, a plain copy): the
 # result comes back as a CPU tensor (of zeros) instead of a meta one. Owners: see the reasons.
 LEAKS = {
-    "argmax": "ops/reduction.py _arg: np.asarray(index, dtype=np.int64) of a meta 0-d "
-              "index gives a plain array: empty(2, 3, device='meta').argmax().device is cpu",
-    "cross_entropy": "nn/_functional/loss.py nll_loss: cross_entropy(empty(4, 5, "
-                     "device='meta'), zeros(4, dtype=int64, device='meta')).device is cpu",
     "conv2d": "nn/_functional/conv.py: conv2d(empty(1, 2, 6, 6, device='meta'), "
               "empty(3, 2, 3, 3, device='meta')).device is cpu",
     "meta + cpu": "learntorch/_meta.py (programs): a meta array meeting a plain one gives "

@@ -343,9 +343,9 @@ def _reduce_losses(ctx, losses, w, reduction, shape):
         return losses.reshape(shape)
     total = losses.sum(dtype=losses.dtype)
     if reduction == "sum":
-        return np.asarray(total)
+        return np.asanyarray(total)
     ctx.total_weight = total_weight = w.sum(dtype=losses.dtype)
-    return np.asarray(total / total_weight)
+    return np.asanyarray(total / total_weight)
 
 
 def _target_scale(ctx):
