@@ -151,3 +151,22 @@ def test_rms_norm_warns_like_torch_when_the_weight_has_another_dtype(a, b):
         return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               check=True).stdout
     assert case("learntorch") == case("torch")
+
+
+CONV_AND_POOL_ERRORS = {
+    "conv1d double input, float bias": lambda L: L.nn.Conv1d(1, 1, 1)(L.ones(1, 1, 2).double()),
+    "conv2d float bias": lambda L: L.nn.functional.conv2d(
+        L.ones(1, 1, 2, 2), L.ones(1, 1, 1, 1), L.ones(1).double()),
+    "conv2d no bias": lambda L: L.nn.Conv2d(1, 1, 1, bias=False)(L.ones(1, 1, 2, 2).double()),
+    "avg_pool2d 5-D": lambda L: L.nn.functional.avg_pool2d(L.ones(2, 1, 1, 4, 4), 2),
+    "avg_pool2d empty channels": lambda L: L.nn.functional.avg_pool2d(L.ones(1, 0, 4, 4), 2),
+    "avg_pool2d empty 3-D": lambda L: L.nn.functional.avg_pool2d(L.ones(0, 4, 4), 2),
+    "avg_pool2d empty batch": lambda L: L.nn.functional.avg_pool2d(L.ones(0, 1, 4, 4), 2),
+    "max_pool2d 5-D": lambda L: L.nn.functional.max_pool2d(L.ones(2, 1, 1, 4, 4), 2),
+}
+
+
+@pytest.mark.parametrize("name", list(CONV_AND_POOL_ERRORS))
+def test_conv_and_pool_refusals_are_torchs(name):
+    assert outcome(lambda: CONV_AND_POOL_ERRORS[name](lt)) == \
+        outcome(lambda: CONV_AND_POOL_ERRORS[name](torch))

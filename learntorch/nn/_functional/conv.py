@@ -390,12 +390,12 @@ def _check_common(input, weight, bias, stride, padding, dilation, groups, transp
         raise RuntimeError("non-positive dilation is not supported")
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
+    if bias is not None and bias.dtype is not input.dtype:  # torch checks the bias first
+        raise RuntimeError(f"Input type ({_dtype.c_type_name(input.dtype)}) and bias type "
+                           f"({_dtype.c_type_name(bias.dtype)}) should be the same")
     if input.dtype is not weight.dtype:
         raise RuntimeError(f"expected scalar type {_dtype.type_word(input.dtype)} but found "
                            f"{_dtype.type_word(weight.dtype)}")
-    if bias is not None and bias.dtype is not input.dtype:
-        raise RuntimeError(f"Input type ({_dtype.c_type_name(input.dtype)}) and bias type "
-                           f"({_dtype.c_type_name(bias.dtype)}) should be the same")
     if weight.shape[0] == 0:
         raise RuntimeError(f"Given groups={groups}, expected weight to be at least 1 at dimension "
                            f"0, but got weight of size {_shape(weight)} instead")

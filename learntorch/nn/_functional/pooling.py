@@ -173,9 +173,11 @@ def _pads(spatial, out, kernel, stride, padding, dilation):
 
 
 def _check_rank(input, n, message):
+    """torch's error (``message``, its ``{shape}`` filled in) unless ``input`` is ``n + 1``-D or
+    ``n + 2``-D with nothing empty but the batch."""
     if input.dim() not in (n + 1, n + 2) or (input.dim() == n + 2 and 0 in input.shape[1:]) \
             or (input.dim() == n + 1 and 0 in input.shape):
-        raise RuntimeError(message)
+        raise RuntimeError(message.format(shape=list(input.shape)))
 
 
 def _lowest(dtype):
@@ -541,9 +543,9 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     if input.dim() < 3:
         raise IndexError(f"Dimension out of range (expected to be in range of "
                          f"[{-max(input.dim(), 1)}, {max(input.dim(), 1) - 1}], but got -3)")
-    return _avg_pool(2, "avg_pool2d", "non-empty 3D or 4D (batch mode) tensor expected for input",
-                     input, kernel_size, stride, padding, ceil_mode, count_include_pad,
-                     divisor_override)
+    return _avg_pool(2, "avg_pool2d", "Expected 3D or 4D (batch mode) tensor with optional 0 dim "
+                     "batch size for input, but got:{shape}", input, kernel_size, stride, padding,
+                     ceil_mode, count_include_pad, divisor_override)
 
 
 def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
