@@ -222,7 +222,16 @@ class Transpose(Op):
 
 
 class T(Transpose):
-    pass
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        """``backward`` on arrays.  A transposed gradient that is itself a transpose (addmm's
+        weight gradient, see nn/_functional/linear.py) is handed back as the array it views, so
+        AccumulateGrad can keep it as ``.grad`` without a copy."""
+        back = grad.T
+        base = back.base
+        if base is not None and base.shape == back.shape and base.strides == back.strides:
+            return base
+        return back
 
 
 def transpose(input, dim0, dim1):

@@ -107,6 +107,35 @@ def test_linear_gradcheck_and_gradgradcheck_float64():
     assert gradcheck(F.linear, (lt.randn(2, 2, 3, dtype=lt.float64, requires_grad=True), w, b))
 
 
+def _graph(node, depth=3):
+    """``(name, children)`` down ``next_functions``, None edges kept as None."""
+    if node is None:
+        return None
+    children = [_graph(n, depth - 1) for n, _ in node.next_functions] if depth else []
+    return type(node).__name__, children
+
+
+@pytest.mark.parametrize("input_requires_grad", [True, False])
+def test_a_2d_linear_with_bias_has_torchs_addmm_graph(input_requires_grad):
+    """AddmmBackward0 → (bias, input, TBackward0 → weight): the blitz tutorial walks it."""
+    graphs = []
+    for lib in (lt, torch):
+        lib.manual_seed(0)
+        layer = lib.nn.Linear(3, 2)
+        x = lib.ones(4, 3, requires_grad=input_requires_grad)
+        y = layer(x.relu() if input_requires_grad else x)
+        graphs.append(_graph(y.grad_fn))
+        y.sum().backward()
+        assert layer.weight.grad.is_contiguous()
+    assert graphs[0] == graphs[1]
+
+
+def test_a_linear_weight_gradient_is_kept_without_a_copy():
+    layer = lt.nn.Linear(3, 2)
+    layer(lt.ones(4, 3)).sum().backward()
+    assert layer.weight.grad._array.base is None  # the product itself, not a copy of a view
+
+
 def test_linear_with_a_matrix_bias_and_a_vector_weight():
     x = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32)
     w = np.random.default_rng(1).standard_normal((2, 4)).astype(np.float32)

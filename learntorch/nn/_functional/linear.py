@@ -1,6 +1,7 @@
 """Affine maps (torch.nn.functional): ``linear`` is ``x @ Wᵀ + b``, ``bilinear`` is ``x₁ᵀ A x₂ + b``.
 
-``linear`` is one op, forward and backward side by side, because every MLP runs it:
+``linear`` is one op (for a 2-D input with a bias, torch's ``addmm(bias, input, weight.t())``,
+so the graph is torch's), forward and backward side by side, because every MLP runs it:
 
     y = x Wᵀ + b          dx = dy W          dW = dyᵀ x          db = Σ dy
 
@@ -19,9 +20,7 @@ __all__ = ["linear", "bilinear"]
 
 
 class _Linear(Op):
-    """torch runs a 2-D ``linear`` with a bias as ``addmm``: same grad_fn name."""
-
-    node_name = "AddmmBackward0"
+    """``linear`` in one node, named after the op torch's graph ends in (see ``_OPS``)."""
 
     @staticmethod
     def forward(ctx, x, weight, bias=None):
@@ -55,8 +54,40 @@ class _Linear(Op):
         return grad_x, grad_w, grad if need[2] else None
 
 
+class _Addmm(Op):
+    """A 2-D ``linear`` with a bias is ``addmm(bias, input, weight.t())`` in torch: its graph
+    (AddmmBackward0 → bias, input, TBackward0 → weight) is what tutorials print."""
+
+    node_name = "AddmmBackward0"
+
+    @staticmethod
+    def forward(ctx, bias, x, weight_t):
+        ctx.save_for_backward(x, weight_t)
+        out = np.matmul(x, weight_t)
+        out += bias
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight_t = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (grad if need[0] else None,  # OpNode sums it to the bias's shape
+                grad.matmul(weight_t.t()) if need[1] else None,
+                grad.t().matmul(x).t() if need[2] else None)
+
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        """``backward`` on arrays.  The weight's gradient is made ``(out, in)`` and handed on
+        transposed, so TBackward0 gives back that contiguous array (torch's mm does the same)."""
+        x, weight_t = ctx.saved_arrays
+        need = ctx.needs_input_grad
+        return (grad if need[0] else None,
+                np.matmul(grad, weight_t.T) if need[1] else None,
+                np.matmul(grad.T, x).T if need[2] else None)
+
+
 # torch's grad_fn for each case: addmm/mm on 2-D input, a view of the result otherwise.
-_OPS = {(2, True): _Linear}
+_OPS = {}
 for _key, _name in (((2, False), "MmBackward0"), ((1, True), "ViewBackward0"),
                     ((1, False), "SqueezeBackward4"), ((3, True), "ViewBackward0"),
                     ((3, False), "UnsafeViewBackward0")):
@@ -74,6 +105,8 @@ def linear(input, weight, bias=None):
     if weight.dim() == 1:  # torch allows a vector weight: a dot product per row
         return input.matmul(weight) if bias is None else input.matmul(weight) + bias
     _check_linear(input, weight, bias)
+    if input.dim() == 2 and bias is not None:
+        return _Addmm.apply(bias, input, weight.t())
     op = _OPS[min(input.dim(), 3), bias is not None]
     return op.apply(input, weight) if bias is None else op.apply(input, weight, bias)
 
