@@ -73,17 +73,6 @@ OURS, THEIRS = _functions(lt.autograd), _functions(torch.autograd)
 SINGLE = ["Exp", "SetupExp"]
 
 
-@pytest.fixture
-def no_gc():
-    """Only reference counting may free anything inside the test."""
-    was_enabled = gc.isenabled()
-    gc.collect()
-    gc.disable()
-    yield
-    if was_enabled:
-        gc.enable()
-
-
 def _pair(*shape, dtype="float32"):
     data = lt.rand(*shape, dtype=getattr(lt, dtype)) + 0.5
     return (data.clone().requires_grad_(),

@@ -12,17 +12,6 @@ import learntorch as lt
 OUTPUT_SAVERS = ["exp", "sigmoid", "tanh", "relu", "sqrt", "reciprocal"]
 
 
-@pytest.fixture
-def no_gc():
-    """Only reference counting may free anything inside the test."""
-    was_enabled = gc.isenabled()
-    gc.collect()
-    gc.disable()
-    yield
-    if was_enabled:
-        gc.enable()
-
-
 def _leaf():
     return lt.rand(4, 3, requires_grad=True)
 
