@@ -134,7 +134,10 @@ def _count_dependencies(roots):
     """Number of incoming edges of every node reachable from ``roots`` (iterative DFS)."""
     deps = {}
     stack = list(dict.fromkeys(roots))  # two outputs of one node are one root, counted once
-    seen = set(stack)
+    # a node is walked the first time an edge reaches it (it enters deps then); roots are
+    # walked from the start, so one reached from another root is not walked again (a graph
+    # has no cycles: a single root is never reached)
+    roots = set(stack) if len(stack) > 1 else ()
     while stack:
         for child, _ in stack.pop().next_functions:
             if child is not None:
@@ -142,8 +145,7 @@ def _count_dependencies(roots):
                     deps[child] += 1
                 else:
                     deps[child] = 1
-                    if child not in seen:
-                        seen.add(child)
+                    if child not in roots:
                         stack.append(child)
     return deps
 
@@ -185,6 +187,7 @@ def _run(outputs, grads, retain_graph, create_graph, targets, capture):
     deps = _count_dependencies(roots)
     needed = _needed(roots, deps, targets) if targets is not None else None
 
+    plain = as_arrays and targets is None and not _Flags.anomaly  # _run_plain may serve
     prev, _State.enabled = _State.enabled, create_graph
     try:
         ready = [n for n in dict.fromkeys(roots) if n not in deps]
@@ -197,6 +200,12 @@ def _run(outputs, grads, retain_graph, create_graph, targets, capture):
                         _accumulate_array(node.variable, grads_in[0])
                     else:
                         _accumulate(node.variable, grads_in[0], create_graph)
+                    grads_in = None  # the leaf's .grad may be this array: hold no reference
+                elif plain and len(grads_in) == 1 and getattr(node, "apply_arrays", None) \
+                        and not (node._hooks or node._pre_hooks or node._tensor_hooks
+                                 or node._retained):
+                    _run_plain(node, grads_in[0], buffers, deps, ready, retain_graph)
+                    continue  # _run_plain counted the children down
                 else:
                     _run_node(node, grads_in, buffers, retain_graph, create_graph, targets, capture)
             for child, _ in node.next_functions:
@@ -251,6 +260,47 @@ def _run_node(node, grads, buffers, retain_graph, create_graph, targets, capture
             if slots is None:
                 buffers[child] = slots = [None] * child._num_outputs
             slots[nr] = g if slots[nr] is None else slots[nr] + g
+
+
+def _run_plain(node, grad, buffers, deps, ready, retain_graph):
+    """``_run_node`` and the count-down of ``_run`` for the usual node: an op with an array
+    form of its backward, one output, no hooks, no ``autograd.grad`` targets.  One pass over
+    its inputs fits each gradient to its input (``OpNode._apply_arrays``), sends it on
+    (``_add_to_buffer``) and counts the child down.
+
+    The simple version is ``_run_node`` then the loop in ``_run``; this one exists because it
+    runs for every node of every backward, and the three loops over the inputs it merges cost
+    more than the NumPy calls of a small layer's backward.
+    """
+    grads = node.op.backward_arrays(node, grad)
+    if type(grads) is not tuple:
+        grads = (grads,)
+    if not retain_graph and node._saved is not None:
+        node._saved = _FREED  # node._release(), written out
+    # an input that needs no gradient has no child (edge_of), so the child decides alone
+    for (child, nr), g, (shape, dtype) in zip(node.next_functions, grads, node._input_meta):
+        if child is None:
+            continue
+        if g is not None:
+            if type(g) is not np.ndarray:  # a NumPy scalar (ufuncs return them for 0-d inputs)
+                g = np.asanyarray(g)
+            if g.shape != shape:  # broadcast in forward: sum it back
+                g = _summed_to(g, shape)
+            if g.dtype is not dtype:
+                g = g.astype(dtype)
+            slots = buffers.get(child)
+            if slots is None:
+                buffers[child] = slots = [None] * child._num_outputs
+            slots[nr] = g if slots[nr] is None else slots[nr] + g
+        left = deps[child] - 1
+        deps[child] = left
+        if left == 0:
+            ready.append(child)
+
+
+def _summed_to(g, shape):
+    """A gradient broadcast in forward, summed back to its input's ``shape`` (on arrays)."""
+    return _tensor._ops.shape.SumToSize.forward(_tensor._ops._op._NO_CTX, g, shape)
 
 
 def _wrap_grads(grads):

@@ -149,19 +149,41 @@ class Op:
         node = cls._node_class()
         result = cls.forward(node, *arrays, **params)
         out = _wrap(result)
+        # per input: its edge (``edge_of``), whether it needs a gradient, its (shape, dtype).
+        # ``edge_of`` is written out for the usual input, an op's output or a constant: this
+        # runs for every input of every recorded op.
         edges, needs, meta = [], [], []
         for t in inputs:
-            edges.append(edge_of(t))
+            fn = t._grad_fn
+            if t._base is not None or (fn is None and t._requires_grad):  # a view, a leaf
+                edges.append(edge_of(t))
+            else:
+                edges.append((fn, t._output_nr) if fn is not None else _NO_EDGE)
             needs.append(t._requires_grad)
-            meta.append((t._array.shape, t._array.dtype))
+            array = t._array
+            meta.append((array.shape, array.dtype))
         node.next_functions, node.needs_input_grad, node._input_meta = (
             tuple(edges), tuple(needs), tuple(meta))
         if out._array.dtype.kind == "f":
             out._grad_fn = node
             out._requires_grad = True
-        if node._saved is not None:
-            node._saved = tuple([_saved_entry(a, inputs, arrays, result, out) for a in node._saved])
+        saved = node._saved
+        if saved is not None:
+            entries = []
+            for array in saved:
+                entry = None
+                if type(array) not in _NUMBER_TYPES:  # the usual case, an input (_saved_entry's)
+                    for t, a in zip(inputs, arrays):
+                        if array is a:
+                            entry = (t, t._version_counter[0])
+                            break
+                entries.append(entry or _saved_entry(array, inputs, arrays, result, out))
+            node._saved = tuple(entries)
         return out
+
+
+_NO_EDGE = (None, 0)
+_NUMBER_TYPES = (int, float, bool)  # a Python-number operand (see _promote.binary)
 
 
 def _defined_in(cls, name):
@@ -178,7 +200,7 @@ def _saved_entry(array, inputs, arrays, result, out):
     """
     if array is None:
         return (None, 0)
-    if type(array) in (int, float, bool):  # a Python-number operand (see _promote.binary)
+    if type(array) in _NUMBER_TYPES:  # a Python-number operand (see _promote.binary)
         # typed as the output, as the op used it: on arrays (backward_arrays) a float64 0-d
         # number would make a float32 gradient float64, where a tensor op keeps float32
         dtype = out._array.dtype if out._array.dtype.kind == "f" else None

@@ -1,0 +1,107 @@
+"""The framework-overhead fast paths of issue 15 (ops/_op.py, autograd/engine.py) against torch.
+
+Each fast path skips work only in the usual case; these cases sit on its edges: several roots
+where one is reached from another, an input that is a view or a Python number, gradients that
+must be summed back or cast, a graph freed by the fast path, and leaves whose ``.grad`` is the
+engine's own array.
+"""
+import numpy as np
+import pytest
+import torch
+
+import learntorch as lt
+
+
+def _pair(shape, seed=0, dtype=np.float32):
+    data = np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+    return lt.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+
+
+def _same(ours, theirs):
+    assert ours.dtype.name == str(theirs.dtype).removeprefix("torch."), (ours.dtype, theirs.dtype)
+    # float32 sums may run in another order than torch's: a few units in the last place
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6,
+                               atol=1e-7)
+
+
+def test_a_root_reached_from_another_root_is_counted_once():
+    ours, theirs = _pair(5)
+    for lib, t in ((lt, ours), (torch, theirs)):
+        y = t * 3
+        lib.autograd.backward([(y * y).sum(), y], [None, lib.ones_like(y)])  # y: a root and a child
+    _same(ours.grad, theirs.grad)
+
+
+def test_two_roots_of_one_graph_in_either_order():
+    ours, theirs = _pair((3, 4))
+    for lib, t in ((lt, ours), (torch, theirs)):
+        h = t.exp()
+        lib.autograd.backward([h.sum(), (h * t).sum(), h.mean()])
+        h = t.exp()
+        lib.autograd.backward([h.mean() * 2, (h * h).sum()])
+    _same(ours.grad, theirs.grad)
+
+
+@pytest.mark.parametrize("number", [2, 0.5, True])
+def test_a_python_number_saved_by_an_op_is_typed_as_its_output(number):
+    ours, theirs = _pair(4)
+    for t in (ours, theirs):
+        (t * number * t).sum().backward()
+    _same(ours.grad, theirs.grad)
+
+
+def test_an_input_that_is_a_view_of_a_leaf_sends_its_gradient_to_the_leaf():
+    ours, theirs = _pair((3, 4))
+    for t in (ours, theirs):
+        (t[:, 1:] * t.t()[0]).sum().backward()  # views of a leaf, broadcast against each other
+    _same(ours.grad, theirs.grad)
+
+
+def test_broadcast_gradients_are_summed_back_and_cast_to_each_input():
+    for dtypes in [(np.float32, np.float64), (np.float64, np.float32)]:
+        a_ours, a_torch = _pair((2, 3), 1, dtypes[0])
+        b_ours, b_torch = _pair((), 2, dtypes[1])  # 0-d: does not promote the result
+        c_ours, c_torch = _pair((3,), 3, dtypes[0])
+        for a, b, c in ((a_ours, b_ours, c_ours), (a_torch, b_torch, c_torch)):
+            ((a * b + c) ** 2).mean().backward()
+        for ours, theirs in ((a_ours, a_torch), (b_ours, b_torch), (c_ours, c_torch)):
+            _same(ours.grad, theirs.grad)
+
+
+def test_the_fast_path_frees_the_graph():
+    ours, _ = _pair(3)
+    loss = (ours * ours).relu().sum()
+    loss.backward()
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        loss.backward()
+    kept = (ours * ours).relu().sum()
+    kept.backward(retain_graph=True)
+    kept.backward()
+    np.testing.assert_allclose(ours.grad.numpy(), 3 * (2 * ours.detach().numpy()))  # 3 backwards
+
+
+def test_a_node_with_a_hook_or_a_retained_output_still_sees_its_gradient():
+    seen = {}
+    for lib, t in zip(("ours", "torch"), _pair(4)):
+        h = t * 2
+        h.retain_grad()
+        out = h.relu()
+        out.grad_fn.register_prehook(lambda grads, lib=lib: seen.__setitem__(lib, grads[0] * 1))
+        (out * out).sum().backward()
+        seen[lib + " retained"] = h.grad
+    _same(seen["ours"], seen["torch"])
+    _same(seen["ours retained"], seen["torch retained"])
+
+
+def test_a_leaf_grad_made_by_the_fast_path_owns_its_memory_and_is_not_shared():
+    w = lt.tensor(np.ones((3, 2), np.float32), requires_grad=True)
+    b = lt.tensor(np.zeros(2, np.float32), requires_grad=True)
+    x = lt.tensor(np.arange(12, dtype=np.float32).reshape(4, 3))
+    loss = (x @ w + b).sum()
+    loss.backward()
+    for p in (w, b):
+        array = p.grad.numpy()
+        assert array.flags.writeable and array.flags.c_contiguous
+    before = b.grad.numpy().copy()
+    w.grad.numpy()[...] = 0  # writing one .grad must not change another
+    np.testing.assert_array_equal(b.grad.numpy(), before)
