@@ -517,7 +517,9 @@ class Tensor:
         return _ops.remainder(other, self)
 
     def __pow__(self, other):
-        if not _is_operand(other):
+        if type(other) in (float, int) and self._array.dtype.kind == "f":  # x ** 2
+            return _ops.pointwise.Pow.run((self,), (self._array,), {"exponent": float(other)})
+        if not _is_operand(other):  # (the line above is ops.pow's first case, without its frame)
             return NotImplemented
         return _ops.pow(self, other)
 
@@ -834,13 +836,51 @@ def _operator(op, name, takes=_is_operand):
     return method
 
 
+def _arithmetic(op, op_class, name):
+    """``_operator(op, name)`` for ``+ - * /``, with the operands of nearly every such op in a
+    training step run straight through ``op_class`` (``Add``, ``Mul`` …): two float tensors
+    of one dtype, or a float tensor and a Python number.
+
+    The simple version is ``_operator(op, name)``: ``op`` (``ops.add`` …) takes every case
+    through ``_promote.binary``, which starts with these two; this one exists because those
+    two frames cost about as much as the NumPy call of a small op.
+    """
+    def method(self, other):
+        array = self._array
+        if type(other) in (float, int):  # a Python number, as binary() hands it to NumPy
+            if array.dtype.kind == "f":
+                inputs, arrays = (self, _NUMBER), (array, float(other))
+            else:
+                return op(self, other)
+        elif isinstance(other, Tensor):
+            if other._array.dtype == array.dtype and array.dtype.kind == "f":
+                inputs, arrays = (self, other), (array, other._array)
+            else:
+                return op(self, other)
+        elif _is_operand(other):
+            return op(self, other)
+        else:
+            return NotImplemented
+        try:
+            return op_class.run(inputs, arrays, {})
+        except ValueError:  # shapes that do not broadcast: op raises torch's error
+            return op(self, other)
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
 def _is_matrix_operand(value):
     """What ``x @ value`` takes besides a tensor: a NumPy array (not a number, unlike ``*``)."""
     return isinstance(value, np.ndarray)
 
 
-Tensor.__add__, Tensor.__radd__ = _operator(_ops.add, "__add__"), _operator(_ops.add, "__radd__")
-Tensor.__sub__, Tensor.__rsub__ = _operator(_ops.sub, "__sub__"), _operator(_ops.rsub, "__rsub__")
-Tensor.__mul__, Tensor.__rmul__ = _operator(_ops.mul, "__mul__"), _operator(_ops.mul, "__rmul__")
-Tensor.__truediv__ = _operator(_ops.div, "__truediv__")
+_NUMBER = _ops._promote.NUMBER
+_pointwise = _ops.pointwise
+Tensor.__add__ = _arithmetic(_ops.add, _pointwise.Add, "__add__")
+Tensor.__radd__ = _arithmetic(_ops.add, _pointwise.Add, "__radd__")
+Tensor.__sub__ = _arithmetic(_ops.sub, _pointwise.Sub, "__sub__")
+Tensor.__rsub__ = _arithmetic(_ops.rsub, _pointwise.Rsub, "__rsub__")
+Tensor.__mul__ = _arithmetic(_ops.mul, _pointwise.Mul, "__mul__")
+Tensor.__rmul__ = _arithmetic(_ops.mul, _pointwise.Mul, "__rmul__")
+Tensor.__truediv__ = _arithmetic(_ops.div, _pointwise.Div, "__truediv__")
 Tensor.__matmul__ = _operator(_ops.matmul, "__matmul__", takes=_is_matrix_operand)

@@ -110,13 +110,28 @@ def add(input, other, *, alpha=1, out=None):
 
 def sub(input, other, *, alpha=1, out=None):
     """``input - alpha * other``."""
-    if isinstance(input, Tensor) and input.dtype is _dtype.bool and isinstance(other, Tensor) \
-            and other.dtype is _dtype.bool:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                           "Use the `^` or `logical_xor()` operator instead.")
+    _check_bool_subtraction(input, other)
     if alpha != 1:
         other = mul(other, alpha)
     return _out(binary(Sub, input, other), out)
+
+
+def _check_bool_subtraction(a, b):
+    """torch refuses ``-`` with a bool operand, a tensor or a Python bool, in its own words."""
+    a_bool, b_bool = _is_bool(a), _is_bool(b)
+    if a_bool and b_bool:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if a_bool or b_bool:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If "
+                           "you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+
+
+def _is_bool(value):
+    if isinstance(value, Tensor):
+        return value._array.dtype.kind == "b"
+    return isinstance(value, (bool, np.bool_))
 
 
 subtract = sub
@@ -124,6 +139,7 @@ subtract = sub
 
 def rsub(input, other, *, alpha=1):
     """``other - alpha * input`` (what ``2 - x`` calls)."""
+    _check_bool_subtraction(other, input)
     if alpha != 1:
         input = mul(input, alpha)
     return binary(Rsub, input, other)
@@ -358,9 +374,10 @@ absolute = abs
 
 
 def relu(input):
-    if input.dtype is _dtype.bool:
+    array = input._array
+    if array.dtype.kind == "b":
         raise RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'')
-    return Relu.apply(input)
+    return Relu.run((input,), (array,), {})  # Relu.apply(input), without its frame
 
 
 def sign(input, *, out=None):

@@ -105,3 +105,62 @@ def test_a_leaf_grad_made_by_the_fast_path_owns_its_memory_and_is_not_shared():
     before = b.grad.numpy().copy()
     w.grad.numpy()[...] = 0  # writing one .grad must not change another
     np.testing.assert_array_equal(b.grad.numpy(), before)
+
+
+_OPERATORS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+              "/": lambda a, b: a / b, "r+": lambda a, b: b + a, "r-": lambda a, b: b - a,
+              "r*": lambda a, b: b * a, "**": lambda a, b: a ** b}
+
+
+def _operand(lib, value):
+    if isinstance(value, np.ndarray):
+        return lib.tensor(value)
+    return value
+
+
+@pytest.mark.parametrize("name", sorted(_OPERATORS))
+@pytest.mark.parametrize("left, right", [
+    (np.float32([1.5, -2.0]), np.float32([0.5, 4.0])),      # the fast path: one float dtype
+    (np.float32([1.5, -2.0]), 3),                            # ... and a Python number
+    (np.float32([1.5, -2.0]), 0.25),
+    (np.float32([1.5, -2.0]), True),                         # a bool is not a fast-path number
+    (np.float32([1.5, -2.0]), np.float64([0.5, 4.0])),       # two dtypes: promoted
+    (np.float64([1.5, -2.0]), np.float32(0.5).reshape(())),  # a 0-d operand does not promote
+    (np.int64([3, -2]), 2),                                  # integers: the general route
+    (np.int64([3, -2]), 0.5),
+    (np.int32([3, -2]), np.int32([1, 4])),
+])
+def test_operators_give_torch_dtypes_and_values(name, left, right):
+    op = _OPERATORS[name]
+    results = []
+    for lib in (lt, torch):
+        try:
+            results.append(op(_operand(lib, left), _operand(lib, right)))
+        except RuntimeError as error:  # torch refuses `-` with a bool
+            results.append(str(error))
+    ours, theirs = results
+    if isinstance(theirs, str):
+        assert ours == theirs
+        return
+    assert ours.dtype.name == str(theirs.dtype).removeprefix("torch.")
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["+", "-", "*", "/", "r+", "r-", "r*"])
+def test_shapes_that_do_not_broadcast_raise_torch_error(name):
+    messages = []
+    for lib in (lt, torch):
+        with pytest.raises(RuntimeError) as info:
+            _OPERATORS[name](lib.ones(2, 3, requires_grad=True), lib.ones(4))
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("name", sorted(_OPERATORS))
+def test_operands_no_op_takes_raise_python_type_error(name):
+    messages = []
+    for lib in (lt, torch):
+        with pytest.raises(TypeError) as info:
+            _OPERATORS[name](lib.ones(2), "a")
+        messages.append(str(info.value).replace("'Tensor'", "T"))
+    assert messages[0] == messages[1]
