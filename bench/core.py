@@ -58,22 +58,24 @@ class Workload:
         return getattr(self, library)(**inputs)
 
 
-def time_per_iteration(step, min_time, repeats):
-    """Seconds per call of ``step``: the best of ``repeats`` loops that each last >= min_time.
+# OpenBLAS's worker threads spin for about 0.1-0.2 s after a product before they sleep, and
+# torch's intra-op threads after an op: a 2-thread torch loop started at once after a NumPy
+# one ran 2-3x slower here (a 1-core-busy machine) until 0.2 s had passed.
+SETTLE = 0.25
 
-    The loop length doubles until one loop lasts ``min_time``; those calibration loops are the
-    warm-up, and the last of them counts as the first repeat.
+
+def calibrate(step, min_time):
+    """How many calls of ``step`` make one loop last ``min_time``, and that loop's seconds.
+
+    The loop length doubles until one loop lasts ``min_time``; those loops are the warm-up,
+    and the last of them counts as the first timed loop.
     """
     number = 1
     while True:
         elapsed = _loop(step, number)
         if elapsed >= min_time:
-            break
+            return number, elapsed
         number *= 2
-    best = elapsed
-    for _ in range(repeats - 1):
-        best = min(best, _loop(step, number))
-    return best / number
 
 
 def _loop(step, number):
@@ -108,10 +110,18 @@ class Result:
 
 def measure(workload, min_time, repeats, seed=0):
     """Run ``workload`` for each library: check its first result against NumPy's, then time it
-    (or, for a ``unit="B"`` workload, take the median of ``repeats`` measurements)."""
+    (or, for a ``unit="B"`` workload, take the median of ``repeats`` measurements).
+
+    The libraries' timed loops take turns (NumPy, learntorch, torch, NumPy, …), and each
+    library's time is the median of its ``repeats`` loops: a machine whose speed drifts while
+    the row runs (a shared host) slows all three alike, so the ratios hold still.  Each loop
+    starts ``SETTLE`` seconds after the last one ended, when the other library's idle threads
+    have stopped spinning.
+    """
     inputs = workload.setup(np.random.default_rng(seed))
     result = Result(workload)
     reference = None
+    timed = {}   # library -> (step, calls per loop, seconds per call of each loop)
     for library in ("numpy", "learntorch", "torch"):   # NumPy first: its result is the reference
         if getattr(workload, library) is None:
             continue
@@ -128,9 +138,17 @@ def measure(workload, min_time, repeats, seed=0):
                 difference = _difference(output, reference)
                 if difference:
                     result.mismatches[library] = difference
-            result.values[library] = time_per_iteration(step, min_time, repeats)
+            time.sleep(SETTLE)
+            number, elapsed = calibrate(step, min_time)
+            timed[library] = (step, number, [elapsed / number])
         except Exception as error:   # reported in the table and its notes, never hidden
             result.errors[library] = _describe(error)
+    for _ in range(repeats - 1):
+        for step, number, times in timed.values():
+            time.sleep(SETTLE)
+            times.append(_loop(step, number) / number)
+    for library, (_, _, times) in timed.items():
+        result.values[library] = statistics.median(times)
     return result
 
 

@@ -53,8 +53,9 @@ def _cpu_name():
 def header(env):
     openblas, threads = env["openblas_env"], env["threads"]
     lines = [
-        f"learntorch benchmarks: time per iteration, best of {env['repeats']} loops of "
-        f">= {env['min_time_s'] * 1e3:g} ms each (time.perf_counter, after warm-up)",
+        f"learntorch benchmarks: time per iteration, median of {env['repeats']} loops of "
+        f">= {env['min_time_s'] * 1e3:g} ms each, the libraries taking turns (time.perf_counter, "
+        "after warm-up)",
         f"Python {env['python']}, NumPy {env['numpy']}, torch {env['torch']}, "
         f"learntorch {env['learntorch']}; CPU: {env['cpu']} ({env['cpus']} logical cores)",
         f"threads: {threads} for all three (NumPy's BLAS, {', '.join(env['numpy_blas'])}, via "
@@ -198,7 +199,8 @@ def machine_line(env):
     return (f"Measured {env['date']} on {env['cpu']} ({env['cpus']} logical cores), "
             f"{env['threads']} thread(s) for all three libraries; Python {env['python']}, "
             f"NumPy {env['numpy']}, torch {env['torch']}, learntorch {env['learntorch']}; "
-            f"best of {env['repeats']} loops of >= {env['min_time_s'] * 1e3:g} ms.")
+            f"median of {env['repeats']} loops of >= {env['min_time_s'] * 1e3:g} ms, the "
+            "libraries taking turns.")
 
 
 def markdown_table(results):
