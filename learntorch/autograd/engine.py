@@ -31,6 +31,14 @@ from .grad_mode import _State
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """``autograd.backward``: accumulate gradients of ``tensors`` into the leaves' ``.grad``."""
+    if grad_tensors is None and inputs is None and not create_graph and \
+            isinstance(tensors, _tensor.Tensor) and tensors._grad_fn is not None \
+            and tensors._requires_grad and tensors._array.size == 1:  # loss.backward(): the checks below, all passed
+        slots = [None] * tensors._grad_fn._num_outputs
+        slots[tensors._output_nr] = _ones_like(tensors._array)
+        _execute([tensors._grad_fn], {tensors._grad_fn: slots}, bool(retain_graph), False,
+                 None, None)
+        return
     tensors = _as_tuple(tensors)
     grad_tensors = _make_grads(tensors, _as_tuple(grad_tensors, len(tensors)))
     if retain_graph is None:
@@ -184,6 +192,12 @@ def _run(outputs, grads, retain_graph, create_graph, targets, capture):
         node, nr = _root_edge(out)
         roots.append(node)
         _add_to_buffer(buffers, node, nr, g._array if as_arrays else g)
+    _execute(roots, buffers, retain_graph, create_graph, targets, capture)
+
+
+def _execute(roots, buffers, retain_graph, create_graph, targets, capture):
+    """Run the graph behind ``roots``, whose gradients are in ``buffers`` already."""
+    as_arrays = not create_graph
     deps = _count_dependencies(roots)
     needed = _needed(roots, deps, targets) if targets is not None else None
 

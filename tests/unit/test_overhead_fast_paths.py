@@ -164,3 +164,14 @@ def test_operands_no_op_takes_raise_python_type_error(name):
             _OPERATORS[name](lib.ones(2), "a")
         messages.append(str(info.value).replace("'Tensor'", "T"))
     assert messages[0] == messages[1]
+
+
+def test_loss_backward_from_a_one_element_output_of_any_node():
+    ours, theirs = _pair(3)
+    for t in (ours, theirs):
+        t.unbind()[1].backward()            # output 1 of a multi-output node
+        (t * 2).sum(0, keepdim=True).backward(retain_graph=True)  # shape (1,), not 0-d
+    _same(ours.grad, theirs.grad)
+    for lib, t in ((lt, ours), (torch, theirs)):
+        with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar"):
+            (t * 2).backward()
