@@ -67,14 +67,7 @@ def _numpy_epoch(x, y, order, weights):
         h0 = p2.reshape(len(xb), -1)
         h1 = np.maximum(h0 @ p["fc1.weight"].T + p["fc1.bias"], 0)
         h2 = np.maximum(h1 @ p["fc2.weight"].T + p["fc2.bias"], 0)
-        z = h2 @ p["fc3.weight"].T + p["fc3.bias"]
-        z = z - z.max(1, keepdims=True)
-        logp = z - np.log(np.exp(z).sum(1, keepdims=True))
-        rows = np.arange(len(yb))
-        loss = -logp[rows, yb].mean()
-        gz = np.exp(logp)
-        gz[rows, yb] -= 1
-        gz /= len(yb)
+        loss, gz = digits.cross_entropy(h2 @ p["fc3.weight"].T + p["fc3.bias"], yb)
         grads = {"fc3.weight": gz.T @ h2, "fc3.bias": gz.sum(0)}
         g2 = (gz @ p["fc3.weight"]) * (h2 > 0)
         grads.update({"fc2.weight": g2.T @ h1, "fc2.bias": g2.sum(0)})
@@ -87,13 +80,7 @@ def _numpy_epoch(x, y, order, weights):
         gr1 = gp1.repeat(2, 2).repeat(2, 3) * m1 * (r1 > 0)
         _, grads["conv1.weight"], grads["conv1.bias"] = _conv_backward(
             gr1, cols1, p["conv1.weight"])
-        for name, g in grads.items():   # torch's SGD: buf = momentum·buf + g; p -= lr·buf
-            if name in momentum:
-                momentum[name] *= digits.MOMENTUM
-                momentum[name] += g
-            else:
-                momentum[name] = g.copy()
-            p[name] -= digits.LR * momentum[name]
+        digits.sgd_momentum(p, grads, momentum)
         return loss
 
     def epoch():

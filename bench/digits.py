@@ -41,6 +41,28 @@ def batches(x, y, order):
     return [(x[order[i:i + BATCH]], y[order[i:i + BATCH]]) for i in range(0, len(order), BATCH)]
 
 
+def cross_entropy(z, labels):
+    """The NumPy floors' loss: mean cross-entropy of logits ``z`` and its gradient in ``z``."""
+    z = z - z.max(1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(1, keepdims=True))
+    rows = np.arange(len(labels))
+    grad = np.exp(logp)
+    grad[rows, labels] -= 1
+    grad /= len(labels)
+    return -logp[rows, labels].mean(), grad
+
+
+def sgd_momentum(params, grads, momentum):
+    """The NumPy floors' update, torch's SGD: ``buf = momentum·buf + g; p -= lr·buf``."""
+    for name, g in grads.items():
+        if name in momentum:
+            momentum[name] *= MOMENTUM
+            momentum[name] += g
+        else:
+            momentum[name] = g.copy()
+        params[name] -= LR * momentum[name]
+
+
 def network(lib, model, weights):
     """``model`` as a ``lib.nn.Module`` (``lib`` is learntorch or torch) holding ``weights``."""
     nn, F = lib.nn, lib.nn.functional

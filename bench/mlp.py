@@ -1,4 +1,6 @@
-"""One training step of a small MLP written with tensor ops: forward, MSE, backward, SGD."""
+"""The MLP workloads: one training step of a small MLP written with tensor ops (forward, MSE,
+backward, SGD), and one epoch of the digits MLP 64-256-128-10 written with ``nn.Linear``,
+``CrossEntropyLoss`` and ``optim.SGD`` (bench/digits.py, the same code for learntorch and torch)."""
 from functools import partial
 
 import numpy as np
@@ -6,6 +8,7 @@ import torch
 
 import learntorch
 
+from . import digits
 from .core import Target, Workload
 
 BATCH, IN, HIDDEN, OUT = 64, 784, 128, 10
@@ -63,6 +66,28 @@ def _numpy_step(x, y, w1, b1, w2, b2):
     return step
 
 
+def _numpy_epoch(x, y, order, weights):
+    """The digits MLP's epoch with its backward written by hand."""
+    p = {name: w.copy() for name, w in weights.items()}
+    momentum = {}
+    data = digits.batches(x, y, order)
+
+    def step(xb, yb):
+        h1 = np.maximum(xb @ p["fc1.weight"].T + p["fc1.bias"], 0)
+        h2 = np.maximum(h1 @ p["fc2.weight"].T + p["fc2.bias"], 0)
+        loss, gz = digits.cross_entropy(h2 @ p["fc3.weight"].T + p["fc3.bias"], yb)
+        g2 = (gz @ p["fc3.weight"]) * (h2 > 0)
+        g1 = (g2 @ p["fc2.weight"]) * (h1 > 0)
+        digits.sgd_momentum(p, {"fc3.weight": gz.T @ h2, "fc3.bias": gz.sum(0),
+                                "fc2.weight": g2.T @ h1, "fc2.bias": g2.sum(0),
+                                "fc1.weight": g1.T @ xb, "fc1.bias": g1.sum(0)}, momentum)
+        return loss
+
+    def epoch():
+        return np.array([step(xb, yb) for xb, yb in data], np.float32)
+    return epoch
+
+
 WORKLOADS = [
     Workload(
         name="mlp step",
@@ -73,5 +98,15 @@ WORKLOADS = [
         target=Target("numpy", 1.2),   # issue 15
         note=f"batch {BATCH}, {IN}->{HIDDEN}->{OUT}, relu, MSE, backward, SGD "
              "(p -= lr * p.grad; p.grad = None under no_grad)",
+    ),
+    Workload(
+        name="mlp: digits epoch",
+        setup=partial(digits.setup, "mlp"),
+        learntorch=partial(digits.trainer, learntorch, "mlp"),
+        numpy=_numpy_epoch,
+        torch=partial(digits.trainer, torch, "mlp"),
+        target=Target("numpy", 1.2),   # issue 15: the MLP at the NumPy floor
+        note=f"1,438 8x8 images, batch {digits.BATCH}, nn.Linear 64-256-128-10, relu, "
+             f"cross-entropy, SGD(lr={digits.LR}, momentum={digits.MOMENTUM})",
     ),
 ]
