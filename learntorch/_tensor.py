@@ -562,17 +562,7 @@ class Tensor:
 
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
-    def __iadd__(self, other):
-        return self.add_(other)
-
-    def __isub__(self, other):
-        return self.sub_(other)
-
-    def __imul__(self, other):
-        return self.mul_(other)
-
-    def __itruediv__(self, other):
-        return self.div_(other)
+    # x += y, x -= y, x *= y and x /= y are made at the end of this file (``_in_place``).
 
     def __eq__(self, other):
         if not _is_operand(other):
@@ -874,6 +864,24 @@ def _is_matrix_operand(value):
     return isinstance(value, np.ndarray)
 
 
+def _in_place(ufunc, name, dunder):
+    """``x -= y`` and its kind: ``x.sub_(y)`` (``name``), whose first step, ``_write_directly``
+    (a float tensor updated in place with no graph to record, as SGD's ``p -= lr * p.grad``),
+    is taken here without the method's two frames; the simple version is ``self.sub_(other)``."""
+    write_directly = _ops._mutation._write_directly
+
+    def method(self, other):
+        if write_directly(self, ufunc, other):
+            return self
+        return getattr(self, name)(other)
+    method.__name__ = method.__qualname__ = dunder
+    return method
+
+
+Tensor.__iadd__ = _in_place(np.add, "add_", "__iadd__")
+Tensor.__isub__ = _in_place(np.subtract, "sub_", "__isub__")
+Tensor.__imul__ = _in_place(np.multiply, "mul_", "__imul__")
+Tensor.__itruediv__ = _in_place(np.true_divide, "div_", "__itruediv__")
 _NUMBER = _ops._promote.NUMBER
 _pointwise = _ops.pointwise
 Tensor.__add__ = _arithmetic(_ops.add, _pointwise.Add, "__add__")

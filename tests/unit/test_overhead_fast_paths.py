@@ -175,3 +175,43 @@ def test_loss_backward_from_a_one_element_output_of_any_node():
     for lib, t in ((lt, ours), (torch, theirs)):
         with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar"):
             (t * 2).backward()
+
+
+@pytest.mark.parametrize("name", ["+=", "-=", "*=", "/="])
+@pytest.mark.parametrize("operand", ["tensor", "number", "int tensor", "needs grad"])
+def test_in_place_operators_as_torch(name, operand):
+    results = []
+    for lib in (lt, torch):
+        x = lib.tensor([1.5, -2.0, 4.0])
+        view = x[1:]
+        other = {"tensor": lib.tensor([0.5, 2.0, -1.0]), "number": 3,
+                 "int tensor": lib.tensor([1, 2, 3]),
+                 "needs grad": lib.tensor([0.5, 2.0, -1.0], requires_grad=True)}[operand]
+        before = x._version
+        y = x
+        if name == "+=":
+            y += other
+        elif name == "-=":
+            y -= other
+        elif name == "*=":
+            y *= other
+        else:
+            y /= other
+        assert y is x
+        results.append((x.detach().numpy().copy(), view.detach().numpy().copy(),
+                        x._version - before, x.requires_grad,
+                        None if x.grad_fn is None else x.grad_fn.name()))
+    (ours, ours_view, *ours_rest), (theirs, theirs_view, *theirs_rest) = results
+    np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_array_equal(ours_view, theirs_view)
+    assert ours_rest == theirs_rest
+
+
+def test_in_place_operator_on_a_leaf_that_requires_grad_raises_torch_error():
+    for lib in (lt, torch):
+        w = lib.ones(2, requires_grad=True)
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used"):
+            w -= 1
+        with lib.no_grad():
+            w -= 1  # SGD's update: allowed, no graph
+        assert w.grad_fn is None and w._version == 1
