@@ -317,7 +317,7 @@ def kl_div_pointwise(input, target, log_target):
 def _classes_view(array):
     """An (N, C, ...) array as (N, C, K): one layout for every number of extra dims."""
     n, c = array.shape[0], array.shape[1]
-    return array.reshape(n, c, int(np.prod(array.shape[2:])))
+    return array.reshape(n, c, math.prod(array.shape[2:]))
 
 
 def _pick(ctx, x, target, weight, ignore_index):
@@ -325,13 +325,17 @@ def _pick(ctx, x, target, weight, ignore_index):
     class 0 with weight 0 — and the weight of each target (IndexError out of range, as torch)."""
     n, c, k = x.shape
     t = target.reshape(n, k)
-    keep = t != ignore_index
-    if t.size and (t.min() < 0 or t.max() >= c):
+    inside = not t.size or (t.min() >= 0 and t.max() < c)
+    if inside and not 0 <= ignore_index < c:   # the usual case: no target is ignored
+        safe = t
+        w = weight[t] if weight is not None else np.ones(t.shape, x.dtype)
+    else:
+        keep = t != ignore_index
         bad = keep & ((t < 0) | (t >= c))
         if bad.any():
             raise IndexError(f"Target {t[bad][0]} is out of bounds.")
-    safe = np.where(keep, t, 0)
-    w = weight[safe] * keep if weight is not None else keep.astype(x.dtype)
+        safe = np.where(keep, t, 0)
+        w = weight[safe] * keep if weight is not None else keep.astype(x.dtype)
     ctx.index, ctx.w = index, w = (np.arange(n)[:, None], safe, np.arange(k)), w
     return index, w
 
