@@ -17,7 +17,9 @@ from .creation import _default, _finish
 from .indexing import (UnsafeSplitBackward0, UnsafeSplitWithSizesBackward0, _chunk, _split_by_size,
                        _split_by_sizes, getitem, narrow, select, split, split_with_sizes, unbind)
 from .pointwise import _out
-from .shape import Clone, as_view, diagonal, expand, permute, squeeze, t, transpose, unsqueeze, view
+from .shape import Alias, as_view, diagonal, expand, permute, squeeze, t, transpose, unsqueeze, view
+from ..autograd.function import Node, edge_of
+from ..autograd.grad_mode import _State
 
 _wrap = Tensor._make
 
@@ -121,10 +123,6 @@ def as_strided_(input, size, stride, storage_offset=None):
     return input
 
 
-def as_strided_copy(input, size, stride, storage_offset=None, *, out=None):
-    return _out(Clone.apply(as_strided(input, size, stride, storage_offset), contiguous=True), out)
-
-
 def slice_inverse(input, src, dim=0, start=None, end=None, step=1):
     """The view of ``input``'s storage laid out like ``src`` (the inverse of taking the slice
     ``src[start:end:step]`` along ``dim``, which ``input`` is); used by functionalization."""
@@ -152,19 +150,57 @@ def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=Non
 
 
 # -- copies of views ------------------------------------------------------------------------------
-def _copy_of(view_fn, name, doc):
+# A copy records one node, as torch's: the view op's node under its ``_copy`` name
+# (``SelectBackward0_copy`` …) with the input as its next function, showing torch's ``_saved_*``
+# values (the arguments as given; a negative int read as unsigned 64-bit, as torch shows it).
+_COPY_NODES = {}
+
+
+def _unsigned(value):
+    if type(value) is int:
+        return value % 2 ** 64
+    if isinstance(value, (tuple, list)):
+        return tuple(_unsigned(v) for v in value)
+    return value
+
+
+def _copy_node_class(node_class, name):
+    """``node_class`` (a view's grad_fn) under torch's name for its copy."""
+    key = (node_class, name)
+    if key not in _COPY_NODES:
+        _COPY_NODES[key] = type(name, (node_class,), {})
+    return _COPY_NODES[key]
+
+
+def _copy_of(view_fn, name, node_name, saved, doc):
+    """``view_fn``'s result copied; the view's node (its gradient rule) renamed ``node_name``
+    and showing ``saved(input, *args, **kwargs)`` as its ``_saved_*`` attributes."""
     def function(input, *args, out=None, **kwargs):
         result = view_fn(input, *args, **kwargs)
+        pieces = tuple(result) if isinstance(result, (tuple, list)) else (result,)
+        node = pieces[0]._grad_fn if pieces else None
+        if node is input._grad_fn:  # the view made no node of its own (no gradient recorded)
+            node = None
+        copies = []
+        for piece in pieces:
+            copy = Tensor._make(piece._array.copy(order="C"))
+            if node is not None:
+                copy._grad_fn, copy._output_nr, copy._requires_grad = node, piece._output_nr, True
+            copies.append(copy)
+        if node is not None:
+            node.__class__ = _copy_node_class(type(node), node_name)
+            for key, value in saved(input, *args, **kwargs).items():
+                setattr(node, "_saved_" + key, _unsigned(value))
         if isinstance(result, (tuple, list)):
-            return tuple(Clone.apply(r, contiguous=True) for r in result)
-        return _out(Clone.apply(result, contiguous=True), out)
+            return tuple(copies)
+        return _out(copies[0], out)
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"``{doc}`` as a new tensor (no memory shared with the input)."
     return function
 
 
-def _alias(input):
-    return input
+def _sizes(input):
+    return tuple(input.shape)
 
 
 def _slice(input, dim=0, start=None, end=None, step=1):
@@ -182,24 +218,103 @@ def _expand(input, size, *, implicit=False):
     return expand(input, size)
 
 
-alias_copy = _copy_of(_alias, "alias_copy", "alias")
-detach_copy = _copy_of(lambda x: x.detach(), "detach_copy", "detach")
-diagonal_copy = _copy_of(diagonal, "diagonal_copy", "diagonal")
-expand_copy = _copy_of(_expand, "expand_copy", "expand")
-narrow_copy = _copy_of(narrow, "narrow_copy", "narrow")
-permute_copy = _copy_of(permute, "permute_copy", "permute")
-select_copy = _copy_of(select, "select_copy", "select")
-slice_copy = _copy_of(_slice, "slice_copy", "x[start:end:step] along dim")
-split_copy = _copy_of(split, "split_copy", "split")
-split_with_sizes_copy = _copy_of(split_with_sizes, "split_with_sizes_copy", "split_with_sizes")
-squeeze_copy = _copy_of(squeeze, "squeeze_copy", "squeeze")
-t_copy = _copy_of(t, "t_copy", "t")
-transpose_copy = _copy_of(transpose, "transpose_copy", "transpose")
-unbind_copy = _copy_of(unbind, "unbind_copy", "unbind")
-unfold_copy = _copy_of(lambda x, dimension, size, step: x.unfold(dimension, size, step),
-                       "unfold_copy", "unfold")
-unsqueeze_copy = _copy_of(unsqueeze, "unsqueeze_copy", "unsqueeze")
-view_copy = _copy_of(_view, "view_copy", "view")
+def _squeeze_name(input, dim=None):
+    return ("SqueezeBackward0_copy" if dim is None else
+            "SqueezeBackward1_copy" if isinstance(dim, int) else "SqueezeBackward2_copy")
+
+
+def _squeeze_saved(input, dim=None):
+    return {"self_sym_sizes": _sizes(input)} if dim is None else \
+        {"dim": dim if isinstance(dim, int) else tuple(dim), "self_sym_sizes": _sizes(input)}
+
+
+class _NotImplemented(Node):
+    """torch's node for an op without a derivative: backward through it is an error."""
+
+    def __init__(self, input, op):
+        self.next_functions = (edge_of(input),)
+        self.needs_input_grad = (True,)
+        self._input_meta = ((input._array.shape, input._array.dtype),)
+        self._op = op
+
+    def name(self):
+        return "torch::autograd::NotImplemented"
+
+    def apply(self, *grads):
+        raise RuntimeError(f"derivative for aten::{self._op} is not implemented")
+
+
+_NotImplemented.__name__ = _NotImplemented.__qualname__ = "NotImplemented"
+
+
+def detach_copy(input, *, out=None):
+    """``detach`` as a new tensor.  torch records it (the result requires grad) with a node that
+    has no derivative, so a backward through it raises."""
+    result = Tensor._make(input._array.copy(order="C"))
+    if _State.enabled and input._requires_grad:
+        result._grad_fn, result._requires_grad = _NotImplemented(input, "detach_copy"), True
+    return _out(result, out)
+
+
+alias_copy = _copy_of(lambda x: as_view(Alias.apply(x), x), "alias_copy", "AliasBackward0_copy",
+                      lambda x: {}, "alias")
+as_strided_copy = _copy_of(
+    as_strided, "as_strided_copy", "AsStridedBackward0_copy",
+    lambda x, size, stride, storage_offset=None: {
+        "size": _size_list(size), "stride": _size_list(stride), "storage_offset": storage_offset},
+    "as_strided")
+diagonal_copy = _copy_of(
+    diagonal, "diagonal_copy", "DiagonalBackward0_copy",
+    lambda x, offset=0, dim1=0, dim2=1: {"dim1": dim1, "dim2": dim2, "offset": offset,
+                                         "self_sym_sizes": _sizes(x)}, "diagonal")
+expand_copy = _copy_of(_expand, "expand_copy", "ExpandBackward0_copy",
+                       lambda x, size, implicit=False: {"self_sym_sizes": _sizes(x)}, "expand")
+narrow_copy = _copy_of(
+    narrow, "narrow_copy", "NarrowCopyBackward0",
+    lambda x, dim, start, length: {"dim": dim, "length": length, "self_sym_sizes": _sizes(x),
+                                   "start": start}, "narrow")
+permute_copy = _copy_of(permute, "permute_copy", "PermuteBackward0_copy",
+                        lambda x, *dims, **named: {"dims": tuple(
+                            named.get("dims", dims[0] if len(dims) == 1 else dims))}, "permute")
+select_copy = _copy_of(select, "select_copy", "SelectBackward0_copy",
+                       lambda x, dim, index: {"dim": dim, "index": index,
+                                              "self_sym_sizes": _sizes(x)}, "select")
+slice_copy = _copy_of(
+    _slice, "slice_copy", "SliceBackward0_copy",
+    lambda x, dim=0, start=None, end=None, step=1: {
+        "dim": dim, "end": end, "self_sym_sizes": _sizes(x), "start": start, "step": step},
+    "x[start:end:step] along dim")
+split_copy = _copy_of(split, "split_copy", "SplitBackward0_copy",
+                      lambda x, split_size, dim=0: {"dim": dim, "self_sym_sizes": _sizes(x),
+                                                    "split_size": split_size}, "split")
+split_with_sizes_copy = _copy_of(
+    split_with_sizes, "split_with_sizes_copy", "SplitWithSizesBackward0_copy",
+    lambda x, split_sizes, dim=0: {"dim": dim, "self_sym_sizes": _sizes(x),
+                                   "split_sizes": tuple(split_sizes)}, "split_with_sizes")
+t_copy = _copy_of(t, "t_copy", "TBackward0_copy", lambda x: {}, "t")
+transpose_copy = _copy_of(transpose, "transpose_copy", "TransposeBackward0_copy",
+                          lambda x, dim0, dim1: {"dim0": dim0, "dim1": dim1}, "transpose")
+unbind_copy = _copy_of(unbind, "unbind_copy", "UnbindBackward0_copy",
+                       lambda x, dim=0: {"dim": dim}, "unbind")
+unfold_copy = _copy_of(
+    lambda x, dimension, size, step: x.unfold(dimension, size, step), "unfold_copy",
+    "UnfoldBackward0_copy", lambda x, dimension, size, step: {
+        "dimension": dimension, "self_sym_sizes": _sizes(x), "size": size, "step": step},
+    "unfold")
+unsqueeze_copy = _copy_of(unsqueeze, "unsqueeze_copy", "UnsqueezeBackward0_copy",
+                          lambda x, dim: {"dim": dim}, "unsqueeze")
+view_copy = _copy_of(_view, "view_copy", "ViewBackward0_copy",
+                     lambda x, *size, **named: {"self_sym_sizes": _sizes(x)}, "view")
+
+
+def squeeze_copy(input, dim=None, *, out=None):
+    """``squeeze`` as a new tensor (no memory shared with the input)."""
+    return _SQUEEZE_COPIES[_squeeze_name(input, dim)](input, dim, out=out)
+
+
+_SQUEEZE_COPIES = {name: _copy_of(squeeze, "squeeze_copy", name, _squeeze_saved, "squeeze")
+                   for name in ("SqueezeBackward0_copy", "SqueezeBackward1_copy",
+                                "SqueezeBackward2_copy")}
 
 # torch's "unsafe" splits skip autograd's view tracking: the same pieces, their own version
 # counters, and one UnsafeSplit node.
