@@ -71,11 +71,13 @@ FAMILIES = {
 # seeded samples equal torch's to the last bit in these dtypes; elsewhere torch's vectorized
 # log/exp/pow/trig (SLEEF) and NumPy's differ in the last bit, or a matrix product sums in
 # another order (the random draws themselves are identical)
+# Weibull, Kumaraswamy and Pareto draw through pow/exp/log, whose last bit NumPy and torch
+# share on some CPUs only (on an AVX-512 AMD EPYC, 2026-12-01, 4-36% of exp/log/pow results
+# differed by an ulp): they are compared within the tolerances below, not bit for bit
 BITWISE = {"HalfCauchy": ("float32", "float64"), "StudentT": ("float32", "float64"),
-           "Weibull": ("float32", "float64"), "InverseGamma": ("float32", "float64"),
-           "Kumaraswamy": ("float32", "float64"), "FisherSnedecor": ("float32", "float64"),
+           "InverseGamma": ("float32", "float64"), "FisherSnedecor": ("float32", "float64"),
            "NegativeBinomial": ("float32", "float64"), "Multinomial": ("float32", "float64"),
-           "Gumbel": ("float64",), "Pareto": ("float64",), "VonMises": ("float32",)}
+           "Gumbel": ("float64",), "VonMises": ("float32",)}
 NO_RSAMPLE = {"NegativeBinomial", "Multinomial", "VonMises", "LKJCholesky"}
 # torch 2.13's GeneralizedPareto.log_prob/cdf compare a float32 constant with the parameters
 # ("Double did not match Float" in float64), so it is scored in float32
