@@ -90,18 +90,29 @@ class View(Op):
     def backward(ctx, grad):
         return grad.reshape(ctx.in_shape)
 
+    @staticmethod
+    def backward_arrays(ctx, grad):
+        return grad.reshape(ctx.in_shape)
+
+
+class ReshapeAlias(View):
+    """What ``reshape`` records for a tensor that is not contiguous but can be viewed."""
+
 
 class UnsafeView(Op):
-    """What ``reshape`` records when it had to copy."""
+    """What ``reshape`` records when it had to copy (over the copy's CloneBackward0)."""
 
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
         return np.reshape(x, shape)
 
-    @staticmethod
-    def backward(ctx, grad):
-        return grad.reshape(ctx.in_shape)
+    backward = View.backward
+    backward_arrays = View.backward_arrays
+
+
+for _op in (View, ReshapeAlias, UnsafeView):   # torch's _saved_self_sym_sizes on their nodes
+    _op._node_class._saved_self_sym_sizes = property(lambda node: node._input_meta[0][0])
 
 
 class Alias(Op):
@@ -130,11 +141,15 @@ def view_as(input, other):
 
 
 def reshape(input, *sizes, shape=None):
-    """A view when the memory layout allows it, otherwise a copy (like torch)."""
+    """A view when the memory layout allows it, otherwise a copy, recorded as torch records
+    them: ViewBackward0 of a contiguous tensor, ReshapeAliasBackward0 of another viewable one,
+    UnsafeViewBackward0 over CloneBackward0 for a copy."""
     shape = _infer_shape(_size_args(sizes, shape), input.numel())
-    if _viewable(input._array, shape):
+    if input.is_contiguous():
         return as_view(View.apply(input, shape=shape), input)
-    return UnsafeView.apply(input, shape=shape)
+    if _viewable(input._array, shape):
+        return as_view(ReshapeAlias.apply(input, shape=shape), input)
+    return UnsafeView.apply(Clone.apply(input, contiguous=True), shape=shape)
 
 
 def _viewable(array, shape):

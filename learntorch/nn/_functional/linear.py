@@ -23,8 +23,7 @@ from ... import _dtype
 from ..._tensor import Tensor, _empty_strides
 from ...ops._op import Op
 from ...ops.linalg import Dot, Matmul, Mv
-from ...ops.shape import (Clone, Expand, SqueezeDim, UnsafeView, Unsqueeze, View, _viewable,
-                          as_view)
+from ...ops.shape import Expand, SqueezeDim, UnsafeView, Unsqueeze, as_view, reshape, view
 from ..._dtype import c_type_name as _c_name
 
 __all__ = ["linear", "bilinear"]
@@ -134,23 +133,6 @@ def _back_to_input_shape(ctx, grad):
     return grad.reshape(ctx._input_meta[0][0])
 
 
-class _View(View):
-    node_name = "ViewBackward0"
-    backward_arrays = staticmethod(_back_to_input_shape)
-
-
-class _ReshapeAlias(View):
-    """``reshape`` of a non-contiguous tensor whose strides allow a view."""
-
-    node_name = "ReshapeAliasBackward0"
-    backward_arrays = staticmethod(_back_to_input_shape)
-
-
-class _UnsafeView(UnsafeView):
-    node_name = "UnsafeViewBackward0"
-    backward_arrays = staticmethod(_back_to_input_shape)
-
-
 class _Expand(Expand):
     node_name = "ExpandBackward0"
 
@@ -181,8 +163,7 @@ class _SqueezeInPlace(Op):
     backward_arrays = staticmethod(_back_to_input_shape)
 
 
-for _op in (_View, _ReshapeAlias, _UnsafeView, _Expand):
-    _shows(_op, self_sym_sizes=_input_shape(0))
+_shows(_Expand, self_sym_sizes=_input_shape(0))
 _shows(_Unsqueeze, dim=lambda node: node.axis)
 _shows(_SqueezeInPlace, dim=lambda node: 0, self_sym_sizes=_input_shape(0))
 _shows(_SqueezeLast, dim=lambda node: 2 ** 64 - 1, self_sym_sizes=_input_shape(0))
@@ -203,21 +184,6 @@ class _Bmm(Matmul):
 _shows(_Mv, self=_saved_if(0, 1), vec=_saved_if(1, 0))
 _shows(_Dot, self=_saved_if(0, 1), tensor=_saved_if(1, 0))
 _shows(_Bmm, self=_saved_if(0, 1), mat2=_saved_if(1, 0))
-
-
-def _view(t, shape, op=_View):
-    return as_view(op.apply(t, shape=shape), t)
-
-
-def _reshape(t, shape):
-    """torch's ``reshape``: a view when the strides allow one (ViewBackward0 of a contiguous
-    tensor, ReshapeAliasBackward0 otherwise), else a contiguous copy seen in the new shape
-    (UnsafeViewBackward0 over CloneBackward0)."""
-    if t.is_contiguous():
-        return _view(t, shape)
-    if _viewable(t._array, shape):
-        return _view(t, shape, _ReshapeAlias)
-    return _UnsafeView.apply(Clone.apply(t, contiguous=True), shape=shape)
 
 
 def _folds(input, weight_t):
@@ -244,16 +210,16 @@ def _matmul(input, weight_t):
         return out
     lead_shape = input.shape[:-1]
     if _folds(input, weight_t):
-        rows = _reshape(input, (_rows(input.shape), input.shape[-1]))
+        rows = reshape(input, (_rows(input.shape), input.shape[-1]))
         if vector:
-            return _UnsafeView.apply(_Mv.apply(rows, weight_t), shape=lead_shape)
-        return _UnsafeView.apply(_Mm.apply(rows, weight_t),
+            return UnsafeView.apply(_Mv.apply(rows, weight_t), shape=lead_shape)
+        return UnsafeView.apply(_Mm.apply(rows, weight_t),
                                  shape=lead_shape + (weight_t.shape[1],))
     # a batch of products: weight_t needs no gradient here, so it is only laid out as torch's
     # expand + reshape lay it out, (count, in, out) or (count, in, 1), without a copy
     batch, (n, m) = input.shape[:-2], input.shape[-2:]
     count = _rows(batch + (1,))
-    matrices = _reshape(as_view(_Expand.apply(input, shape=input.shape), input), (count, n, m))
+    matrices = reshape(as_view(_Expand.apply(input, shape=input.shape), input), (count, n, m))
     w = weight_t._array
     lead = 0 if count > 1 else w.shape[0] * w.strides[0]  # torch's stride of a size-1 new dim
     shape, strides = ((count,) + w.shape + (1,), (lead,) + w.strides + (w.itemsize,)) if vector \
@@ -262,8 +228,8 @@ def _matmul(input, weight_t):
     product = _Bmm.apply(matrices, other)
     if vector:
         product = as_view(_SqueezeLast.apply(product, axes=(2,)), product)
-        return _UnsafeView.apply(product, shape=lead_shape)
-    return _UnsafeView.apply(product, shape=batch + (n, w.shape[1]))
+        return UnsafeView.apply(product, shape=lead_shape)
+    return UnsafeView.apply(product, shape=batch + (n, w.shape[1]))
 
 
 def linear(input, weight, bias=None):
@@ -281,9 +247,9 @@ def linear(input, weight, bias=None):
             return _Addmm.apply(bias, input, weight_t)
         if _fusable(bias) and input.is_contiguous():  # torch's _flatten_nd_linear
             _check_addmm(input, weight, bias)
-            rows = _view(input, (_rows(input.shape), input.shape[-1]))
+            rows = view(input, (_rows(input.shape), input.shape[-1]))
             out = _Addmm.apply(bias, rows, weight_t)
-            return _view(out, input.shape[:-1] + (weight.shape[0],))
+            return view(out, input.shape[:-1] + (weight.shape[0],))
     _check_matmul(input, weight_t)
     out = _matmul(input, weight_t)
     return out if bias is None else out.add_(bias)
