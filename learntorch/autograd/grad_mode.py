@@ -1,11 +1,18 @@
 """Grad mode: whether ops record a graph.  ``no_grad`` & co work as context managers and decorators."""
 import functools
+import threading
 
 
-class _State:
-    """One flag read by every op; a class attribute is the cheapest global to read."""
+class _ThreadState(threading.local):
+    """The flag every op reads, one per thread as in torch: a thread starts with grad mode on
+    whatever the thread that started it runs under, and a ``no_grad`` block (or the engine,
+    which turns recording off while it runs a backward) changes its own thread only.  The
+    class attributes are each new thread's values."""
     enabled = True
     inference = False  # inside inference_mode (is_inference_mode_enabled)
+
+
+_State = _ThreadState()
 
 
 def is_grad_enabled():
