@@ -16,7 +16,7 @@ from ..autograd.grad_mode import _State
 from ._mutation import apply_inplace, check_inplace, inplace_of, take_history, view_inplace_error
 from ._op import Op
 from ._promote import broadcast_shape
-from .shape import as_view, atleast_1d, atleast_2d, atleast_3d, no_dims_error, reshape
+from .shape import _alias, as_view, atleast_1d, atleast_2d, atleast_3d, no_dims_error, reshape
 
 
 # -- turning a torch index into a NumPy one ----------------------------------------------------
@@ -122,7 +122,8 @@ class Index(Op):
 
 
 class Slice(Index):
-    """Basic indexing (a view)."""
+    """One step of basic indexing (a view): ``index`` is ``(:, …, item, ...)``, the item at
+    dim ``len(index) - 2``; each node shows torch's ``_saved_*`` of that step."""
 
 
 class Select(Index):
@@ -131,6 +132,37 @@ class Select(Index):
 
 class Unsqueeze(Index):
     """``x[None]`` in torch's graph."""
+
+
+def _u64(value):
+    """torch shows a saved negative index as the unsigned 64-bit number of its bits."""
+    return value + (1 << 64) if value < 0 else value
+
+
+def _item(node):
+    return node.index[-2]
+
+
+class _Shown:
+    """A node's ``_saved_*`` value, read off what the node keeps; unlike a property, a value
+    set on the node itself wins (a ``*_copy`` op sets its own, ``strided._copy_of``)."""
+
+    def __init__(self, read):
+        self.read = read
+
+    def __get__(self, node, owner=None):
+        return self if node is None else self.read(node)
+
+
+for _op in (Slice, Select, Unsqueeze):
+    _op._node_class._saved_dim = _Shown(lambda node: len(node.index) - 2)
+for _op in (Slice, Select):
+    _op._node_class._saved_self_sym_sizes = _Shown(lambda node: node.in_shape)
+Select._node_class._saved_index = _Shown(lambda node: _u64(_item(node)))
+Slice._node_class._saved_start = _Shown(lambda node: _u64(_item(node).start or 0))
+Slice._node_class._saved_end = _Shown(
+    lambda node: (1 << 63) - 1 if _item(node).stop is None else _u64(_item(node).stop))
+Slice._node_class._saved_step = _Shown(lambda node: _item(node).step or 1)
 
 
 class IndexGrad(Op):
@@ -167,20 +199,54 @@ def getitem(input, index):
             if split is not None:
                 return getitem(getitem(input, split[0]), split[1])
             return Index.apply(input, index=np_index)
-        op = _basic_op(np_index)
-        if Ellipsis not in np_index:
-            np_index = np_index + (Ellipsis,)  # keeps an integer index a 0-d view, not a scalar
-        return as_view(op.apply(input, index=np_index), input)
     except IndexError as err:
         raise _index_error(err, input.shape) from None
+    return _basic(input, np_index, whole=not isinstance(index, tuple))
 
 
-def _basic_op(np_index):
-    if all(i is None or i is Ellipsis for i in np_index):
-        return Unsqueeze
-    if all(isinstance(i, (int, np.integer)) or i is Ellipsis for i in np_index):
-        return Select
-    return Slice
+def _basic(input, np_index, whole):
+    """A basic index as torch applies it: one view per item, left to right — ``select`` for
+    an int, ``slice`` for a slice, ``unsqueeze`` for None — so that ``x[0, 1:3]`` records
+    SliceBackward0 over SelectBackward0.  A slice that keeps its whole dim makes no view
+    (``x[:, 0]`` is one select) unless it is the whole index (``x[:]``, ``whole``), and an
+    index that makes none (``x[...]``) gives an alias.  The simple version, one NumPy index
+    for the lot, is one node where torch draws several."""
+    ndim = input._array.ndim
+    if sum(1 for i in np_index if i is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    specified = sum(1 for i in np_index if i is not None and i is not Ellipsis)
+    if specified > ndim:
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    result, dim = input, 0
+    for position, item in enumerate(np_index):
+        if item is Ellipsis:
+            dim += ndim - specified
+        elif item is None:
+            result = _step(Unsqueeze, result, dim, None)
+            dim += 1
+        elif isinstance(item, slice):
+            size, item = result._array.shape[dim], slice(*map(_as_index, (item.start, item.stop,
+                                                                            item.step)))
+            if whole or item.indices(size) != (0, size, 1):
+                result = _step(Slice, result, dim, item)
+            dim += 1
+        else:
+            size, item = result._array.shape[dim], int(item)
+            if not -size <= item < size:  # torch counts the dimension by the item's position
+                raise IndexError(f"index {item} is out of bounds for dimension {position} with "
+                                 f"size {size}")
+            result = _step(Select, result, dim, item)
+    return _alias(input) if result is input else result
+
+
+def _as_index(value):
+    return None if value is None else _as_int(value)
+
+
+def _step(op, input, dim, item):
+    """``op`` at ``dim`` only: ``x[:, …, item, ...]`` (the Ellipsis keeps an int's result a
+    0-d view, not a scalar)."""
+    return as_view(op.apply(input, index=(slice(None),) * dim + (item, Ellipsis)), input)
 
 
 def select(input, dim, index):

@@ -14,8 +14,9 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._op import Op
 from .creation import _default, _finish
-from .indexing import (UnsafeSplitBackward0, UnsafeSplitWithSizesBackward0, _chunk, _split_by_size,
-                       _split_by_sizes, getitem, narrow, select, split, split_with_sizes, unbind)
+from .indexing import (UnsafeSplitBackward0, UnsafeSplitWithSizesBackward0, _chunk, _Shown,
+                       _split_by_size, _split_by_sizes, getitem, narrow, select, split,
+                       split_with_sizes, unbind)
 from .pointwise import _out
 from .shape import Alias, as_view, diagonal, expand, permute, squeeze, t, transpose, unsqueeze, view
 from ..autograd.function import Node, edge_of
@@ -165,10 +166,14 @@ def _unsigned(value):
 
 
 def _copy_node_class(node_class, name):
-    """``node_class`` (a view's grad_fn) under torch's name for its copy."""
+    """``node_class`` (a view's grad_fn) under torch's name for its copy: its twin, without
+    the ``_saved_*`` an indexing view reads off its index (the copy shows its own
+    arguments: ``narrow_copy`` has no ``_saved_end``, though its view is a slice)."""
     key = (node_class, name)
     if key not in _COPY_NODES:
-        _COPY_NODES[key] = type(name, (node_class,), {})
+        namespace = {k: v for k, v in vars(node_class).items()
+                     if not isinstance(v, _Shown) and k not in ("__dict__", "__weakref__")}
+        _COPY_NODES[key] = type(name, node_class.__bases__, namespace)
     return _COPY_NODES[key]
 
 

@@ -1,0 +1,80 @@
+"""A basic index records torch's chain of views: one node per item, left to right
+(``SelectBackward0`` for an int, ``SliceBackward0`` for a slice that does not keep its whole
+dim, ``UnsqueezeBackward0`` for None, ``AliasBackward0`` when no item makes a view), each
+showing torch's ``_saved_*`` values; out-of-range ints raise torch's message, which counts
+the dimension by the item's position in the index."""
+import numpy as np
+import pytest
+
+import learntorch
+
+torch = pytest.importorskip("torch")
+
+INDICES = {
+    "int": 1, "negative int": -1, "slice": slice(1, 3), "step": slice(None, None, 2),
+    "whole slice alone": slice(None), "full slice written out": slice(0, 4),
+    "negative slice": slice(-5, 10), "past the end": slice(2, 100), "empty": slice(3, 1),
+    "ellipsis": Ellipsis, "none": None,
+    "two ints": (0, 0), "three ints": (0, 0, 0), "colon then int": (slice(None), 0),
+    "int then slice": (0, slice(1, 3)), "slice then int": (slice(1, 3), 0),
+    "ellipsis then int": (Ellipsis, 0), "int ellipsis int": (-1, Ellipsis, 2),
+    "none then int": (None, 0), "int none int": (0, None, 1), "none ellipsis none": (None, Ellipsis, None),
+    "whole slice in a tuple": (slice(None),), "full slice then int": (slice(0, 4), 1),
+    "slice ellipsis int": (slice(None), slice(1, 2), Ellipsis, 0), "strided then int": (slice(None, None, 2), 1),
+    "int then list": (0, [1, 2]), "list then int": ([1, 2], 0),
+    "negative stop": (slice(None), slice(None, -1)),
+}
+
+
+def _chain(fn):
+    """Each node from the result back to the leaf: name and torch's ``_saved_*`` values (not
+    yet those of an advanced index's IndexBackward0: its name only)."""
+    out = []
+    while fn is not None and not fn.name().endswith("AccumulateGrad"):
+        saved = {a: getattr(fn, a) for a in dir(fn) if a.startswith("_saved_")
+                 and fn.name() != "IndexBackward0"}
+        out.append((fn.name(), {k: tuple(v) if isinstance(v, tuple) else v
+                                for k, v in saved.items()}))
+        fn = fn.next_functions[0][0]
+    return out
+
+
+def _run(lib, index):
+    x = lib.tensor(np.arange(64, dtype=np.float32).reshape(4, 4, 4), requires_grad=True)
+    y = x[index]
+    return x, y
+
+
+@pytest.mark.parametrize("index", INDICES.values(), ids=INDICES.keys())
+def test_the_chain_of_nodes_is_torchs(index):
+    _, ours = _run(learntorch, index)
+    _, theirs = _run(torch, index)
+    assert _chain(ours.grad_fn) == _chain(theirs.grad_fn)
+
+
+@pytest.mark.parametrize("index", INDICES.values(), ids=INDICES.keys())
+def test_values_views_and_gradients_are_torchs(index):
+    (x, y), (tx, ty) = _run(learntorch, index), _run(torch, index)
+    assert list(y.shape) == list(ty.shape)
+    np.testing.assert_array_equal(y.detach().numpy(), ty.detach().numpy())
+    assert (y._base is x) == (ty._base is tx)
+    weights = np.random.default_rng(0).standard_normal(tuple(ty.shape)).astype(np.float32)
+    (y * learntorch.tensor(weights)).sum().backward()
+    (ty * torch.tensor(weights)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
+@pytest.mark.parametrize("index", [(0, 9), (slice(None), 9), (None, 0, 9), (Ellipsis, 9), 9,
+                                   -5, (0, 0, 0, 0), (1, slice(None), -7)])
+def test_an_index_out_of_range_raises_torchs_error(index):
+    x, tx = learntorch.ones(4, 4, 4), torch.ones(4, 4, 4)
+    with pytest.raises(IndexError) as theirs:
+        tx[index]
+    with pytest.raises(IndexError, match=f"^{theirs.value}$".replace("[", r"\[")):
+        x[index]
+
+
+def test_gradcheck_through_a_chain():
+    x = learntorch.randn(3, 4, 5, dtype=learntorch.float64, requires_grad=True)
+    assert learntorch.autograd.gradcheck(lambda t: t[1, None, 1:3, ..., -2] * 2, (x,))
+    assert learntorch.autograd.gradgradcheck(lambda t: t[:, 0, ::2] ** 2, (x,))
