@@ -156,8 +156,10 @@ class _Shown:
 
 for _op in (Slice, Select, Unsqueeze):
     _op._node_class._saved_dim = _Shown(lambda node: len(node.index) - 2)
-for _op in (Slice, Select):
+for _op in (Index, Slice, Select):
     _op._node_class._saved_self_sym_sizes = _Shown(lambda node: node.in_shape)
+Index._node_class._saved_indices = _Shown(lambda node: tuple(
+    None if isinstance(i, slice) else Tensor._make(i) for i in node.index))
 Select._node_class._saved_index = _Shown(lambda node: _u64(_item(node)))
 Slice._node_class._saved_start = _Shown(lambda node: _u64(_item(node).start or 0))
 Slice._node_class._saved_end = _Shown(
@@ -193,24 +195,61 @@ def getitem(input, index):
             raise _index_error(err, input.shape) from None
         return as_view(out, input)
     np_index, advanced = to_numpy_index(index, input.dim())
-    try:
-        if advanced:
-            split = split_basic(np_index)
-            if split is not None:
-                return getitem(getitem(input, split[0]), split[1])
-            return Index.apply(input, index=np_index)
-    except IndexError as err:
-        raise _index_error(err, input.shape) from None
+    if advanced:
+        return _advanced(input, np_index)
     return _basic(input, np_index, whole=not isinstance(index, tuple))
 
 
+def _advanced(input, np_index):
+    """An index holding arrays (tensors, lists) or bools, as torch applies it: the other items
+    first, as views (``_basic``), then the arrays in one ``IndexBackward0`` over the dims they
+    landed on — ``x[0, [1, 2]]`` is IndexBackward0 over SelectBackward0, and a bool is a new
+    dim indexed by ``[0]`` (True) or ``[]`` (False)."""
+    basic, arrays = [], []   # arrays: (position in the result's dims, array)
+    for item in np_index:
+        if isinstance(item, (bool, np.bool_)):
+            basic.append(None)
+            arrays.append((len(basic) - 1, np.zeros(1 if item else 0, np.int64)))
+        elif isinstance(item, np.ndarray):
+            span = item.ndim if item.dtype == np.bool_ else 1
+            basic.extend([slice(None)] * span)
+            arrays.append((len(basic) - span, item))
+        else:
+            basic.append(item)
+    result = _views(input, tuple(basic), whole=False)
+    # where each array landed: ints before it took their dim away, an Ellipsis spans the rest
+    ndim, specified = input._array.ndim, sum(1 for i in basic if i is not None and i is not Ellipsis)
+    dims, dim = [], 0
+    for item in basic:
+        dims.append(dim)
+        if item is Ellipsis:
+            dim += ndim - specified
+        elif not isinstance(item, (int, np.integer)):
+            dim += 1
+    index = [slice(None)] * (max(dims[p] for p, _ in arrays) + 1)
+    for position, array in arrays:
+        index[dims[position]] = array
+    index = tuple(index)
+    try:
+        return Index.apply(result, index=index)
+    except IndexError as err:
+        raise _index_error(err, result.shape) from None
+
+
 def _basic(input, np_index, whole):
+    """``x[index]`` for ints, slices, None and ``...``: ``_views``, or an alias of ``x``
+    (AliasBackward0, as torch's ``x[...]``) where no item makes a view."""
+    out = _views(input, np_index, whole)
+    return _alias(input) if out is input else out
+
+
+def _views(input, np_index, whole):
     """A basic index as torch applies it: one view per item, left to right — ``select`` for
     an int, ``slice`` for a slice, ``unsqueeze`` for None — so that ``x[0, 1:3]`` records
-    SliceBackward0 over SelectBackward0.  A slice that keeps its whole dim makes no view
-    (``x[:, 0]`` is one select) unless it is the whole index (``x[:]``, ``whole``), and an
-    index that makes none (``x[...]``) gives an alias.  The simple version, one NumPy index
-    for the lot, is one node where torch draws several."""
+    SliceBackward0 over SelectBackward0 (``input`` itself if no item makes a view).  A slice
+    that keeps its whole dim makes no view (``x[:, 0]`` is one select) unless it is the
+    whole index (``x[:]``, ``whole``).  The simple version, one NumPy index for the lot, is
+    one node where torch draws several."""
     ndim = input._array.ndim
     if sum(1 for i in np_index if i is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
@@ -236,7 +275,7 @@ def _basic(input, np_index, whole):
                 raise IndexError(f"index {item} is out of bounds for dimension {position} with "
                                  f"size {size}")
             result = _step(Select, result, dim, item)
-    return _alias(input) if result is input else result
+    return result
 
 
 def _as_index(value):

@@ -1,8 +1,9 @@
-"""A basic index records torch's chain of views: one node per item, left to right
+"""An index records torch's chain of nodes: one view per basic item, left to right
 (``SelectBackward0`` for an int, ``SliceBackward0`` for a slice that does not keep its whole
-dim, ``UnsqueezeBackward0`` for None, ``AliasBackward0`` when no item makes a view), each
-showing torch's ``_saved_*`` values; out-of-range ints raise torch's message, which counts
-the dimension by the item's position in the index."""
+dim, ``UnsqueezeBackward0`` for None or a bool, ``AliasBackward0`` when no item makes a view),
+then one ``IndexBackward0`` for the arrays, each node showing torch's ``_saved_*`` values;
+out-of-range ints raise torch's message, which counts the dimension by the item's position
+in the index."""
 import numpy as np
 import pytest
 
@@ -21,20 +22,31 @@ INDICES = {
     "none then int": (None, 0), "int none int": (0, None, 1), "none ellipsis none": (None, Ellipsis, None),
     "whole slice in a tuple": (slice(None),), "full slice then int": (slice(0, 4), 1),
     "slice ellipsis int": (slice(None), slice(1, 2), Ellipsis, 0), "strided then int": (slice(None, None, 2), 1),
-    "int then list": (0, [1, 2]), "list then int": ([1, 2], 0),
     "negative stop": (slice(None), slice(None, -1)),
+    "int then list": (0, [1, 2]), "list then int": ([1, 2], 0), "list": [1, 2],
+    "colon then list": (slice(None), [1, 2]), "two lists": ([0, 1], [1, 2]),
+    "lists apart": ([1, 2], slice(None), [0, 1]), "ellipsis then list": (Ellipsis, [1]),
+    "lists around a slice": ([0, 1], slice(1, 3), [1, 2]), "int colon list": (0, slice(None), [1, 2]),
+    "true": True, "false": False, "int then true": (1, True), "none then list": (None, [1]),
+    "list of bools": [True, False, True, False],
 }
 
 
+def _shown(value):
+    """A saved value in a form both libraries compare equal in (tensors as dtype and list)."""
+    if isinstance(value, tuple):
+        return tuple(_shown(v) for v in value)
+    if hasattr(value, "tolist"):
+        return (str(value.dtype).split(".")[-1], value.tolist())
+    return value
+
+
 def _chain(fn):
-    """Each node from the result back to the leaf: name and torch's ``_saved_*`` values (not
-    yet those of an advanced index's IndexBackward0: its name only)."""
+    """Each node from the result back to the leaf: name and torch's ``_saved_*`` values."""
     out = []
     while fn is not None and not fn.name().endswith("AccumulateGrad"):
-        saved = {a: getattr(fn, a) for a in dir(fn) if a.startswith("_saved_")
-                 and fn.name() != "IndexBackward0"}
-        out.append((fn.name(), {k: tuple(v) if isinstance(v, tuple) else v
-                                for k, v in saved.items()}))
+        out.append((fn.name(), {a: _shown(getattr(fn, a)) for a in dir(fn)
+                                if a.startswith("_saved_")}))
         fn = fn.next_functions[0][0]
     return out
 
