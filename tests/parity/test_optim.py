@@ -17,9 +17,21 @@ import learntorch as lt
 
 from helpers import check_raises
 
-RTOL = {"float32": 1e-6, "float64": 1e-12}
 SHAPES = [(3, 4), (5,)]
 STEPS = 100
+RTOL = {"float32": 1e-6, "float64": 1e-12}
+# float32 RMSprop with heavy-ball momentum is the one case that ends where rounding is amplified:
+# near the optimum g/√v turns tiny gradients into full-size steps and μ = 0.9 carries every
+# difference on, so from step ~95 on each float32 trajectory's distance from exact arithmetic
+# (torch's float64 trajectory) doubles per step; beyond STEPS = 100 the three trajectories part
+# at 1e-3.  Two float32 implementations can then be up to one rounding (u = 2⁻²⁴) per step apart:
+# STEPS·u ≈ 6e-6.  Measured at step 99 (Intel Xeon, AVX-512 FP16, where torch's float32 sqrt is
+# 1 ulp off in ~0.6% of values and addcmul_/add_(alpha=) round once): ours 1.6e-6 from float64,
+# torch's 2.7e-6, apart 1.2e-6.  NumPy's sqrt is correctly rounded, so this can't be followed
+# bit for bit; ours is also held to the float64 trajectory within the same bound.  Still caught:
+# ε inside the √ (2.3e-5), lr 5% off (4e-2), a dampened buffer (0.8).
+FLOAT32_DRIFT_CASES = {"RMSprop(lr=0.002,alpha=0.9,momentum=0.9)"}
+FLOAT32_DRIFT_RTOL = STEPS * 2.0 ** -24
 
 
 def _problem(shape, seed):
@@ -72,12 +84,13 @@ def _lib_kwargs(lib, kwargs):
             for k, v in kwargs.items()}
 
 
-def assert_trajectory(ours, theirs, dtype):
+def assert_trajectory(ours, theirs, dtype, rtol=None):
+    rtol = RTOL[dtype] if rtol is None else rtol
     assert ours.shape == theirs.shape and np.isfinite(theirs).all()
     scale = np.abs(theirs).max(axis=1)
     err = np.abs(ours - theirs).max(axis=1)
     worst = int(np.argmax(err / scale))
-    assert err[worst] <= RTOL[dtype] * scale[worst], \
+    assert err[worst] <= rtol * scale[worst], \
         f"step {worst}: max |Δ| {err[worst]:.3g} vs max |θ| {scale[worst]:.3g}"
 
 
@@ -131,8 +144,13 @@ def _case_id(case):
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
 def test_trajectory_matches_torch(case, dtype):
     name, kwargs = case
-    assert_trajectory(trajectory(lt, name, kwargs, dtype), trajectory(torch, name, kwargs, dtype),
-                      dtype)
+    ours = trajectory(lt, name, kwargs, dtype)
+    if dtype == "float32" and _case_id(case) in FLOAT32_DRIFT_CASES:
+        assert_trajectory(ours, trajectory(torch, name, kwargs, dtype), dtype, FLOAT32_DRIFT_RTOL)
+        assert_trajectory(ours, trajectory(torch, name, kwargs, "float64"), dtype,
+                          FLOAT32_DRIFT_RTOL)
+        return
+    assert_trajectory(ours, trajectory(torch, name, kwargs, dtype), dtype)
 
 
 MATRIX_PROBLEMS = [_problem(s, 10 + i) for i, s in enumerate([(4, 6), (6, 4), (5, 5)])]
