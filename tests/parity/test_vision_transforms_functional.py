@@ -4,6 +4,8 @@ Every public function of torchvision's functional module runs on the same PIL im
 and tensors (uint8 and float32, one or three channels, a batch) in both libraries; results must
 agree in kind (PIL mode / tensor dtype), shape and values. Integer images must agree exactly,
 float ones to float32 rounding (grid_sample and convolution sum in a different order).
+Warps stay exact on every CPU: torch's grid bmm fuses its multiply-adds on some CPUs and not on
+others, and learntorch is set to round as the torch here does (tests/torch_matmul_rounding.py).
 """
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from PIL import Image
 
 import learntorch as lt
 import learntorch.vision.transforms.functional as LF
+from torch_matmul_rounding import matmul_rounding_as_torchs  # noqa: F401 (autouse fixture)
 from torchvision_oracle import import_torchvision
 
 import_torchvision()

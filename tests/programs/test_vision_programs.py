@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from program_harness import assert_same_run
+from torch_matmul_rounding import matmul_rounding_as_torchs  # noqa: F401 (autouse fixture)
 
 
 def mnist_example(torch, vision):
@@ -689,7 +690,11 @@ def fast_neural_style(torch):
 def test_affine_grid_is_torchs_to_the_bit(size, align_corners):
     """The spatial transformer starts at the identity, where every grid point lands on a pixel
     centre and grid_sample's gradient jumps: one ulp in the grid flips the gradient, so the
-    grid must round exactly as torch's kernel does."""
+    grid must round exactly as torch's kernel does. That rounding depends on the CPU (MKL's
+    bmm fuses its multiply-adds on an Intel AVX-512 Xeon, not on an AMD EPYC); the autouse
+    fixture sets learntorch to the torch here, and both ways are checked against an explicit
+    product: fused (one rounding per step) and rounded step by step, which differ here (but
+    for under 400 multiply-adds, which torch sums in its own loop, unfused)."""
     import learntorch
     import torch as real_torch
     n = len(size) - 2
@@ -698,6 +703,24 @@ def test_affine_grid_is_torchs_to_the_bit(size, align_corners):
     ours = learntorch.nn.functional.affine_grid(learntorch.tensor(theta), size, align_corners)
     theirs = real_torch.nn.functional.affine_grid(real_torch.tensor(theta), size, align_corners)
     assert np.array_equal(ours.numpy(), theirs.numpy())
+    # the two roundings, from torch's own base grid (theta = identity) summed term by term
+    eye = real_torch.eye(n, n + 1).expand(size[0], n, n + 1)
+    base = real_torch.nn.functional.affine_grid(eye, size, align_corners).numpy()
+    base = np.concatenate([base, np.ones(base.shape[:-1] + (1,), np.float32)], -1)
+    base = base.reshape(size[0], -1, 1, n + 1)
+    unfused = fused = base[..., 0] * theta[:, None, :, 0]
+    for j in range(1, n + 1):
+        unfused = unfused + base[..., j] * theta[:, None, :, j]
+        fused = np.float32(np.float64(base[..., j]) * theta[:, None, :, j] + fused)
+    if base.shape[1] * n * (n + 1) < 400:  # torch's own loop for small products: never fused
+        fused = unfused
+    else:
+        assert not np.array_equal(fused, unfused)
+    from learntorch.nn._functional import vision
+    for flag, expected in ((True, fused), (False, unfused)):
+        vision.FUSED_MATMUL = flag  # the fixture restores it
+        ours = learntorch.nn.functional.affine_grid(learntorch.tensor(theta), size, align_corners)
+        assert np.array_equal(ours.numpy(), expected.reshape(ours.shape))
 
 
 def test_a_unary_op_given_a_float_raises_torchs_type_error():

@@ -520,6 +520,93 @@ def _bicubic_sample(grid, spatial, padding_mode, align_corners, sample):
     return result
 
 
+# torch's CPU matmul (MKL's sgemm) sums a row times a column one term at a time, left to right,
+# and the CPU decides how each step rounds: on an Intel AVX-512 Xeon every step is a fused
+# multiply-add (one rounding); on the AMD EPYC this project ran on before, each product was
+# rounded and then the sum (the plain product-then-sum code matched torch there). Grids
+# at pixel centres and half pixels sit on rounding boundaries, so one ulp picks another pixel
+# or flips grid_sample's gradient. We fuse (the common case: MKL on Intel, OpenBLAS); set this
+# to False to follow an MKL that does not (the tests set it to what the torch they compare
+# with does: tests/torch_matmul_rounding.py).
+FUSED_MATMUL = True
+
+
+def _two_sum(p, c):
+    """``p + c`` as ``s`` (rounded) and ``t`` (its exact error): s + t == p + c (Knuth)."""
+    s = p + c
+    v = s - p
+    return s, (p - (s - v)) + (c - v)
+
+
+def fma(a, b, c):
+    """``a·b + c`` with one rounding, as a CPU's fused multiply-add, for float32 or float64
+    NumPy arrays (``c``'s dtype). float32: the product is exact in float64 and the sum is
+    rounded to odd there (an inexact sum takes its odd neighbour), which then rounds to float32
+    correctly — a plain float64 sum would round twice, wrongly at ties (a 90° rotation's grid
+    is full of them, nudged by cos 90° = 6e-17). float64: the product split exactly as
+    ``p + e`` (Dekker), ``p + c`` as ``s + t``, then ``s + (t + e)``: right unless ``t + e``
+    rounds, which we leave."""
+    c = np.asarray(c)
+    if c.dtype == np.float32:
+        p = np.asarray(a, np.float64) * np.asarray(b, np.float64)
+        s, t = _two_sum(p, c.astype(np.float64))
+        even = (s.view(np.int64) & 1) == 0
+        s = np.where((t != 0) & even, np.nextafter(s, np.where(t > 0, np.inf, -np.inf)), s)
+        return s.astype(np.float32)
+    split = 134217729.0  # 2**27 + 1
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    p = a * b
+    ah = a * split - (a * split - a)
+    bh = b * split - (b * split - b)
+    e = ((ah * bh - p) + ah * (b - bh) + (a - ah) * bh) + (a - ah) * (b - bh)
+    s, t = _two_sum(p, c)
+    return s + (t + e)
+
+
+def bmm_fuses(rows, columns, inner):
+    """Whether torch's bmm of ``(rows × inner) @ (inner × columns)`` fuses its multiply-adds:
+    as the CPU's BLAS does (``FUSED_MATMUL``), except below 400 multiply-adds, where torch
+    sums in its own loop, built for any x86-64 CPU: no FMA, each step rounded."""
+    return FUSED_MATMUL and rows * columns * inner >= 400
+
+
+def sum_of_products(pairs, fused):
+    """``a0·b0 + a1·b1 + …`` (NumPy arrays, broadcast) left to right, as torch's bmm sums
+    one element: ``fused``, each step an ``fma``; otherwise a rounded product, then a sum."""
+    (a, b), rest = pairs[0], pairs[1:]
+    out = a * b
+    for a, b in rest:
+        if fused and out.dtype in (np.float32, np.float64):
+            out = fma(a, b, out)
+        else:
+            out = out + a * b
+    return out
+
+
+class AffineGridGenerator(Op):
+    """``base (1, P, n+1) @ thetaᵀ`` → ``(N, *spatial, n)``, every point summed as torch's
+    bmm sums it (``sum_of_products``; a NumPy matmul may reorder), and theta's gradient
+    ``gradᵀ @ base`` as torch's backward computes it."""
+
+    torch_name = "AffineGridGeneratorBackward0"
+
+    @staticmethod
+    def forward(ctx, theta, *, base, size):
+        ctx.base = base
+        k = base.shape[-1]
+        fused = bmm_fuses(base.shape[1], k - 1, k)
+        grid = sum_of_products([(base[..., j:j + 1], theta[:, None, :, j]) for j in range(k)],
+                               fused)
+        return grid.reshape(size)
+
+    @staticmethod
+    def backward(ctx, grad):
+        n = ctx.base.shape[-1] - 1
+        base = Tensor._make(np.broadcast_to(ctx.base, (grad.shape[0],) + ctx.base.shape[1:])
+                            .astype(grad._array.dtype))
+        return grad.reshape(grad.shape[0], -1, n).transpose(1, 2) @ base
+
+
 def affine_grid(theta, size, align_corners=None):
     """The sampling grid ``(N, *spatial, n)`` of the affine maps ``theta (N, n, n+1)``."""
     if align_corners is None:
@@ -553,12 +640,7 @@ def affine_grid(theta, size, align_corners=None):
     mesh = np.meshgrid(*axes, indexing="ij")  # mesh[d] varies along spatial dim d
     base = np.stack([m for m in reversed(mesh)] + [np.ones(spatial, dtype)], -1)
     base = base.reshape(1, -1, n + 1)
-    # base @ thetaᵀ as torch's kernel rounds it: one product at a time, summed left to right
-    # (a BLAS matmul fuses or reorders them, and grid_sample's gradient jumps at pixel centres)
-    grid = Tensor._make(np.ascontiguousarray(base[..., :1])) * theta[:, None, :, 0]
-    for j in range(1, n + 1):
-        grid = grid + Tensor._make(np.ascontiguousarray(base[..., j:j + 1])) * theta[:, None, :, j]
-    return grid.reshape(size[0], *spatial, n)
+    return AffineGridGenerator.apply(theta, base=base, size=(size[0], *spatial, n))
 
 
 def native_channel_shuffle(input, groups):

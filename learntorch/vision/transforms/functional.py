@@ -832,11 +832,15 @@ def _pixel_centres(start_x, stop_x, width, start_y, stop_y, height, dtype):
 
 
 def _map_points(xs, ys, matrix):
-    """[x, y, 1] @ matrix (3×2) at every point, summed as torch's mm does it here:
-    (x·m0 + y·m1) + m2 per output column, each step rounded in the grid's dtype — a BLAS
-    matmul rounds differently, and on a grid at half-pixel positions that picks other pixels."""
-    return np.stack([(xs * matrix[0, k] + ys * matrix[1, k]) + matrix[2, k] for k in (0, 1)],
-                    axis=-1)
+    """[x, y, 1] @ matrix (3×2) at every point, summed as torch's bmm does it:
+    (x·m0 + y·m1) + m2 per output column, fused or rounded step by step as the CPU's MKL does
+    (``sum_of_products`` in nn/_functional/vision.py) — NumPy's matmul may round otherwise,
+    and on a grid at half-pixel positions that picks other pixels."""
+    from ...nn._functional.vision import bmm_fuses, sum_of_products
+    one = matrix.dtype.type(1)
+    fused = bmm_fuses(xs.size * ys.size, 2, 3)
+    columns = [[(xs, matrix[0, k]), (ys, matrix[1, k]), (one, matrix[2, k])] for k in (0, 1)]
+    return np.stack([sum_of_products(column, fused) for column in columns], axis=-1)
 
 
 def _affine_grid(matrix, dtype, width, height, out_width, out_height):
