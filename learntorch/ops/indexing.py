@@ -207,7 +207,8 @@ def _advanced(input, np_index):
     dim indexed by ``[0]`` (True) or ``[]`` (False)."""
     basic, arrays = [], []   # arrays: (position in the result's dims, array)
     for item in np_index:
-        if isinstance(item, (bool, np.bool_)):
+        if isinstance(item, (bool, np.bool_)) or (isinstance(item, np.ndarray)
+                                                  and item.dtype == np.bool_ and item.ndim == 0):
             basic.append(None)
             arrays.append((len(basic) - 1, np.zeros(1 if item else 0, np.int64)))
         elif isinstance(item, np.ndarray):

@@ -4,6 +4,8 @@ dim, ``UnsqueezeBackward0`` for None or a bool, ``AliasBackward0`` when no item 
 then one ``IndexBackward0`` for the arrays, each node showing torch's ``_saved_*`` values;
 out-of-range ints raise torch's message, which counts the dimension by the item's position
 in the index."""
+import math
+
 import numpy as np
 import pytest
 
@@ -30,6 +32,21 @@ INDICES = {
     "true": True, "false": False, "int then true": (1, True), "none then list": (None, [1]),
     "list of bools": [True, False, True, False],
 }
+ZERO_D = {"a 0-d true": True, "a 0-d false": False, "a 0-d int": 0}
+
+
+@pytest.mark.parametrize("value", ZERO_D.values(), ids=ZERO_D.keys())
+@pytest.mark.parametrize("shape", [(), (3,)], ids=["0-d", "1-d"])
+def test_a_0d_tensor_as_the_index(value, shape):
+    """A 0-d bool tensor indexes like a bool (a new dim of 1 or 0), a 0-d int like an int."""
+    results = []
+    for lib in (learntorch, torch):
+        x = lib.arange(float(math.prod(shape))).reshape(shape).requires_grad_()
+        if not shape and type(value) is int:
+            continue
+        y = x[lib.tensor(value)]
+        results.append((list(y.shape), y.tolist(), _chain(y.grad_fn)))
+    assert not results or results[0] == results[1]
 
 
 def _shown(value):
