@@ -46,3 +46,8 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(line)
         if skipped:
             terminalreporter.write_line(f"  skipped because: {skipped[0].longrepr[2]}")
+
+
+# How torch's BLAS rounds on this CPU (tests/torch_matmul_rounding.py), for every test: the
+# vision tests compare grids and warped images with torch's bit for bit.
+from torch_matmul_rounding import matmul_rounding_as_torchs  # noqa: E402,F401 (autouse fixture)

@@ -7,14 +7,18 @@ product then a rounded sum on an AMD EPYC. Grid points at pixel centres and half
 rounding boundaries (a 90° rotation's are exact ties, nudged by cos 90° = 6e-17), so one ulp
 picks another pixel, and the tests compare such grids and images bit for bit.
 
-learntorch does both (``learntorch.nn._functional.vision.FUSED_MATMUL``, fused by default); the
-fixture below sets it to what the torch under test does, so the comparisons stay exact on
-either kind of CPU instead of allowing an ulp everywhere.
+learntorch does both (``learntorch.nn._functional.vision.FUSED_MATMUL``; the plain sum by
+default, so that its own answers do not depend on the CPU); the fixture below (autouse for
+every test, from tests/conftest.py) sets it to what the torch under test does, so the
+comparisons stay exact on either kind of CPU instead of allowing an ulp everywhere.
 """
+import functools
+
 import numpy as np
 import pytest
 
 
+@functools.cache
 def torch_matmul_fuses():
     """Whether torch's float32 bmm rounds ``a·b + c`` once: rows [1, a, 0] times columns
     [-1, a, 0] with a = 1 + 2⁻¹² give a² − 1 = 2⁻¹¹ + 2⁻²⁴ fused, 2⁻¹¹ when a² is rounded

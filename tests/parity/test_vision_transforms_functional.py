@@ -14,7 +14,6 @@ from PIL import Image
 
 import learntorch as lt
 import learntorch.vision.transforms.functional as LF
-from torch_matmul_rounding import matmul_rounding_as_torchs  # noqa: F401 (autouse fixture)
 from torchvision_oracle import import_torchvision
 
 import_torchvision()

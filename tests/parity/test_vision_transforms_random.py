@@ -13,7 +13,6 @@ from PIL import Image
 import learntorch as lt
 import learntorch.vision.transforms as LT
 from test_vision_transforms_functional import assert_same, source
-from torch_matmul_rounding import matmul_rounding_as_torchs  # noqa: F401 (autouse fixture)
 from torchvision_oracle import import_torchvision
 
 import_torchvision()

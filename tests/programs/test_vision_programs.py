@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 
 from program_harness import assert_same_run
-from torch_matmul_rounding import matmul_rounding_as_torchs  # noqa: F401 (autouse fixture)
 
 
 def mnist_example(torch, vision):
