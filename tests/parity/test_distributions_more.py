@@ -11,22 +11,7 @@ import learntorch as lt
 torch = pytest.importorskip("torch")
 
 D, TD = lt.distributions, torch.distributions
-
-
-@pytest.fixture(autouse=True)
-def both_validate_arguments():
-    """Both libraries check arguments, as they do by default (``__debug__``), whatever ran
-    before: the first torch.compile or torch.cond in a process turns torch's checks off for
-    good (torch._dynamo's ``TorchPatcher.patch`` calls
-    ``Distribution.set_default_validate_args(False)``), and then torch raises none of the errors
-    these tests compare against.  What was set is put back afterwards."""
-    classes = (TD.Distribution, D.Distribution)
-    saved = [cls._validate_args for cls in classes]
-    for cls in classes:
-        cls.set_default_validate_args(True)
-    yield
-    for cls, value in zip(classes, saved):
-        cls.set_default_validate_args(value)
+pytestmark = pytest.mark.usefixtures("both_validate_arguments")  # tests/parity/conftest.py
 
 
 def both(values, dtype="float64", requires_grad=False):
