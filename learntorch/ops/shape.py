@@ -3,12 +3,13 @@ input, exactly like torch — ``y = x.view(6); y[0] = 5`` changes ``x``.
 
 The backward of a shape op is the inverse shape op on the gradient.
 """
+import builtins
 import functools
 import math
 
 import numpy as np
 
-from .. import _layout
+from .. import _dtype, _layout, _meta
 from .._tensor import Tensor, _wrap_dim
 from ._mutation import inplace_of
 from ._op import Op
@@ -131,9 +132,103 @@ def _alias(input):
     return as_view(Alias.apply(input), input)
 
 
-def view(input, *sizes, size=None):
+def view(input, *sizes, size=None, dtype=None):
+    """``x.view(2, 3)``: the same memory seen with another shape; ``x.view(torch.int32)``: the
+    same memory read as another dtype (``_view_dtype``)."""
+    if dtype is not None or sizes and isinstance(sizes[0], _DTYPE_ARGUMENTS):
+        return _view_dtype(input, sizes, size, dtype)
     shape = _infer_shape(_size_args(sizes, size), input.numel())
     return as_view(View.apply(input, shape=shape), input)
+
+
+# What sends view() to _view_dtype: a dtype, a Python type (torch takes float, int, bool and
+# complex as dtypes) or a str (which torch refuses with a TypeError that names it).
+_DTYPE_ARGUMENTS = (_dtype.dtype, type, str)
+_PYTHON_DTYPES = {builtins.float: _dtype.float64, builtins.int: _dtype.int64,
+                  builtins.bool: _dtype.bool, builtins.complex: _dtype.complex128}
+
+
+def _view_dtype(input, sizes, size, dtype):
+    """``x.view(dtype)``: the same bytes read as ``dtype`` (a bit cast), as torch does it.
+
+    An equal element size keeps the shape and strides. A smaller one multiplies the last size
+    and the other strides by the ratio; a larger one divides them, so the last dimension must be
+    contiguous and the last size, the storage offset and the other strides divisible. As in
+    torch, the result shares the memory and the version counter but is no autograd view: it
+    never requires grad, has no ``grad_fn`` and its ``_base`` is None.
+    """
+    keyword = dtype is not None
+    if not keyword:
+        dtype = sizes[0]
+        if len(sizes) > 1 or size is not None:
+            raise _view_arguments_error(sizes, size, None)
+    elif sizes or size is not None:
+        raise _view_arguments_error(sizes, size, dtype)
+    if isinstance(dtype, type):
+        dtype = _PYTHON_DTYPES.get(dtype, dtype)
+    if not isinstance(dtype, _dtype.dtype):
+        name = _type_name(dtype)
+        got, bad = (f"dtype={name}, ", f"(!dtype={name}!, )") if keyword else (name, f"(!{name}!)")
+        raise TypeError(
+            f"view() received an invalid combination of arguments - got ({got}), but expected "
+            f"one of:\n * (torch.dtype dtype)\n      didn't match because some of the arguments "
+            f"have invalid types: {bad}\n * (tuple of ints size)\n      didn't match because "
+            + ("some of the keywords were incorrect: dtype\n" if keyword else
+               f"some of the arguments have invalid types: {bad}\n"))
+    from .._complex import ComplexTensor
+    complex_input = isinstance(input, ComplexTensor)
+    array = input._z if complex_input else input._array
+    old, new = input.dtype.itemsize, dtype.itemsize
+    shape = array.shape
+    if old != new:   # a complex tensor has no stride(): a plain Tensor over its array has
+        _check_view_dtype(Tensor._make(array) if complex_input else input, input.dtype, dtype)
+        shape = shape[:-1] + (shape[-1] * old // new,)
+    if type(array) is _meta.MetaArray:
+        result = _meta.empty(shape, dtype.np)
+    else:
+        result = array.view(dtype.np)
+    out = ComplexTensor._wrap(result) if dtype.is_complex else Tensor._make(result)
+    out._version_counter = input._version_counter
+    return out
+
+
+def _check_view_dtype(input, old, new):
+    """torch's RuntimeErrors for a view to a dtype of another element size, in its order."""
+    words = f"view {_dtype.type_word(old)} as {_dtype.type_word(new)} (different element sizes)"
+    if input.dim() == 0:
+        raise RuntimeError(f"self.dim() cannot be 0 to {words}")
+    strides = input.stride()
+    ratio = new.itemsize // old.itemsize   # 0 when the new elements are smaller
+    if ratio:
+        if input.size(-1) % ratio:
+            raise RuntimeError(f"self.size(-1) must be divisible by {ratio} to {words}, but got "
+                               f"{input.size(-1)}")
+        offset = input.storage_offset()
+        if offset % ratio:
+            raise RuntimeError(f"self.storage_offset() must be divisible by {ratio} to {words}, "
+                               f"but got {offset}")
+    if strides[-1] != 1:
+        raise RuntimeError(f"self.stride(-1) must be 1 to {words}, but got {strides[-1]}")
+    if ratio:
+        for d, stride in enumerate(strides[:-1]):
+            if stride % ratio:
+                raise RuntimeError(f"self.stride({d}) must be divisible by {ratio} to {words}, "
+                                   f"but got {stride}")
+
+
+def _type_name(value):
+    """How torch's argument parser names a value's type: ``torch.dtype``, ``int``, ``tuple``."""
+    return "torch.dtype" if isinstance(value, _dtype.dtype) else type(value).__name__
+
+
+def _view_arguments_error(sizes, size, dtype):
+    """torch's TypeError for ``view`` called with a dtype and anything else."""
+    named = [f"{key}={_type_name(value)}" for key, value in (("size", size), ("dtype", dtype))
+             if value is not None]
+    got = ", ".join(_type_name(s) for s in sizes)
+    got = got + "".join(", " + n for n in named) if sizes else "".join(n + ", " for n in named)
+    return TypeError(f"view() received an invalid combination of arguments - got ({got}), but "
+                     "expected one of:\n * (torch.dtype dtype)\n * (tuple of ints size)\n")
 
 
 def view_as(input, other):
