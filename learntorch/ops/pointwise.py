@@ -51,6 +51,21 @@ class Rsub(Op):
     backward_arrays = backward
 
 
+# torch's AddBackward0, SubBackward0 and RsubBackward nodes show the alpha they were called with
+# as ``_saved_alpha``. Ours keep it only when it is not the default int 1 (``_keep_alpha``), so
+# ``x + y`` pays nothing for it.
+for _op in (Add, Sub, Rsub):
+    _op._node_class._alpha = 1
+    _op._node_class._saved_alpha = property(lambda node: node._alpha)
+
+
+def _keep_alpha(result, alpha):
+    """Show a non-default ``alpha`` on ``result``'s node, as torch's Python number."""
+    if result._grad_fn is not None:
+        result._grad_fn._alpha = alpha.item() if isinstance(alpha, np.generic) else alpha
+    return result
+
+
 class Mul(Op):
     @staticmethod
     def forward(ctx, a, b):
@@ -105,7 +120,9 @@ def add(input, other, *, alpha=1, out=None):
     """``input + alpha * other``."""
     if alpha != 1:
         other = mul(other, alpha)
-    return _out(binary(Add, input, other), out)
+    elif type(alpha) is int:
+        return _out(binary(Add, input, other), out)
+    return _out(_keep_alpha(binary(Add, input, other), alpha), out)
 
 
 def sub(input, other, *, alpha=1, out=None):
@@ -113,7 +130,9 @@ def sub(input, other, *, alpha=1, out=None):
     _check_bool_subtraction(input, other)
     if alpha != 1:
         other = mul(other, alpha)
-    return _out(binary(Sub, input, other), out)
+    elif type(alpha) is int:
+        return _out(binary(Sub, input, other), out)
+    return _out(_keep_alpha(binary(Sub, input, other), alpha), out)
 
 
 def _check_bool_subtraction(a, b):
@@ -142,7 +161,9 @@ def rsub(input, other, *, alpha=1):
     _check_bool_subtraction(other, input)
     if alpha != 1:
         input = mul(input, alpha)
-    return binary(Rsub, input, other)
+    elif type(alpha) is int:
+        return binary(Rsub, input, other)
+    return _keep_alpha(binary(Rsub, input, other), alpha)
 
 
 def mul(input, other, *, out=None):
