@@ -21,6 +21,7 @@ for a transposed or expanded view, and internal checks of values (e.g. class ind
 bounds) see zeros, where torch skips them.
 """
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
 from numpy.lib.stride_tricks import as_strided
 
 NO_DATA = "Cannot copy out of meta tensor; no data!"
@@ -92,6 +93,20 @@ def _no_meta_kernel(name):
         "steps:  https://pytorch.org/tutorials/advanced/custom_ops_landing_page.html")
 
 
+def _reduce_hollow(ufunc, array, kwargs):
+    """``ufunc.reduce`` of data that is not there: the dtype from the same reduction of one
+    element, the shape from the axes (NumPy would otherwise add up every one of the 10¹² zeros
+    a 10⁶×10⁶ meta tensor stands for)."""
+    axis = kwargs.get("axis", 0)
+    axes = range(array.ndim) if axis is None else normalize_axis_tuple(axis, array.ndim)
+    one = ufunc.reduce(array.reshape(-1)[:1], **{k: v for k, v in kwargs.items()
+                                               if k not in ("axis", "keepdims", "where")})
+    keep = kwargs.get("keepdims", False)
+    shape = [1 if i in axes else s for i, s in enumerate(array.shape)] if keep else \
+        [s for i, s in enumerate(array.shape) if i not in axes]
+    return empty(shape, np.asarray(one).dtype)
+
+
 class MetaArray(np.ndarray):
     """An ndarray that stands for data that does not exist (see the module docstring)."""
 
@@ -107,6 +122,9 @@ class MetaArray(np.ndarray):
             with np.errstate(all="ignore"):
                 getattr(ufunc, method)(*plain, **kwargs)
             return out[0] if len(out) == 1 else out
+        if method == "reduce" and _hollow(inputs[0]) and inputs[0].size \
+                and kwargs.get("where", True) is True:
+            return _reduce_hollow(ufunc, plain[0], kwargs)
         if elementwise and "where" not in kwargs:
             shape = np.broadcast_shapes(*(np.shape(x) for x in plain))
             with np.errstate(all="ignore"):
