@@ -10,7 +10,6 @@ op followed by a copy, so the result shares no memory with the input.
 """
 import numpy as np
 
-from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._op import Op
 from .creation import _default, _finish
@@ -213,12 +212,6 @@ def _slice(input, dim=0, start=None, end=None, step=1):
     return getitem(input, (slice(None),) * d + (slice(start, end, step),))
 
 
-def _view(input, *size):
-    if len(size) == 1 and isinstance(size[0], _dtype.dtype):
-        raise NotImplementedError("learntorch: view_copy(dtype) (a bit cast) is not supported")
-    return view(input, *size)
-
-
 def _expand(input, size, *, implicit=False):
     return expand(input, size)
 
@@ -308,7 +301,7 @@ unfold_copy = _copy_of(
     "unfold")
 unsqueeze_copy = _copy_of(unsqueeze, "unsqueeze_copy", "UnsqueezeBackward0_copy",
                           lambda x, dim: {"dim": dim}, "unsqueeze")
-view_copy = _copy_of(_view, "view_copy", "ViewBackward0_copy",   # its node shows self_sym_sizes
+view_copy = _copy_of(view, "view_copy", "ViewBackward0_copy",   # its node shows self_sym_sizes
                      lambda x, *size, **named: {}, "view")
 
 

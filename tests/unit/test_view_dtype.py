@@ -226,10 +226,11 @@ def test_a_meta_tensor_views_as_a_meta_tensor():
         (tuple(theirs.shape), str(theirs.dtype), str(theirs.device))
 
 
-@pytest.mark.xfail(raises=NotImplementedError, strict=True,
-                   reason="learntorch/ops/strided.py's _view still refuses a dtype; passing it "
-                          "on to ops.shape.view gives torch's results")
-def test_view_copy_takes_a_dtype():
-    theirs = torch.view_copy(torch.arange(12.).reshape(3, 4).t(), torch.int32)
-    ours = learntorch.view_copy(learntorch.arange(12.).reshape(3, 4).t(), learntorch.int32)
-    assert ours.stride() == theirs.stride() and _bits(ours) == _bits(theirs)
+@pytest.mark.parametrize("as_keyword", [False, True], ids=["positional", "dtype="])
+def test_view_copy_takes_a_dtype(as_keyword):
+    results = []
+    for lib in (learntorch, torch):
+        x = lib.arange(12., requires_grad=True).reshape(3, 4).t()
+        y = lib.view_copy(x, dtype=lib.int32) if as_keyword else lib.view_copy(x, lib.int32)
+        results.append((y.stride(), _bits(y), y.requires_grad, y.grad_fn))
+    assert results[0] == results[1]
