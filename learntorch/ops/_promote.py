@@ -9,10 +9,11 @@ from .._tensor import Tensor
 NUMBER = Tensor._make(np.zeros(()))
 
 
-def binary(op, a, b, to_float=False):
+def binary(op, a, b, to_float=False, **params):
     """Run a two-input ``Op`` on tensors or Python numbers, promoting dtypes like torch.
 
     ``to_float``: integer results become the default float dtype (true division).
+    ``params`` go to the op's forward (``add``'s ``alpha``).
     A Python number is handed to NumPy as a Python number, typed for the result dtype,
     so NumPy keeps the tensor's dtype (NEP 50); ``NUMBER`` stands in for it as an input.
     """
@@ -23,7 +24,7 @@ def binary(op, a, b, to_float=False):
     elif a_is_tensor and type(b) in (float, int) and a._array.dtype.kind == "f":
         inputs, arrays = (a, NUMBER), (a._array, float(b))  # float tensor op number: its dtype
     elif isinstance(a, np.ndarray) or isinstance(b, np.ndarray):  # `ndarray * tensor` lands here
-        return binary(op, _from_numpy(a), _from_numpy(b), to_float)
+        return binary(op, _from_numpy(a), _from_numpy(b), to_float, **params)
     else:
         dt = _dtype.result_type(a, b)
         if to_float and not dt.is_floating_point:
@@ -32,7 +33,7 @@ def binary(op, a, b, to_float=False):
         b, b_array = _operand(b, b_is_tensor, dt)
         inputs, arrays = (a, b), (a_array, b_array)
     try:
-        return op.run(inputs, arrays, {})
+        return op.run(inputs, arrays, params)
     except ValueError:
         if _broadcastable(inputs[0].shape, inputs[1].shape):
             raise

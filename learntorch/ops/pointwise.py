@@ -13,26 +13,44 @@ from ._promote import binary, broadcast_error
 
 
 # -- arithmetic ------------------------------------------------------------------------------
+def _scaled(operand, alpha):
+    """``alpha·operand``; a Python-number operand stays a Python number (NumPy's product of
+    two would be a NumPy scalar, which would promote a float32 or int32 tensor)."""
+    return operand * alpha if type(operand) in (int, float, bool) else np.multiply(operand, alpha)
+
+
 class Add(Op):
+    """``a + b``, and ``a + alpha·b`` for ``add(a, b, alpha=)``: one node, as torch's."""
+
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, alpha=None):
+        if alpha is not None:
+            ctx._alpha = alpha
+            b = _scaled(b, alpha)
         return np.add(a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad, grad
+        alpha = ctx._alpha
+        return grad, (grad if alpha == 1 else grad * alpha)
 
     backward_arrays = backward  # the same formula on arrays (see _op.py)
 
 
 class Sub(Op):
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, alpha=None):
+        if alpha is not None:
+            ctx._alpha = alpha
+            b = _scaled(b, alpha)
         return np.subtract(a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad, -grad if ctx.needs_input_grad[1] else None
+        alpha = ctx._alpha
+        if not ctx.needs_input_grad[1]:
+            return grad, None
+        return grad, (-grad if alpha == 1 else grad * -alpha)
 
     backward_arrays = backward
 
@@ -41,29 +59,40 @@ class Rsub(Op):
     node_name = "RsubBackward1"
 
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, alpha=None):
+        if alpha is not None:
+            ctx._alpha = alpha
+            a = _scaled(a, alpha)
         return np.subtract(b, a)
 
     @staticmethod
     def backward(ctx, grad):
-        return -grad if ctx.needs_input_grad[0] else None, grad
+        alpha = ctx._alpha
+        if not ctx.needs_input_grad[0]:
+            return None, grad
+        return (-grad if alpha == 1 else grad * -alpha), grad
 
     backward_arrays = backward
 
 
 # torch's AddBackward0, SubBackward0 and RsubBackward nodes show the alpha they were called with
-# as ``_saved_alpha``. Ours keep it only when it is not the default int 1 (``_keep_alpha``), so
-# ``x + y`` pays nothing for it.
+# as ``_saved_alpha``. Ours keep it only when one was given (forward's ``alpha``), so ``x + y``
+# pays nothing for it.
 for _op in (Add, Sub, Rsub):
     _op._node_class._alpha = 1
     _op._node_class._saved_alpha = property(lambda node: node._alpha)
 
 
-def _keep_alpha(result, alpha):
-    """Show a non-default ``alpha`` on ``result``'s node, as torch's Python number."""
-    if result._grad_fn is not None:
-        result._grad_fn._alpha = alpha.item() if isinstance(alpha, np.generic) else alpha
-    return result
+def _alpha(input, other, alpha):
+    """``alpha`` as the Python number forward scales by (and the node shows), after torch's
+    check: an integer result cannot be scaled by a float."""
+    if isinstance(alpha, np.generic):
+        alpha = alpha.item()
+    if isinstance(alpha, float) and not _dtype.result_type(input, other).is_floating_point \
+            and not _dtype.result_type(input, other).is_complex:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
+    return alpha
 
 
 class Mul(Op):
@@ -118,21 +147,17 @@ class Neg(Op):
 
 def add(input, other, *, alpha=1, out=None):
     """``input + alpha * other``."""
-    if alpha != 1:
-        other = mul(other, alpha)
-    elif type(alpha) is int:
+    if type(alpha) is int and alpha == 1:
         return _out(binary(Add, input, other), out)
-    return _out(_keep_alpha(binary(Add, input, other), alpha), out)
+    return _out(binary(Add, input, other, alpha=_alpha(input, other, alpha)), out)
 
 
 def sub(input, other, *, alpha=1, out=None):
     """``input - alpha * other``."""
     _check_bool_subtraction(input, other)
-    if alpha != 1:
-        other = mul(other, alpha)
-    elif type(alpha) is int:
+    if type(alpha) is int and alpha == 1:
         return _out(binary(Sub, input, other), out)
-    return _out(_keep_alpha(binary(Sub, input, other), alpha), out)
+    return _out(binary(Sub, input, other, alpha=_alpha(input, other, alpha)), out)
 
 
 def _check_bool_subtraction(a, b):
@@ -159,11 +184,9 @@ subtract = sub
 def rsub(input, other, *, alpha=1):
     """``other - alpha * input`` (what ``2 - x`` calls)."""
     _check_bool_subtraction(other, input)
-    if alpha != 1:
-        input = mul(input, alpha)
-    elif type(alpha) is int:
+    if type(alpha) is int and alpha == 1:
         return binary(Rsub, input, other)
-    return _keep_alpha(binary(Rsub, input, other), alpha)
+    return binary(Rsub, input, other, alpha=_alpha(input, other, alpha))
 
 
 def mul(input, other, *, out=None):
