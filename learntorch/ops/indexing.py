@@ -217,9 +217,14 @@ def _advanced(input, np_index):
             arrays.append((len(basic) - span, item))
         else:
             basic.append(item)
-    result = _views(input, tuple(basic), whole=False)
+    basic = tuple(basic)
+    # the usual case, arrays and whole slices only (x[rows, labels]): no view comes first
+    plain = all(i is Ellipsis or type(i) is slice and i.start is None and i.stop is None
+                and i.step is None for i in basic)
+    result = input if plain else _views(input, basic, whole=False)
     # where each array landed: ints before it took their dim away, an Ellipsis spans the rest
-    ndim, specified = input._array.ndim, sum(1 for i in basic if i is not None and i is not Ellipsis)
+    ndim = input._array.ndim
+    specified = len(basic) - basic.count(Ellipsis) - basic.count(None)
     dims, dim = [], 0
     for item in basic:
         dims.append(dim)
@@ -251,10 +256,10 @@ def _views(input, np_index, whole):
     that keeps its whole dim makes no view (``x[:, 0]`` is one select) unless it is the
     whole index (``x[:]``, ``whole``).  The simple version, one NumPy index for the lot, is
     one node where torch draws several."""
-    ndim = input._array.ndim
-    if sum(1 for i in np_index if i is Ellipsis) > 1:
+    ndim, ellipses = input._array.ndim, np_index.count(Ellipsis)  # (no arrays in np_index)
+    if ellipses > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
-    specified = sum(1 for i in np_index if i is not None and i is not Ellipsis)
+    specified = len(np_index) - ellipses - np_index.count(None)
     if specified > ndim:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     result, dim = input, 0
@@ -265,8 +270,7 @@ def _views(input, np_index, whole):
             result = _step(Unsqueeze, result, dim, None)
             dim += 1
         elif isinstance(item, slice):
-            size, item = result._array.shape[dim], slice(*map(_as_index, (item.start, item.stop,
-                                                                            item.step)))
+            size, item = result._array.shape[dim], _int_slice(item)
             if whole or item.indices(size) != (0, size, 1):
                 result = _step(Slice, result, dim, item)
             dim += 1
@@ -279,8 +283,12 @@ def _views(input, np_index, whole):
     return result
 
 
-def _as_index(value):
-    return None if value is None else _as_int(value)
+def _int_slice(item):
+    """``item`` with its bounds as ints (a 0-d tensor may stand for one)."""
+    parts = (item.start, item.stop, item.step)
+    if all(type(v) is int or v is None for v in parts):
+        return item
+    return slice(*(None if v is None else _as_int(v) for v in parts))
 
 
 def _step(op, input, dim, item):
