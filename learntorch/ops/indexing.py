@@ -135,8 +135,8 @@ class Unsqueeze(Index):
 
 
 def _u64(value):
-    """torch shows a saved negative index as the unsigned 64-bit number of its bits."""
-    return value + (1 << 64) if value < 0 else value
+    """torch shows a saved negative int as the unsigned 64-bit number of its bits."""
+    return value % (1 << 64)
 
 
 def _item(node):

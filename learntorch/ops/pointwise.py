@@ -88,10 +88,11 @@ def _alpha(input, other, alpha):
     check: an integer result cannot be scaled by a float."""
     if isinstance(alpha, np.generic):
         alpha = alpha.item()
-    if isinstance(alpha, float) and not _dtype.result_type(input, other).is_floating_point \
-            and not _dtype.result_type(input, other).is_complex:
-        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
-                           "point number.")
+    if isinstance(alpha, float):
+        result = _dtype.result_type(input, other)
+        if not (result.is_floating_point or result.is_complex):
+            raise RuntimeError("For integral input tensors, argument alpha must not be a "
+                               "floating point number.")
     return alpha
 
 

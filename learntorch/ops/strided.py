@@ -14,7 +14,7 @@ from .._tensor import Tensor, _wrap_dim
 from ._op import Op
 from .creation import _default, _finish
 from .indexing import (UnsafeSplitBackward0, UnsafeSplitWithSizesBackward0, _chunk, _Shown,
-                       _split_by_size, _split_by_sizes, getitem, narrow, select, split,
+                       _split_by_size, _split_by_sizes, _u64, getitem, narrow, select, split,
                        split_with_sizes, unbind)
 from .pointwise import _out
 from .shape import Alias, as_view, diagonal, expand, permute, squeeze, t, transpose, unsqueeze, view
@@ -158,7 +158,7 @@ _COPY_NODES = {}
 
 def _unsigned(value):
     if type(value) is int:
-        return value % 2 ** 64
+        return _u64(value)
     if isinstance(value, (tuple, list)):
         return tuple(_unsigned(v) for v in value)
     return value
